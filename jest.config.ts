@@ -1,0 +1,35 @@
+import type { Config } from 'jest';
+
+/**
+ * Three projects, so that `npm test` runs everything while unit tests never
+ * wait for the emulators:
+ * - unit: domain code, no network;
+ * - infra: CDK template assertions and cdk-nag, offline;
+ * - integration: real handlers against DynamoDB Local, fauxqs and the OpenAI
+ *   Batch API emulator, which the global setup starts once per run.
+ *
+ * TypeScript is compiled by SWC. `@middy/*` ships ESM only: it is mapped to its
+ * ESM entry file and transformed to CommonJS like our own code.
+ */
+const common = {
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', {}] as [string, Record<string, unknown>] },
+  transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
+  moduleNameMapper: { '^@middy/core$': '<rootDir>/node_modules/@middy/core/index.js' },
+  testEnvironment: 'node',
+};
+
+const config: Config = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+  ],
+};
+
+export default config;
