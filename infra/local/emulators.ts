@@ -110,3 +110,45 @@ async function waitForDynamo(endpoint: string, child: ChildProcess): Promise<voi
     client.destroy();
   }
 }
+
+/**
+ * Starts the emulators in a child process (see emulators-process.ts) and answers with their
+ * endpoints. The child stops when `stop()` is called or when this process exits (its stdin closes).
+ *
+ * @example
+ * const emulators = await spawnEmulators({ dataDir: '.tokentrail' });
+ */
+export async function spawnEmulators(options: { dataDir?: string } = {}): Promise<Emulators> {
+  const { spawn: spawnChild } = await import('node:child_process');
+  const { createInterface } = await import('node:readline');
+  const script = join(__dirname, 'emulators-process.ts');
+  const child = spawnChild(
+    process.execPath,
+    ['--import', 'tsx', script, ...(options.dataDir ? [options.dataDir] : [])],
+    {
+      cwd: join(__dirname, '..', '..'),
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_OPTIONS: '--no-warnings=ExperimentalWarning' },
+    },
+  );
+  const endpoints = await new Promise<{ dynamodbEndpoint: string; awsEndpoint: string }>(
+    (resolve, reject) => {
+      const lines = createInterface({ input: child.stdout! });
+      lines.once('line', (line) => resolve(JSON.parse(line)));
+      child.once('exit', (code) => reject(new Error(`emulators exited early with code ${code}`)));
+    },
+  );
+  let stopped = false;
+  return {
+    ...endpoints,
+    stop: async () => {
+      if (stopped || child.exitCode !== null) return;
+      stopped = true;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin?.end();
+        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      });
+    },
+  };
+}

@@ -1,12 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
+import type { Emulators } from '../../infra/local/emulators';
 
 /** Stops the emulators that the global setup started. */
 export default async function globalTeardown(): Promise<void> {
-  const child = (globalThis as { __tokentrailEmulators?: ChildProcess }).__tokentrailEmulators;
-  if (!child || child.exitCode !== null) return;
-  await new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.stdin?.end();
-    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-  });
+  await (globalThis as { __tokentrailEmulators?: Emulators }).__tokentrailEmulators?.stop();
 }

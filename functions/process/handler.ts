@@ -1,0 +1,103 @@
+/**
+ * Ingest queue consumer: for each message normalize → redact → price → persist, exactly once.
+ * Reports partial batch failures so only failed records are retried; a record that keeps
+ * failing reaches the DLQ after the queue's maxReceiveCount.
+ */
+
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { MalformedMessageError } from '../../shared/aws/errors';
+import { saveInteraction } from '../../shared/aws/ledger-store';
+import { deleteObject, getStagingObject } from '../../shared/aws/payload-store';
+import { envelopeSchema, type InlineEnvelope, isClaimCheck } from '../../shared/ingest/envelope';
+import { createObservability, errorClassOf } from '../../shared/observability';
+import { prepareInteraction } from '../../shared/pipeline/prepare';
+import { createRedactor, type RedactionCounts } from '../../shared/redaction';
+
+const { logger, metrics } = createObservability('process');
+const processor = new BatchProcessor(EventType.SQS);
+const redactor = createRedactor();
+
+/** Reads a queue message into an inline envelope, following a claim check when there is one. */
+async function readEnvelope(record: SQSRecord): Promise<{ envelope: InlineEnvelope; stagingKey?: string }> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(record.body);
+  } catch {
+    throw new MalformedMessageError(record.messageId, 'body is not JSON');
+  }
+  const result = envelopeSchema.safeParse(parsed);
+  if (!result.success) throw new MalformedMessageError(record.messageId, 'not an ingest envelope');
+  const envelope = result.data;
+  if (!isClaimCheck(envelope)) return { envelope };
+  const staged = envelopeSchema.safeParse(JSON.parse(await getStagingObject(envelope.claimCheck.key)));
+  if (!staged.success || isClaimCheck(staged.data)) {
+    throw new MalformedMessageError(record.messageId, 'claim-check object is not an inline envelope');
+  }
+  return { envelope: staged.data, stagingKey: envelope.claimCheck.key };
+}
+
+/**
+ * Processes one queue record. Throws to have the record retried (and eventually dead-lettered).
+ *
+ * @example
+ * await processRecord(sqsRecord, counts);
+ */
+export async function processRecord(record: SQSRecord, redactionTotals: RedactionCounts): Promise<void> {
+  const { envelope, stagingKey } = await readEnvelope(record);
+  logger.appendKeys({ interactionId: envelope.id, project: envelope.project });
+  try {
+    const prepared = prepareInteraction(envelope, { redactor });
+    const outcome = await saveInteraction(prepared);
+    if (outcome.status === 'duplicate') {
+      metrics.addMetric('InteractionsDuplicate', MetricUnit.Count, 1);
+    } else {
+      metrics.addMetric('InteractionsProcessed', MetricUnit.Count, 1);
+      if (!prepared.record.cost.priced) metrics.addMetric('InteractionsUnpriced', MetricUnit.Count, 1);
+      if (outcome.payloadStore === 's3') metrics.addMetric('PayloadOffloads', MetricUnit.Count, 1);
+      for (const [type, n] of Object.entries(prepared.record.redactions)) {
+        redactionTotals[type] = (redactionTotals[type] ?? 0) + n;
+      }
+    }
+    if (stagingKey) await deleteObject(stagingKey);
+  } finally {
+    logger.removeKeys(['interactionId', 'project']);
+  }
+}
+
+export async function processBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  const redactionTotals: RedactionCounts = {};
+  const response = await processPartialResponse(
+    event,
+    async (record: SQSRecord) => {
+      try {
+        await processRecord(record, redactionTotals);
+      } catch (error) {
+        // The class only: messages may quote content.
+        logger.warn('record failed; it will be retried', {
+          messageId: record.messageId,
+          receiveCount: record.attributes.ApproximateReceiveCount,
+          errorClass: errorClassOf(error),
+        });
+        metrics.addMetric('RecordFailures', MetricUnit.Count, 1);
+        throw error;
+      }
+    },
+    processor,
+    { context, throwOnFullBatchFailure: false },
+  );
+  for (const [type, n] of Object.entries(redactionTotals)) {
+    const single = metrics.singleMetric();
+    single.addDimension('type', type);
+    single.addMetric('Redactions', MetricUnit.Count, n);
+  }
+  return response;
+}
+
+export const handler = middy(processBatch)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

@@ -1,0 +1,75 @@
+/**
+ * Read API: `GET /health`, `GET /v1/interactions/{id}`, `GET /v1/interactions`.
+ */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { getInteraction, listInteractions } from '../../shared/aws/ledger-store';
+import { authenticate } from '../../shared/http/auth';
+import { BadRequestError, NotFoundError } from '../../shared/http/errors';
+import { errorResult, type HttpEvent, type HttpResult, json } from '../../shared/http/response';
+import { toInputIssues } from '../../shared/interaction/schema';
+import { toApiInteraction } from '../../shared/ledger/record';
+import { createObservability, errorClassOf } from '../../shared/observability';
+
+const { logger } = createObservability('query');
+
+const listQuerySchema = z.strictObject({
+  sessionId: z.string().min(1).max(128).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  model: z.string().min(1).max(256).optional(),
+  status: z.enum(['success', 'error', 'in_progress', 'abandoned']).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(2048).optional(),
+});
+
+async function getOne(event: HttpEvent): Promise<HttpResult> {
+  const principal = await authenticate(event, 'read');
+  const id = decodeURIComponent(event.pathParameters?.id ?? '');
+  const found = await getInteraction(principal.project, id);
+  if (!found) throw new NotFoundError(`interaction "${id.slice(0, 128)}"`);
+  return json(200, toApiInteraction(found.record, found.payload));
+}
+
+async function list(event: HttpEvent): Promise<HttpResult> {
+  const principal = await authenticate(event, 'read');
+  const parsed = listQuerySchema.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) throw new BadRequestError('invalid query parameters', toInputIssues(parsed.error));
+  const query = parsed.data;
+  const now = Date.now();
+  // Without a session or a range, the last 24 hours.
+  const from = query.from
+    ? new Date(query.from).toISOString()
+    : query.sessionId
+      ? undefined
+      : new Date(now - 86_400_000).toISOString();
+  const to = query.to ? new Date(query.to).toISOString() : undefined;
+  const page = await listInteractions({ ...query, from, to, project: principal.project });
+  return json(200, {
+    interactions: page.items.map((record) => toApiInteraction(record)),
+    nextCursor: page.nextCursor ?? null,
+  });
+}
+
+export async function route(event: HttpEvent): Promise<HttpResult> {
+  try {
+    switch (event.routeKey) {
+      case 'GET /health':
+        return json(200, { ok: true });
+      case 'GET /v1/interactions/{id}':
+        return await getOne(event);
+      case 'GET /v1/interactions':
+        return await list(event);
+      default:
+        throw new NotFoundError(`route ${event.routeKey}`);
+    }
+  } catch (error) {
+    const result = errorResult(error);
+    if (result.statusCode === 500) logger.error('query failed', { errorClass: errorClassOf(error) });
+    return result;
+  }
+}
+
+export const handler = middy(route).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,0 +1,265 @@
+/**
+ * The local twin: the same handler modules as in Lambda, wired to real emulators on loopback.
+ * HTTP → API Gateway v2 events; SQS → event source mapping; schedules → timers (and on demand).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { generateApiKey, recordForKey, type Scope } from '../../shared/auth/api-keys';
+import { saveApiKey } from '../../shared/aws/api-key-store';
+import { ENV } from '../../shared/aws/config';
+import { FUNCTIONS, type FunctionSpec } from '../catalog';
+import { type BoundRoute, bindRoute, type HttpHandler, lambdaContext, serveRequest } from './api-gateway';
+import { type Emulators, spawnEmulators } from './emulators';
+import { LocalEventSource, type SqsHandler } from './event-source';
+import { ensureLocalResources, type LocalResources } from './resources';
+
+export interface LocalStackOptions {
+  /** HTTP port on 127.0.0.1; 0 picks a free one. Default 4000. */
+  port?: number;
+  /** Where state persists (DynamoDB, fauxqs, dev keys); in memory when absent. */
+  dataDir?: string;
+  /** Use already running emulators instead of starting them (tests). */
+  emulators?: { dynamodbEndpoint: string; awsEndpoint: string };
+  /** Resource name prefix; tests use a unique one per file. */
+  prefix?: string;
+  /** Fixed keys (`TOKENTRAIL_API_KEY`, `TOKENTRAIL_ADMIN_KEY`). */
+  apiKey?: string;
+  adminKey?: string;
+  /** Project the development keys belong to. */
+  project?: string;
+  /** Seconds before a failed queue message is retried locally (AWS waits the visibility timeout). */
+  retryDelaySeconds?: number;
+  /** Start the queue pollers (default true); tests of the queue itself may drive them by hand. */
+  startConsumers?: boolean;
+  /** Where handler errors that escape go; default stderr. */
+  onError?: (error: unknown) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  apiKey: string;
+  adminKey: string;
+  project: string;
+  resources: LocalResources;
+  emulators: { dynamodbEndpoint: string; awsEndpoint: string };
+  /** Waits until every queue is empty and no handler is running. */
+  drain(timeoutMs?: number): Promise<void>;
+  /** Invokes a scheduled function now, as the scheduler would. */
+  runJob(name: string, input?: Record<string, unknown>): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+const ROOT = join(__dirname, '..', '..');
+
+/** Points the AWS SDK and the handlers at the emulators and the local resources. */
+function configureEnvironment(endpoints: { dynamodbEndpoint: string; awsEndpoint: string }): void {
+  process.env.AWS_REGION ??= 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoints.dynamodbEndpoint;
+  process.env.AWS_ENDPOINT_URL_SQS = endpoints.awsEndpoint;
+  process.env.AWS_ENDPOINT_URL_S3 = endpoints.awsEndpoint;
+  process.env[ENV.s3ForcePathStyle] = 'true';
+  process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'Tokentrail';
+}
+
+function exportResourceNames(resources: LocalResources): void {
+  process.env[ENV.ledgerTable] = resources.names.ledgerTable;
+  process.env[ENV.keysTable] = resources.names.keysTable;
+  process.env[ENV.ingestQueueUrl] = resources.ingestQueueUrl;
+  process.env[ENV.deadLetterQueueUrl] = resources.deadLetterQueueUrl;
+  process.env[ENV.payloadBucket] = resources.names.payloadBucket;
+}
+
+async function loadHandler<T>(spec: FunctionSpec): Promise<T> {
+  const module = (await import(join(ROOT, spec.entry))) as { handler: T };
+  return module.handler;
+}
+
+/** Development keys: fixed ones from the options, else the ones saved in the data dir, else new ones. */
+async function ensureDevelopmentKeys(
+  options: LocalStackOptions,
+  project: string,
+): Promise<{ apiKey: string; adminKey: string }> {
+  const saved = options.dataDir ? join(options.dataDir, 'dev-keys.json') : undefined;
+  const previous =
+    saved && existsSync(saved)
+      ? (JSON.parse(readFileSync(saved, 'utf8')) as { apiKey: string; adminKey: string })
+      : undefined;
+  const make = (fixed: string | undefined, kept: string | undefined, scopes: Scope[], name: string) => {
+    const key = fixed ?? kept ?? generateApiKey({ project, scopes, name }).key;
+    return { key, record: recordForKey(key, { project, scopes, name }) };
+  };
+  const ingest = make(options.apiKey, previous?.apiKey, ['ingest', 'read'], 'local development key');
+  const admin = make(options.adminKey, previous?.adminKey, ['ingest', 'read', 'admin'], 'local admin key');
+  await saveApiKey(ingest.record);
+  await saveApiKey(admin.record);
+  if (saved)
+    writeFileSync(saved, JSON.stringify({ apiKey: ingest.key, adminKey: admin.key }), { mode: 0o600 });
+  return { apiKey: ingest.key, adminKey: admin.key };
+}
+
+/**
+ * Starts the whole pipeline locally and answers once it is ready.
+ *
+ * @example
+ * const stack = await startLocalStack({ port: 4000, dataDir: '.tokentrail' });
+ * console.log(stack.url, stack.apiKey);
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const onError = options.onError ?? ((error: unknown) => process.stderr.write(`local: ${String(error)}\n`));
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const ownEmulators: Emulators | undefined = options.emulators
+    ? undefined
+    : await spawnEmulators(options.dataDir ? { dataDir: options.dataDir } : {});
+  const endpoints = options.emulators ?? ownEmulators!;
+  configureEnvironment(endpoints);
+  const resources = await ensureLocalResources(options.prefix ?? 'tokentrail-local');
+  exportResourceNames(resources);
+  const project = options.project ?? 'default';
+  const keys = await ensureDevelopmentKeys(options, project);
+
+  const routes: BoundRoute[] = [];
+  const sources: LocalEventSource[] = [];
+  const jobs = new Map<
+    string,
+    { spec: FunctionSpec; handler: (event: unknown, context: Context) => Promise<unknown> }
+  >();
+  const timers: NodeJS.Timeout[] = [];
+  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+  const queueArn = (
+    await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: resources.ingestQueueUrl, AttributeNames: ['QueueArn'] }),
+    )
+  ).Attributes!.QueueArn!;
+  sqs.destroy();
+
+  for (const spec of FUNCTIONS) {
+    if (spec.routes) {
+      const handler = await loadHandler<HttpHandler>(spec);
+      for (const route of spec.routes) routes.push(bindRoute(route, spec.name, handler));
+    }
+    if (spec.queue) {
+      sources.push(
+        new LocalEventSource({
+          functionName: spec.name,
+          queueUrl: resources.ingestQueueUrl,
+          queueArn,
+          trigger: spec.queue,
+          handler: await loadHandler<SqsHandler>(spec),
+          timeoutSeconds: spec.timeoutSeconds,
+          retryDelaySeconds: options.retryDelaySeconds ?? 1,
+          onError,
+        }),
+      );
+    }
+    if (spec.schedules) {
+      const handler = await loadHandler<(event: unknown, context: Context) => Promise<unknown>>(spec);
+      jobs.set(spec.name, { spec, handler });
+      for (const schedule of spec.schedules) {
+        const everyMs = rateToMs(schedule.expression);
+        if (everyMs) {
+          timers.push(
+            setInterval(() => {
+              handler(schedule.input ?? {}, lambdaContext(spec.name, spec.timeoutSeconds)).catch(onError);
+            }, everyMs),
+          );
+        }
+      }
+    }
+  }
+  routes.sort((a, b) => specificity(b) - specificity(a));
+
+  const runJob = async (name: string, input: Record<string, unknown> = {}) => {
+    const job = jobs.get(name);
+    if (!job)
+      throw new Error(
+        `no scheduled function named "${name}"; known: ${[...jobs.keys()].join(', ') || 'none'}`,
+      );
+    return job.handler(input, lambdaContext(name, job.spec.timeoutSeconds));
+  };
+
+  const server: Server = createServer((request, response) => {
+    const url = request.url ?? '';
+    if (request.method === 'POST' && url.startsWith('/_local/jobs/')) {
+      void runLocalJob(url.slice('/_local/jobs/'.length), request, response, runJob);
+      return;
+    }
+    serveRequest(routes, request, response).catch((error: unknown) => {
+      onError(error);
+      if (!response.headersSent) response.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 4000, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  if (options.startConsumers ?? true) for (const source of sources) source.start();
+
+  let stopped = false;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    apiKey: keys.apiKey,
+    adminKey: keys.adminKey,
+    project,
+    resources,
+    emulators: endpoints,
+    drain: async (timeoutMs) => {
+      for (const source of sources) await source.drain(timeoutMs);
+    },
+    runJob,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      for (const timer of timers) clearInterval(timer);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(sources.map((source) => source.stop()));
+      await ownEmulators?.stop();
+    },
+  };
+}
+
+/** `POST /_local/jobs/<name>` with a JSON body: the CLI's `jobs run` against the local stack. */
+async function runLocalJob(
+  name: string,
+  request: import('node:http').IncomingMessage,
+  response: import('node:http').ServerResponse,
+  runJob: (name: string, input?: Record<string, unknown>) => Promise<unknown>,
+): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  try {
+    const input =
+      chunks.length > 0
+        ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>)
+        : {};
+    const result = await runJob(decodeURIComponent(name), input);
+    response
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ ok: true, result: result ?? null }));
+  } catch (error) {
+    response
+      .writeHead(400, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ ok: false, error: error instanceof Error ? error.message : String(error) }));
+  }
+}
+
+/** Literal path segments first, so `/v1/x/summary` wins over `/v1/x/{id}`. */
+function specificity(route: BoundRoute): number {
+  return route.route.path.split('/').filter((segment) => segment && !segment.startsWith('{')).length;
+}
+
+/** `rate(10 minutes)` → ms; cron expressions run on demand only in the twin. */
+export function rateToMs(expression: string): number | undefined {
+  const match = /^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (!match) return undefined;
+  const unit = match[2]!.startsWith('minute')
+    ? 60_000
+    : match[2]!.startsWith('hour')
+      ? 3_600_000
+      : 86_400_000;
+  return Number(match[1]) * unit;
+}

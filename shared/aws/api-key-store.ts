@@ -1,0 +1,72 @@
+import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ApiKeyRecord, Principal } from '../auth/api-keys';
+import { apiKeyItemKey } from '../ledger/keys';
+import { dynamo } from './clients';
+import { ENV, requireEnv } from './config';
+
+const POSITIVE_TTL_MS = 60_000;
+const NEGATIVE_TTL_MS = 10_000;
+const cache = new Map<string, { principal: Principal | undefined; expiresAt: number }>();
+
+/**
+ * Looks up the principal for a key hash, cached in the warm container (a minute for known
+ * keys, ten seconds for unknown ones, so a revoked key stops working within a minute).
+ */
+export async function findPrincipal(keyHash: string, now = Date.now()): Promise<Principal | undefined> {
+  const cached = cache.get(keyHash);
+  if (cached && cached.expiresAt > now) return cached.principal;
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: requireEnv(ENV.keysTable), Key: apiKeyItemKey(keyHash) }),
+  );
+  const record = Item as ApiKeyRecord | undefined;
+  const principal =
+    record && !record.revokedAt
+      ? { keyId: record.keyId, project: record.project, scopes: record.scopes }
+      : undefined;
+  cache.set(keyHash, { principal, expiresAt: now + (principal ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS) });
+  return principal;
+}
+
+/** Stores a key record (idempotent for the same key). */
+export async function saveApiKey(record: ApiKeyRecord, tableName = requireEnv(ENV.keysTable)): Promise<void> {
+  await dynamo().send(
+    new PutCommand({ TableName: tableName, Item: { ...apiKeyItemKey(record.keyHash), ...record } }),
+  );
+}
+
+/** All key records (the keys table is small: one item per key). */
+export async function listApiKeys(tableName = requireEnv(ENV.keysTable)): Promise<ApiKeyRecord[]> {
+  const records: ApiKeyRecord[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
+    records.push(...((page.Items ?? []) as ApiKeyRecord[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return records.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+/** Marks a key revoked; answers false when no key has that id. */
+export async function revokeApiKey(keyId: string, tableName = requireEnv(ENV.keysTable)): Promise<boolean> {
+  const record = (await listApiKeys(tableName)).find((candidate) => candidate.keyId === keyId);
+  if (!record) return false;
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: apiKeyItemKey(record.keyHash),
+      UpdateExpression: 'SET revokedAt = :now',
+      ExpressionAttributeValues: { ':now': new Date().toISOString() },
+    }),
+  );
+  return true;
+}
+
+/** Removes a key record entirely (tests and tooling). */
+export async function deleteApiKey(keyHash: string, tableName = requireEnv(ENV.keysTable)): Promise<void> {
+  await dynamo().send(new DeleteCommand({ TableName: tableName, Key: apiKeyItemKey(keyHash) }));
+}
+
+/** Forgets cached lookups (tests). */
+export function clearPrincipalCache(): void {
+  cache.clear();
+}

@@ -1,0 +1,21 @@
+/** A required setting is missing from the function's environment. */
+export class MissingConfigurationError extends Error {
+  public readonly variable: string;
+
+  public constructor(variable: string) {
+    super(`environment variable ${variable} is not set`);
+    this.name = 'MissingConfigurationError';
+    this.variable = variable;
+  }
+}
+
+/** A message on the ingest queue that does not have the envelope shape; it goes to the DLQ. */
+export class MalformedMessageError extends Error {
+  public readonly messageId: string;
+
+  public constructor(messageId: string, reason: string) {
+    super(`message ${messageId} is malformed: ${reason}`);
+    this.name = 'MalformedMessageError';
+    this.messageId = messageId;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The stored interaction record and its API view. Money is integer nano-USD here and
+ * decimal USD only in `toApiInteraction`.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { nanosToUsd } from '../money';
+import type { CostBreakdown } from '../pricing';
+import type { RedactionCounts } from '../redaction';
+
+/** Serialized redacted payloads above this size go to the payload bucket. */
+export const INLINE_PAYLOAD_LIMIT_BYTES = 64 * 1024;
+
+export type InteractionStatus = 'success' | 'error' | 'in_progress' | 'abandoned';
+
+export interface TokenCounts {
+  input: number;
+  output: number;
+  cachedInput: number;
+  cacheWriteInput: number;
+  reasoning: number;
+}
+
+/** The redacted payload kept with an interaction (inline, compressed, or in S3). */
+export interface InteractionPayload {
+  request?: unknown;
+  response?: unknown;
+  metadata?: Record<string, unknown>;
+  errorMessage?: string;
+}
+
+/** The ledger item for one interaction (keys and index attributes added by the store). */
+export interface InteractionRecord {
+  entity: 'interaction';
+  id: string;
+  project: string;
+  provider: string;
+  model: string;
+  status: InteractionStatus;
+  /** The interaction's own time: `startedAt`, else `endedAt`, else `receivedAt`. Prices and rollups use it. */
+  timestamp: string;
+  receivedAt: string;
+  processedAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  latencyMs?: number;
+  tokens?: TokenCounts;
+  cost: CostBreakdown;
+  redactions: RedactionCounts;
+  payloadStore: 'inline' | 's3';
+  /** gzip of the payload JSON, when inline. */
+  payload?: Uint8Array;
+  payloadKey?: string;
+  payloadBytes: number;
+  errorClass?: string;
+  tags?: Record<string, string>;
+  sessionId?: string;
+  parentId?: string;
+  userId?: string;
+  traceId?: string;
+  batch?: boolean;
+  analyze?: boolean;
+}
+
+export const compressPayload = (json: string): Uint8Array => gzipSync(Buffer.from(json, 'utf8'));
+export const decompressPayload = (bytes: Uint8Array): string => gunzipSync(bytes).toString('utf8');
+
+/**
+ * The API view of a record (`GET /v1/interactions/{id}`), with the payload when given.
+ *
+ * @example
+ * const body = toApiInteraction(record, JSON.parse(decompressPayload(record.payload!)));
+ */
+export function toApiInteraction(
+  record: InteractionRecord,
+  payload?: InteractionPayload,
+): Record<string, unknown> {
+  const { cost } = record;
+  return {
+    id: record.id,
+    project: record.project,
+    provider: record.provider,
+    model: record.model,
+    status: record.status,
+    timestamp: record.timestamp,
+    receivedAt: record.receivedAt,
+    startedAt: record.startedAt,
+    endedAt: record.endedAt,
+    latencyMs: record.latencyMs,
+    sessionId: record.sessionId,
+    parentId: record.parentId,
+    userId: record.userId,
+    traceId: record.traceId,
+    batch: record.batch,
+    tags: record.tags,
+    errorClass: record.errorClass,
+    tokens: record.tokens ?? null,
+    cost: {
+      priced: cost.priced,
+      currency: cost.currency,
+      inputUsd: nanosToUsd(cost.inputNanos),
+      cachedInputUsd: nanosToUsd(cost.cachedInputNanos),
+      cacheWriteUsd: nanosToUsd(cost.cacheWriteNanos),
+      outputUsd: nanosToUsd(cost.outputNanos),
+      reasoningUsd: nanosToUsd(cost.reasoningNanos),
+      totalUsd: nanosToUsd(cost.totalNanos),
+      totalNanoUsd: cost.totalNanos,
+      ruleId: cost.ruleId ?? null,
+      ruleVersion: cost.ruleVersion ?? null,
+      unpricedReason: cost.unpricedReason,
+    },
+    redactions: record.redactions,
+    payloadStore: record.payloadStore,
+    payloadBytes: record.payloadBytes,
+    ...(payload ? { request: payload.request, response: payload.response, metadata: payload.metadata } : {}),
+    ...(payload?.errorMessage !== undefined ? { errorMessage: payload.errorMessage } : {}),
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * DynamoDB table layouts: the one definition that both the CDK stack and the local twin
+ * build tables from, and that the adapters read index names from. Plain data, no AWS imports.
+ */
+
+export type AttributeType = 'S' | 'N' | 'B';
+
+export interface IndexDefinition {
+  indexName: string;
+  partitionKey: { name: string; type: AttributeType };
+  sortKey?: { name: string; type: AttributeType };
+  /** `KEYS_ONLY`, `ALL`, or the non-key attributes to include. */
+  projection: 'KEYS_ONLY' | 'ALL' | { include: string[] };
+}
+
+export interface TableDefinition {
+  /** Logical id in the stack, and the suffix of the physical name locally. */
+  id: string;
+  partitionKey: { name: string; type: AttributeType };
+  sortKey?: { name: string; type: AttributeType };
+  timeToLiveAttribute?: string;
+  globalSecondaryIndexes: IndexDefinition[];
+}
+
+/**
+ * The ledger: interactions (and, as later issues add them, analysis requests, batches,
+ * rollups, anomalies and project settings), one item type per key prefix.
+ *
+ * Indexes are deliberately few and lean, because every index write is paid per interaction:
+ * - `bySession` (sparse, keys only): an interaction's session, newest last.
+ * - `byDay` (write-sharded): `<project>#<day>#<shard>` → time-ordered interactions of that day,
+ *   with just the fields rollups and list filters need projected. Sharding keeps a busy
+ *   project's day from becoming one hot partition.
+ */
+export const LEDGER_TABLE = {
+  id: 'Ledger',
+  partitionKey: { name: 'pk', type: 'S' },
+  sortKey: { name: 'sk', type: 'S' },
+  timeToLiveAttribute: 'expiresAt',
+  globalSecondaryIndexes: [
+    {
+      indexName: 'bySession',
+      partitionKey: { name: 'sessionPk', type: 'S' },
+      sortKey: { name: 'sessionSk', type: 'S' },
+      projection: 'KEYS_ONLY',
+    },
+    {
+      indexName: 'byDay',
+      partitionKey: { name: 'dayPk', type: 'S' },
+      sortKey: { name: 'daySk', type: 'S' },
+      projection: {
+        include: [
+          'id',
+          'project',
+          'provider',
+          'model',
+          'status',
+          'timestamp',
+          'tokens',
+          'cost',
+          'latencyMs',
+          'tags',
+        ],
+      },
+    },
+  ],
+} as const satisfies TableDefinition;
+
+/** API keys: only a SHA-256 hash of each key is stored. */
+export const KEYS_TABLE = {
+  id: 'ApiKeys',
+  partitionKey: { name: 'pk', type: 'S' },
+  globalSecondaryIndexes: [],
+} as const satisfies TableDefinition;
+
+export const TABLES: TableDefinition[] = [LEDGER_TABLE, KEYS_TABLE];
+
+/** Shards of the `byDay` index; readers query all of them. */
+export const DAY_INDEX_SHARDS = 8;
