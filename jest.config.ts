@@ -14,11 +14,13 @@ import type { Config } from 'jest';
 const common = {
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', {}] as [string, Record<string, unknown>] },
   transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
-  moduleNameMapper: { '^@middy/core$': '<rootDir>/node_modules/@middy/core/index.js' },
+  moduleNameMapper: { '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js' },
   testEnvironment: 'node',
 };
 
 const config: Config = {
+  // Integration tests wait for queues to drain; unit tests finish in milliseconds anyway.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },

@@ -140,8 +140,10 @@ export async function listInteractions(
   query: ListQuery,
 ): Promise<{ items: InteractionRecord[]; nextCursor?: string }> {
   const after = decodeCursor(query.cursor)?.after;
-  const lower = after ?? (query.from ? `${query.from}` : '');
-  const upper = query.to ? `${query.to}\uffff` : '\uffff';
+  // ' ' sorts before any ISO timestamp; DynamoDB rejects empty strings in key conditions.
+  const lower = after ?? query.from ?? ' ';
+  // Half-open range [from, to): a key is `<timestamp>#<id>`, so one at exactly `to` sorts after it.
+  const upper = query.to ?? '\uffff';
   const keys = query.sessionId
     ? await querySession(query, lower, upper, after !== undefined)
     : await queryDays(query, lower, upper, after !== undefined);
@@ -204,7 +206,7 @@ async function queryDays(
   upper: string,
   exclusive: boolean,
 ): Promise<IndexKey[]> {
-  const firstDay = (lower || new Date(Date.now() - 86_400_000).toISOString()).slice(0, 10);
+  const firstDay = (lower.trim() || new Date(Date.now() - 86_400_000).toISOString()).slice(0, 10);
   const lastDay = (query.to ?? new Date().toISOString()).slice(0, 10);
   const keys: IndexKey[] = [];
   for (let day = firstDay; day <= lastDay && keys.length <= query.limit; day = nextDay(day)) {
@@ -233,7 +235,7 @@ async function queryShard(
         TableName: table(),
         IndexName: DAY_INDEX.indexName,
         KeyConditionExpression: 'dayPk = :pk AND daySk BETWEEN :lower AND :upper',
-        ExpressionAttributeValues: { ':pk': partition, ':lower': lower || ' ', ':upper': upper },
+        ExpressionAttributeValues: { ':pk': partition, ':lower': lower, ':upper': upper },
         ProjectionExpression: 'pk, daySk',
         Limit: limit,
         ExclusiveStartKey: startKey,
