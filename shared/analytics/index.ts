@@ -1,0 +1,10 @@
+/**
+ * Analytics math for rollups, anomalies and budgets. Domain code: no AWS SDK, no network.
+ */
+export * from './anomaly';
+export * from './budget';
+export * from './errors';
+export * from './keys';
+export * from './period';
+export * from './rollup';
+export { MAD_TO_SIGMA, median, medianAbsoluteDeviation, nearestRankPercentiles } from './stats';

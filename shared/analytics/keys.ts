@@ -1,0 +1,89 @@
+/**
+ * Deterministic keys and ids for analytics items. The same inputs always give the same key,
+ * so re-running a rollup or anomaly job overwrites its earlier output instead of adding to it,
+ * and a conditional write on an id raises each anomaly or budget event once.
+ */
+import { createHash } from 'node:crypto';
+import type { Granularity } from './period';
+
+/** A rollup's tag dimension: records grouped by one tag key; `value: null` holds records without it. */
+export interface RollupTag {
+  key: string;
+  value: string | null;
+}
+
+/** What identifies one rollup: its period and the group it sums. */
+export interface RollupDimensions {
+  granularity: Granularity;
+  period: string;
+  project: string;
+  provider: string;
+  model: string;
+  tag?: RollupTag;
+}
+
+export type AnomalyKind = 'high_cost' | 'suspiciously_low' | 'error_rate_spike' | 'unpriced_spike';
+
+export type BudgetThreshold = 'warning' | 'limit';
+
+// Separators stay unambiguous because every part escapes them (and the escape character).
+const escapePart = (part: string) => part.replace(/[%#=!]/g, (char) => `%${char.charCodeAt(0).toString(16)}`);
+
+const tagSuffix = (tag: RollupTag | undefined) =>
+  tag ? `#TAG#${escapePart(tag.key)}${tag.value === null ? '!' : `=${escapePart(tag.value)}`}` : '';
+
+/**
+ * The stable id of a rollup, e.g. `ROLLUP#day#2026-11-21#acme#openai#gpt-4o`, with
+ * `#TAG#team=search` (or `#TAG#team!` for records without the tag) for tag rollups.
+ * `#`, `=`, `!` and `%` inside names are percent-escaped, so different groups never collide.
+ *
+ * @example
+ * rollupKey({ granularity: 'day', period: '2026-11-21', project: 'acme', provider: 'openai', model: 'gpt-4o' });
+ * // 'ROLLUP#day#2026-11-21#acme#openai#gpt-4o'
+ */
+export function rollupKey(dimensions: RollupDimensions): string {
+  const { granularity, period, project, provider, model, tag } = dimensions;
+  return `ROLLUP#${granularity}#${period}#${escapePart(project)}#${escapePart(provider)}#${escapePart(model)}${tagSuffix(tag)}`;
+}
+
+/**
+ * A suggested table layout for rollups: one partition per project and granularity, sorted by
+ * period, so `GET /v1/rollups?from&to` is a single `begins_with`/`BETWEEN` query on `sk`
+ * (`sk BETWEEN '2026-11-01' AND '2026-11-30~'`). Deterministic like {@link rollupKey}.
+ *
+ * @example
+ * rollupItemKey({ granularity: 'day', period: '2026-11-21', project: 'acme', provider: 'openai', model: 'gpt-4o' });
+ * // { pk: 'ROLLUP#acme#day', sk: '2026-11-21#openai#gpt-4o' }
+ */
+export function rollupItemKey(dimensions: RollupDimensions): { pk: string; sk: string } {
+  const { granularity, period, project, provider, model, tag } = dimensions;
+  return {
+    pk: `ROLLUP#${escapePart(project)}#${granularity}`,
+    sk: `${period}#${escapePart(provider)}#${escapePart(model)}${tagSuffix(tag)}`,
+  };
+}
+
+const digest = (parts: string[]) =>
+  createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 20);
+
+/**
+ * The id of the one anomaly of a kind for a project's model on a day, URL-safe so it can be
+ * used in `PATCH /v1/anomalies/{id}`: the date and kind stay readable, a digest covers the rest.
+ *
+ * @example
+ * anomalyId('acme', 'gpt-4o', 'high_cost', '2026-11-21'); // '2026-11-21-high_cost-<20 hex digits>'
+ */
+export function anomalyId(project: string, model: string, kind: AnomalyKind, date: string): string {
+  return `${date}-${kind}-${digest(['anomaly', project, model, kind, date])}`;
+}
+
+/**
+ * The id of the event raised when a project's spend crosses a budget threshold in a month;
+ * a conditional write on it makes each threshold fire once per month.
+ *
+ * @example
+ * budgetEventId('acme', '2026-11', 'warning'); // '2026-11-budget_warning-<20 hex digits>'
+ */
+export function budgetEventId(project: string, month: string, threshold: BudgetThreshold): string {
+  return `${month}-budget_${threshold}-${digest(['budget', project, month, threshold])}`;
+}
