@@ -57,18 +57,27 @@ export const interactionInputSchema = z
     batch: z.boolean().optional(),
     analyze: z.boolean().optional(),
   })
-  .superRefine((value, ctx) => {
-    if (value.model === undefined && modelFromResponse(value.response) === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['model'],
-        message: 'model is required unless response.model names it',
-      });
-    }
-    if (value.startedAt && value.endedAt && Date.parse(value.endedAt) < Date.parse(value.startedAt)) {
-      ctx.addIssue({ code: 'custom', path: ['endedAt'], message: 'endedAt is before startedAt' });
-    }
-  });
+  .superRefine(
+    (value, ctx) => {
+      if (value.model === undefined && modelFromResponse(value.response) === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['model'],
+          message: 'model is required unless response.model names it',
+        });
+      }
+      const { startedAt, endedAt } = value;
+      if (
+        typeof startedAt === 'string' &&
+        typeof endedAt === 'string' &&
+        Date.parse(endedAt) < Date.parse(startedAt)
+      ) {
+        ctx.addIssue({ code: 'custom', path: ['endedAt'], message: 'endedAt is before startedAt' });
+      }
+    },
+    // Run even when other fields are invalid, so one answer lists every problem.
+    { when: (payload) => !!payload.value && typeof payload.value === 'object' },
+  );
 
 export type InteractionInput = z.output<typeof interactionInputSchema>;
 export type ExplicitUsage = z.output<typeof explicitUsageSchema>;
