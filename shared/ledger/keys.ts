@@ -31,8 +31,11 @@ export const dayIndexKey = (project: string, timestamp: string, id: string) => (
  */
 export function payloadObjectKey(project: string, id: string, body: Uint8Array): string {
   const digest = createHash('sha256').update(body).digest('hex').slice(0, 16);
-  return `payloads/${project}/${encodeURIComponent(id)}/${digest}.json.gz`;
+  return `${PAYLOAD_PREFIX}${project}/${encodeURIComponent(id)}/${digest}.json.gz`;
 }
+
+/** Prefix of offloaded (redacted) payload objects. */
+export const PAYLOAD_PREFIX = 'payloads/';
 
 /** Prefix of claim-check objects: short-lived (lifecycle rule), deleted after processing. */
 export const STAGING_PREFIX = 'staging/';

@@ -1,0 +1,134 @@
+import { CfnOutput, type CfnResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { ENV } from '../shared/aws/config';
+import { PAYLOAD_PREFIX, STAGING_PREFIX } from '../shared/ledger/keys';
+import { LEDGER_TABLE } from '../shared/ledger/tables';
+import { INGEST_FUNCTION, PROCESS_FUNCTION, QUERY_FUNCTION } from './catalog';
+import { acknowledge } from './constructs/acknowledge';
+import { HttpApi } from './constructs/http-api';
+import { IngestQueue } from './constructs/ingest-queue';
+import { LambdaFunction } from './constructs/lambda-function';
+import { Storage } from './constructs/storage';
+
+export interface TokentrailStackProps extends StackProps {
+  /** Stage name (dev, prod, ...): part of the stack name and resource tags. */
+  stage: string;
+  /** Keep tables and the bucket when the stack is deleted (default true). */
+  retainData?: boolean;
+  logRetentionDays?: logs.RetentionDays;
+  apiRateLimit?: number;
+  apiBurstLimit?: number;
+}
+
+/**
+ * tokentrail in one stack, composed of one construct per concern. Functions come from
+ * infra/catalog.ts, the same list the local twin serves.
+ */
+export class TokentrailStack extends Stack {
+  public readonly storage: Storage;
+  public readonly ingestQueue: IngestQueue;
+  public readonly httpApi: HttpApi;
+  public readonly functions: Record<string, lambda.IFunction> = {};
+
+  public constructor(scope: Construct, id: string, props: TokentrailStackProps) {
+    super(scope, id, props);
+    const logRetention = props.logRetentionDays ?? logs.RetentionDays.ONE_MONTH;
+    this.storage = new Storage(this, 'Storage', { retain: props.retainData ?? true });
+    this.ingestQueue = new IngestQueue(this, 'IngestQueue');
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      rateLimit: props.apiRateLimit ?? 500,
+      burstLimit: props.apiBurstLimit ?? 1000,
+      logRetention,
+    });
+
+    const { ledgerTable, keysTable, payloadBucket } = this.storage;
+    const { queue, deadLetterQueue } = this.ingestQueue;
+    const environment = {
+      [ENV.ledgerTable]: ledgerTable.tableName,
+      [ENV.keysTable]: keysTable.tableName,
+      [ENV.ingestQueueUrl]: queue.queueUrl,
+      [ENV.deadLetterQueueUrl]: deadLetterQueue.queueUrl,
+      [ENV.payloadBucket]: payloadBucket.bucketName,
+    };
+    const make = (spec: typeof INGEST_FUNCTION) => {
+      const fn = new LambdaFunction(this, `${spec.name[0]!.toUpperCase()}${spec.name.slice(1)}Function`, {
+        spec,
+        environment,
+        logRetention,
+      }).function;
+      this.functions[spec.name] = fn;
+      if (spec.routes) this.httpApi.addRoutes(spec.name, fn, spec.routes);
+      return fn;
+    };
+
+    // Least privilege, per function: explicit actions on explicit resources, no wildcard actions.
+    const objects = (prefix: string) => payloadBucket.arnForObjects(`${prefix}*`);
+    const allow = (fn: lambda.IFunction, actions: string[], resources: string[]) =>
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
+    const ledgerIndexes = LEDGER_TABLE.globalSecondaryIndexes.map(
+      (index) => `${ledgerTable.tableArn}/index/${index.indexName}`,
+    );
+
+    const ingest = make(INGEST_FUNCTION);
+    allow(ingest, ['dynamodb:GetItem'], [keysTable.tableArn]);
+    allow(ingest, ['s3:PutObject'], [objects(STAGING_PREFIX)]);
+    queue.grantSendMessages(ingest);
+
+    const processor = make(PROCESS_FUNCTION);
+    allow(processor, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'], [ledgerTable.tableArn]);
+    allow(processor, ['s3:GetObject', 's3:DeleteObject'], [objects(STAGING_PREFIX)]);
+    allow(processor, ['s3:PutObject', 's3:DeleteObject'], [objects(PAYLOAD_PREFIX)]);
+    processor.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: PROCESS_FUNCTION.queue!.batchSize,
+        maxBatchingWindow: Duration.seconds(PROCESS_FUNCTION.queue!.maxBatchingWindowSeconds),
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    const query = make(QUERY_FUNCTION);
+    allow(query, ['dynamodb:GetItem'], [keysTable.tableArn]);
+    allow(
+      query,
+      ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+      [ledgerTable.tableArn, ...ledgerIndexes],
+    );
+    allow(query, ['s3:GetObject'], [objects(PAYLOAD_PREFIX)]);
+
+    for (const fn of [ingest, processor, query]) {
+      acknowledge(
+        fn,
+        `AwsSolutions-IAM5[Resource::<${this.getLogicalId(payloadBucket.node.defaultChild as CfnResource)}.Arn>/${STAGING_PREFIX}*]`,
+        'Claim-check objects get a fresh key per message; access is limited to the staging prefix.',
+      );
+      acknowledge(
+        fn,
+        `AwsSolutions-IAM5[Resource::<${this.getLogicalId(payloadBucket.node.defaultChild as CfnResource)}.Arn>/${PAYLOAD_PREFIX}*]`,
+        'Payload objects are keyed by interaction id; access is limited to the payloads prefix.',
+      );
+      acknowledge(
+        fn,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        'The basic execution role only allows writing CloudWatch Logs, which every function needs.',
+      );
+      acknowledge(
+        fn,
+        'AwsSolutions-L1',
+        'Node.js 22 is the pinned runtime: the local twin, CI and the bundles all target it.',
+      );
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the tokentrail API' });
+    new CfnOutput(this, 'KeysTableName', {
+      value: keysTable.tableName,
+      description:
+        'Create the first key: KEYS_TABLE_NAME=<this> npm run -s tokentrail -- keys create --project default',
+    });
+    new CfnOutput(this, 'LedgerTableName', { value: ledgerTable.tableName });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: deadLetterQueue.queueUrl });
+  }
+}

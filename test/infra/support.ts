@@ -1,0 +1,15 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { TokentrailStack } from '../../infra/stack';
+
+/**
+ * Synthesizes the stack offline. Bundling is skipped (`aws:cdk:bundling-stacks` empty) so the
+ * assertions run in seconds; `npm run synth` bundles for real.
+ */
+export function synthStack(withNag = false): { app: App; stack: TokentrailStack; template: Template } {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new TokentrailStack(app, 'Tokentrail-test', { stage: 'test' });
+  if (withNag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack, template: Template.fromStack(stack) };
+}
