@@ -7,18 +7,19 @@
  * on `ln(costNanos + costFloorNanos)`; the floor keeps zero-cost days finite and stops
  * fractions of a cent from looking like large relative swings.
  *
- * Baseline: the median of the same weekday over the trailing window (4 values in 28 days)
- * blended with the median of all days, weighted k : 1 where k is how many same-weekday days
- * there are. Why: the same-weekday median follows the weekly pattern (a normal Saturday is
- * compared with Saturdays), but rests on at most 4 points; the all-days median rests on up to
- * 28 but ignores the pattern. Counting the all-days median as one extra pseudo-observation
- * shrinks the weekday estimate towards it, more so when history is short (k = 1 gives half
- * each). The blend is taken in log space — a geometric mean — because an arithmetic blend of
- * a $5 weekend and a $100 weekday (~$52) would make every normal weekend look like a 90% drop.
+ * Baseline: the median of all days in the trailing window blended with the median of the
+ * same weekday (4 values in 28 days), weighted per weekday by how much the weekly pattern
+ * stands out from noise (empirical Bayes, see `baseline.ts`). Why: a normal Saturday must be
+ * compared with Saturdays when weekends are much lower, but in a volatile series without a
+ * weekly pattern, four random same-weekday values are noise and the all-days median is the
+ * steadier estimate; a fixed blend fails one case or the other. The blend is taken in log
+ * space (a geometric mean), because an arithmetic blend of a $5 weekend and a $100 weekday
+ * would make every normal weekend look like a 90% drop.
  *
  * Robust z-score: `(ln(value) − baseline) / (1.4826 · MAD)`, where the MAD is taken over the
  * history's own deviations from their weekday baselines (the series with the weekly pattern
- * removed), floored at `minLogSigma` so a perfectly steady series does not divide by zero.
+ * removed), and is never below the within-weekday spread nor `minLogSigma`, so a perfectly
+ * steady series does not divide by zero.
  *
  * An anomaly fires only when all of its rules hold, so noise cannot fire it alone:
  * - `high_cost`: value > `highCostFactor` × baseline, value − baseline ≥ `minCostDeltaNanos`,
@@ -44,6 +45,7 @@
  */
 import { z } from 'zod';
 import { nanosToUsd } from '../money';
+import { fitWeeklyBaseline } from './baseline';
 import { InvalidHistoryError } from './errors';
 import { type AnomalyKind, anomalyId } from './keys';
 import { parseOrThrow } from './options';
@@ -119,6 +121,8 @@ export interface CostAnomalyDetails {
   historyDays: number;
   sameWeekdayDays: number;
   weekdayMedianNanos: number | null;
+  /** How far the baseline moved from the all-days median to the weekday median (0–1). */
+  weekdayWeight: number;
   overallMedianNanos: number;
   /** 1.4826 · MAD of ln(cost), after the floor. */
   robustSigma: number;
@@ -239,33 +243,14 @@ function costAnomalies(
   const floor = options.costFloorNanos;
   const logCost = (nanos: number) => Math.log(nanos + floor);
   const fromLog = (log: number) => Math.max(0, Math.round(Math.exp(log) - floor));
-  const overallLog = median(days.map((day) => logCost(day.costNanos)));
-
-  const byWeekday = new Map<number, { sameDays: number; weekdayLog: number | null; baselineLog: number }>();
-  const weekdayBaseline = (weekday: number) => {
-    let baseline = byWeekday.get(weekday);
-    if (!baseline) {
-      const same = days.filter((day) => weekdayOf(day.date) === weekday).map((day) => logCost(day.costNanos));
-      const weekdayLog = same.length > 0 ? median(same) : null;
-      const k = same.length;
-      baseline = {
-        sameDays: k,
-        weekdayLog,
-        baselineLog: weekdayLog === null ? overallLog : (k * weekdayLog + overallLog) / (k + 1),
-      };
-      byWeekday.set(weekday, baseline);
-    }
-    return baseline;
-  };
-
-  const residuals = days.map(
-    (day) => logCost(day.costNanos) - weekdayBaseline(weekdayOf(day.date)).baselineLog,
+  const model = fitWeeklyBaseline(
+    days.map((day) => ({ date: day.date, value: logCost(day.costNanos) })),
+    options.minLogSigma,
   );
-  const sigma = Math.max(MAD_TO_SIGMA * medianAbsoluteDeviation(residuals), options.minLogSigma);
-  const target = weekdayBaseline(weekdayOf(subject.date));
-  const zScore = (logCost(today.costNanos) - target.baselineLog) / sigma;
+  const target = model.forWeekday(weekdayOf(subject.date));
+  const zScore = (logCost(today.costNanos) - target.baseline) / model.sigma;
   const value = today.costNanos;
-  const baseline = fromLog(target.baselineLog);
+  const baseline = fromLog(target.baseline);
   const delta = value - baseline;
 
   let kind: AnomalyKind | undefined;
@@ -303,10 +288,11 @@ function costAnomalies(
       details: {
         metric: 'costNanos',
         historyDays: days.length,
-        sameWeekdayDays: target.sameDays,
-        weekdayMedianNanos: target.weekdayLog === null ? null : fromLog(target.weekdayLog),
-        overallMedianNanos: fromLog(overallLog),
-        robustSigma: sigma,
+        sameWeekdayDays: target.days,
+        weekdayMedianNanos: target.median === null ? null : fromLog(target.median),
+        weekdayWeight: target.weight,
+        overallMedianNanos: fromLog(model.overallMedian),
+        robustSigma: model.sigma,
         deltaNanos: delta,
       },
     },
