@@ -5,7 +5,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../../../infra/local/twin';
+import { ENV } from '../../aws/config';
 import type { CliIo } from '../io';
+import { writeLocalTarget } from '../target';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
@@ -25,6 +27,19 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     onError: (error) =>
       io.stderr(`local: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`),
   });
+  if (dataDir) {
+    const environment: Record<string, string> = {};
+    for (const name of Object.values(ENV)) if (process.env[name]) environment[name] = process.env[name];
+    writeLocalTarget(
+      { ...io.env, TOKENTRAIL_DATA_DIR: dataDir },
+      {
+        url: stack.url,
+        dynamodbEndpoint: stack.emulators.dynamodbEndpoint,
+        awsEndpoint: stack.emulators.awsEndpoint,
+        environment,
+      },
+    );
+  }
   io.stdout(
     [
       '',
