@@ -271,7 +271,7 @@ function costAnomalies(
   if (!kind) return [];
   const factor = baseline > 0 ? value / baseline : null;
   const ratio =
-    factor === null ? 'from a zero baseline' : `${factor.toFixed(factor < 1 ? 3 : 1)}× the baseline`;
+    factor === null ? 'against a baseline of' : `${factor.toFixed(factor < 1 ? 3 : 1)}× the baseline of`;
   return [
     {
       id: anomalyId(subject.project, subject.model, kind, subject.date),

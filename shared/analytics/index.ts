@@ -2,6 +2,7 @@
  * Analytics math for rollups, anomalies and budgets. Domain code: no AWS SDK, no network.
  */
 export * from './anomaly';
+export { fitWeeklyBaseline, type WeekdayBaseline, type WeeklyBaseline, type WeeklyPoint } from './baseline';
 export * from './budget';
 export * from './errors';
 export * from './keys';

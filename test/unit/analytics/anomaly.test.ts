@@ -121,7 +121,7 @@ describe('detectAnomalies: what must alarm', () => {
     expect(spike!.zScore).toBeGreaterThan(3.5);
     expect(spike!.details).toMatchObject({ metric: 'costNanos', historyDays: 28, sameWeekdayDays: 4 });
     expect(spike!.message).toMatch(
-      /^acme openai\/gpt-4o cost \$\d+\.\d\d on 2026-02-14, \d+\.\d× the baseline \$\d+\.\d\d$/,
+      /^acme openai\/gpt-4o cost \$\d+\.\d\d on 2026-02-14, \d+\.\d× the baseline of \$\d+\.\d\d$/,
     );
   });
 
