@@ -1,0 +1,88 @@
+import { child, count, countOr0, type JsonObject, withExtras } from './read';
+import type { NormalizedUsage } from './types';
+
+/**
+ * OpenAI Chat Completions (also Azure OpenAI, Mistral and other OpenAI-compatible APIs).
+ *
+ * ```json
+ * "usage": { "prompt_tokens": 1200, "completion_tokens": 300, "total_tokens": 1500,
+ *   "prompt_tokens_details": { "cached_tokens": 1024, "audio_tokens": 0 },
+ *   "completion_tokens_details": { "reasoning_tokens": 192, "audio_tokens": 0,
+ *     "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0 } }
+ * ```
+ * - `prompt_tokens` already includes `cached_tokens` (cached reads are a subset; OpenAI has no cache writes).
+ * - `completion_tokens` already includes `reasoning_tokens` and rejected prediction tokens (both billed as output).
+ * - `audio_tokens` are subsets of the prompt / completion counts, billed at the model's audio rates.
+ * - Embeddings answer `{ prompt_tokens, total_tokens }` without completion tokens: output is 0.
+ * - Streaming: with `stream_options.include_usage` the last chunk carries `usage` (earlier chunks have `usage: null`).
+ */
+export function readOpenAiChatUsage(usage: JsonObject): NormalizedUsage | undefined {
+  const prompt = count(usage.prompt_tokens);
+  if (prompt === undefined) return undefined;
+  const promptDetails = child(usage, 'prompt_tokens_details');
+  const completionDetails = child(usage, 'completion_tokens_details');
+  const completion = count(usage.completion_tokens);
+  const shape =
+    completion === undefined && usage.completion_tokens === undefined ? 'openai.embeddings' : 'openai.chat';
+  return withExtras<NormalizedUsage>(
+    {
+      inputTokens: prompt,
+      outputTokens: completion ?? 0,
+      cachedInputTokens: countOr0(promptDetails?.cached_tokens),
+      cacheWriteInputTokens: 0,
+      reasoningTokens: countOr0(completionDetails?.reasoning_tokens),
+      shape,
+    },
+    {
+      audioInputTokens: count(promptDetails?.audio_tokens),
+      audioOutputTokens: count(completionDetails?.audio_tokens),
+      imageInputTokens: count(promptDetails?.image_tokens),
+    },
+  );
+}
+
+/**
+ * OpenAI Responses API (also Azure OpenAI Responses).
+ *
+ * ```json
+ * "usage": { "input_tokens": 5000, "input_tokens_details": { "cached_tokens": 4096 },
+ *   "output_tokens": 900, "output_tokens_details": { "reasoning_tokens": 640 }, "total_tokens": 5900 }
+ * ```
+ * - `input_tokens` includes `cached_tokens`; `output_tokens` includes `reasoning_tokens`.
+ * - Streaming: the `response.completed` (or `response.incomplete` / `response.failed`) event carries
+ *   `response.usage`; earlier events carry none.
+ * - Image generation models report `input_tokens_details.image_tokens` / `output_tokens_details.image_tokens`.
+ */
+export function readOpenAiResponsesUsage(usage: JsonObject): NormalizedUsage | undefined {
+  const input = count(usage.input_tokens);
+  const output = count(usage.output_tokens);
+  if (input === undefined || output === undefined) return undefined;
+  const inputDetails = child(usage, 'input_tokens_details');
+  const outputDetails = child(usage, 'output_tokens_details');
+  return withExtras<NormalizedUsage>(
+    {
+      inputTokens: input,
+      outputTokens: output,
+      cachedInputTokens: countOr0(inputDetails?.cached_tokens),
+      cacheWriteInputTokens: 0,
+      reasoningTokens: countOr0(outputDetails?.reasoning_tokens),
+      shape: 'openai.responses',
+    },
+    {
+      audioInputTokens: count(inputDetails?.audio_tokens),
+      audioOutputTokens: count(outputDetails?.audio_tokens),
+      imageInputTokens: count(inputDetails?.image_tokens),
+      imageOutputTokens: count(outputDetails?.image_tokens),
+    },
+  );
+}
+
+/** True when a `{input_tokens, output_tokens}` block is the Responses API's rather than Anthropic's. */
+export function looksLikeResponsesUsage(usage: JsonObject, container?: JsonObject): boolean {
+  return (
+    'input_tokens_details' in usage ||
+    'output_tokens_details' in usage ||
+    'total_tokens' in usage ||
+    container?.object === 'response'
+  );
+}

@@ -1,0 +1,147 @@
+/**
+ * Project pricing overrides, as a user PUTs them through `/admin/pricing`: negotiated discounts off
+ * the catalog, and explicit prices for fine-tuned or self-hosted models. Overrides take precedence
+ * over the catalog in `priceUsage({ overrides })`.
+ */
+import { z } from 'zod';
+import { InvalidPricingRulesError, type PricingRuleIssue } from './errors';
+import { findOverlaps } from './overlaps';
+import type { PricingRule } from './types';
+
+const usdPerMillion = z
+  .union([z.string(), z.number()])
+  .transform((value) => (typeof value === 'number' ? String(value) : value.trim()))
+  .refine(
+    (value) => /^\d{1,6}(?:\.\d{1,9})?$/.test(value),
+    'use a non-negative USD amount with at most 9 decimals',
+  );
+
+const percent = z
+  .union([z.string(), z.number()])
+  .transform((value) => (typeof value === 'number' ? String(value) : value.trim()))
+  .refine(
+    (value) => /^\d{1,3}(?:\.\d{1,4})?$/.test(value) && Number(value) <= 100,
+    'use a percentage from 0 to 100',
+  );
+
+const modelPattern = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((value) => !value.slice(0, -1).includes('*'), 'only a trailing * wildcard is supported');
+
+const dateOrZonedDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+const pricePerMillionSchema = z.strictObject({
+  input: usdPerMillion,
+  cachedInput: usdPerMillion.optional(),
+  cacheWrite: usdPerMillion.optional(),
+  cacheWrite1h: usdPerMillion.optional(),
+  output: usdPerMillion,
+  reasoning: usdPerMillion.optional(),
+  audioInput: usdPerMillion.optional(),
+  audioOutput: usdPerMillion.optional(),
+  imageInput: usdPerMillion.optional(),
+  imageOutput: usdPerMillion.optional(),
+});
+
+const ruleBase = {
+  id: z.string().min(1).max(128),
+  version: z.number().int().positive().default(1),
+  provider: z.string().min(1).max(64),
+  model: modelPattern,
+  aliases: z.array(modelPattern).max(50).optional(),
+  effectiveFrom: dateOrZonedDateTime.optional(),
+  effectiveTo: dateOrZonedDateTime.optional(),
+  source: z.string().min(1).max(512).default('project override'),
+  note: z.string().max(1024).optional(),
+};
+
+const priceListRuleSchema = z.strictObject({
+  ...ruleBase,
+  kind: z.literal('prices'),
+  perMillion: pricePerMillionSchema,
+  tiers: z
+    .array(
+      z.strictObject({
+        aboveInputTokens: z.number().int().positive(),
+        perMillion: pricePerMillionSchema,
+        batchPerMillion: pricePerMillionSchema.optional(),
+      }),
+    )
+    .max(5)
+    .optional(),
+  batch: z
+    .strictObject({ perMillion: pricePerMillionSchema.optional(), discountPercent: percent.optional() })
+    .optional(),
+});
+
+const discountRuleSchema = z.strictObject({
+  ...ruleBase,
+  kind: z.literal('discount'),
+  discountPercent: percent,
+});
+
+/** One override rule. `kind` defaults to `prices`. */
+export const pricingRuleSchema = z.preprocess(
+  (value) =>
+    value && typeof value === 'object' && !Array.isArray(value) && !('kind' in value)
+      ? { ...value, kind: 'prices' }
+      : value,
+  z
+    .discriminatedUnion('kind', [priceListRuleSchema, discountRuleSchema])
+    .refine(
+      (rule) =>
+        !rule.effectiveFrom ||
+        !rule.effectiveTo ||
+        Date.parse(rule.effectiveTo) > Date.parse(rule.effectiveFrom),
+      { message: 'effectiveTo must be after effectiveFrom', path: ['effectiveTo'] },
+    ),
+);
+
+/** A `PUT /admin/pricing` body: `{ "rules": [...] }` or a bare array of rules. */
+export const pricingRulesSchema = z.union([
+  z.array(pricingRuleSchema).max(500),
+  z.strictObject({ rules: z.array(pricingRuleSchema).max(500) }).transform((body) => body.rules),
+]);
+
+/**
+ * Validates override rules and returns them ready for `priceUsage({ overrides })`.
+ *
+ * @throws {InvalidPricingRulesError} with one `{path, message}` issue per problem, including
+ *   duplicate ids and rules that overlap (same provider and pattern, overlapping dates).
+ * @example
+ * const overrides = parsePricingRules({ rules: [
+ *   { id: 'acme/gpt-4o-discount', provider: 'openai', model: 'gpt-4o*', kind: 'discount', discountPercent: '15' },
+ *   { id: 'acme/llama-ft', provider: 'self-hosted', model: 'llama-3.1-8b-acme', perMillion: { input: '0.05', output: '0.10' } },
+ * ] });
+ */
+export function parsePricingRules(raw: unknown): PricingRule[] {
+  const result = pricingRulesSchema.safeParse(raw);
+  if (!result.success) {
+    throw new InvalidPricingRulesError(
+      result.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.'),
+        message: issue.message,
+      })),
+    );
+  }
+  const rules = result.data as PricingRule[];
+  const issues: PricingRuleIssue[] = [];
+  const seen = new Map<string, number>();
+  for (const [i, rule] of rules.entries()) {
+    const first = seen.get(rule.id);
+    if (first !== undefined)
+      issues.push({ path: `${i}.id`, message: `duplicate rule id (also at ${first})` });
+    else seen.set(rule.id, i);
+  }
+  for (const overlap of findOverlaps(rules)) {
+    const index = rules.findIndex((rule) => rule.id === overlap.ruleIds[1]);
+    issues.push({
+      path: `${index}.model`,
+      message: `overlaps rule ${overlap.ruleIds[0]} for ${overlap.provider} ${overlap.pattern} in the same period`,
+    });
+  }
+  if (issues.length > 0) throw new InvalidPricingRulesError(issues);
+  return rules;
+}

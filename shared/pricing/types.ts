@@ -1,0 +1,108 @@
+/**
+ * USD per million tokens, as decimal strings (exact; at most 9 decimals). Optional prices fall back:
+ * `cachedInput` → `input`; `cacheWrite` → `input`; `cacheWrite1h` → `cacheWrite`; `reasoning` →
+ * `output`; modality prices (`audioInput`…) → the text price of the same direction.
+ */
+export interface PricePerMillion {
+  input: string;
+  /** Cache reads (cache hits). */
+  cachedInput?: string;
+  /** Cache writes with the default (5 minute) lifetime, and writes whose lifetime is not reported. */
+  cacheWrite?: string;
+  /** Cache writes with a 1 hour lifetime (Anthropic). */
+  cacheWrite1h?: string;
+  output: string;
+  /** Only when the vendor bills reasoning tokens differently from other output. */
+  reasoning?: string;
+  audioInput?: string;
+  audioOutput?: string;
+  imageInput?: string;
+  imageOutput?: string;
+}
+
+/**
+ * A long-context tier: when the request's input (including cached reads and cache writes) is above
+ * `aboveInputTokens`, the WHOLE request (input, cache and output) moves to these prices.
+ */
+export interface PriceTier {
+  aboveInputTokens: number;
+  perMillion: PricePerMillion;
+  /** Explicit batch prices for this tier; else the rule's batch discount applies to `perMillion`. */
+  batchPerMillion?: PricePerMillion;
+}
+
+export interface BatchPricing {
+  /** Explicit batch prices (complete); they win over `discountPercent`. */
+  perMillion?: PricePerMillion;
+  /** Percentage off every standard price (e.g. `"50"`), applied when there are no explicit prices. */
+  discountPercent?: string;
+}
+
+interface RuleBase {
+  id: string;
+  version: number;
+  /** Provider family (`openai`, `azure`, `anthropic`, `google`, `bedrock`, `mistral`) or a custom name. */
+  provider: string;
+  /**
+   * Model pattern: an exact id (`gpt-4o-2024-08-06`), or a prefix ending in `*`
+   * (`claude-3-5-sonnet-*`). Matching is case-insensitive; exact beats any wildcard, and the
+   * longest wildcard prefix beats shorter ones.
+   */
+  model: string;
+  /** More patterns priced by this rule (aliases, dated snapshots). */
+  aliases?: string[];
+  /** ISO date or date-time, inclusive; compared with the interaction's own time. Absent: since always. */
+  effectiveFrom?: string;
+  /** ISO date or date-time, exclusive. Absent: still in effect. */
+  effectiveTo?: string;
+  /** URL of the vendor's pricing page (or, for overrides, who agreed to the price). */
+  source: string;
+  /** What was checked, or why a figure differs from the page today. */
+  note?: string;
+}
+
+/** A rule with its own prices (catalog entries, fine-tuned or self-hosted models). */
+export interface PriceListRule extends RuleBase {
+  kind?: 'prices';
+  perMillion: PricePerMillion;
+  tiers?: PriceTier[];
+  batch?: BatchPricing;
+}
+
+/** A negotiated discount: a percentage off whatever catalog rule prices the same model at that time. */
+export interface DiscountRule extends RuleBase {
+  kind: 'discount';
+  discountPercent: string;
+}
+
+export type PricingRule = PriceListRule | DiscountRule;
+
+export type UnpricedReason = 'unknown_model' | 'missing_usage' | 'invalid_usage' | 'invalid_time';
+
+/**
+ * The cost of one interaction in integer nano-USD, one amount per usage type:
+ * `inputNanos` (uncached input, including audio/image input), `cachedInputNanos` (cache reads),
+ * `cacheWriteNanos` (5 minute + 1 hour writes), `outputNanos` (output other than reasoning, including
+ * audio/image output) and `reasoningNanos`; `totalNanos` is their sum.
+ */
+export interface CostBreakdown {
+  priced: boolean;
+  currency: 'USD';
+  inputNanos: number;
+  cachedInputNanos: number;
+  cacheWriteNanos: number;
+  outputNanos: number;
+  reasoningNanos: number;
+  totalNanos: number;
+  ruleId?: string;
+  ruleVersion?: number;
+  /** When the rule is a negotiated discount: the catalog rule it discounted. */
+  baseRuleId?: string;
+  baseRuleVersion?: number;
+  /** The long-context tier applied, e.g. `above-200000`; absent for the base prices. */
+  tier?: string;
+  /** True when batch prices were applied. */
+  batch?: boolean;
+  /** Why an interaction is unpriced. */
+  unpricedReason?: UnpricedReason;
+}
