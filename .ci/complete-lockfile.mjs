@@ -10,14 +10,40 @@ const path = new URL('../package-lock.json', import.meta.url);
 const lock = JSON.parse(readFileSync(path, 'utf8'));
 const packages = lock.packages;
 
-const OS = ['android', 'darwin', 'linux', 'win32', 'freebsd', 'openharmony', 'openbsd', 'netbsd', 'sunos', 'aix'];
-const CPU = { arm64: 'arm64', x64: 'x64', ia32: 'ia32', arm: 'arm', ppc64: 'ppc64', s390x: 's390x', riscv64: 'riscv64', loong64: 'loong64' };
+const OS = [
+  'android',
+  'darwin',
+  'linux',
+  'win32',
+  'freebsd',
+  'openharmony',
+  'openbsd',
+  'netbsd',
+  'sunos',
+  'aix',
+];
+const CPU = {
+  arm64: 'arm64',
+  x64: 'x64',
+  ia32: 'ia32',
+  arm: 'arm',
+  ppc64: 'ppc64',
+  s390x: 's390x',
+  riscv64: 'riscv64',
+  loong64: 'loong64',
+};
 
 function platformOf(name) {
   const tokens = name.split('/').pop().split(/[-_]/);
   const os = tokens.find((token) => OS.includes(token));
-  const cpu = tokens.map((token) => CPU[token] ?? (token.startsWith('arm') ? 'arm' : undefined)).find(Boolean);
-  const libc = tokens.some((token) => token.startsWith('musl')) ? 'musl' : tokens.some((token) => token.startsWith('gnu')) ? 'glibc' : undefined;
+  const cpu = tokens
+    .map((token) => CPU[token] ?? (token.startsWith('arm') ? 'arm' : undefined))
+    .find(Boolean);
+  const libc = tokens.some((token) => token.startsWith('musl'))
+    ? 'musl'
+    : tokens.some((token) => token.startsWith('gnu'))
+      ? 'glibc'
+      : undefined;
   return { os, cpu, libc };
 }
 
@@ -40,7 +66,9 @@ for (const [location, entry] of Object.entries(packages)) {
   }
 }
 if (added > 0) {
-  lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+  lock.packages = Object.fromEntries(
+    Object.entries(packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+  );
   writeFileSync(path, `${JSON.stringify(lock, null, 2)}\n`);
 }
 console.log(`complete-lockfile: added ${added} platform entries`);
