@@ -1,0 +1,27 @@
+/**
+ * OpenTelemetry ingestion: OTLP/HTTP JSON trace exports with GenAI attributes → interactions.
+ * Domain code: no AWS imports, no network.
+ */
+export { InvalidOtlpRequestError, OtelMappingError, type OtlpIssue } from './errors';
+export { toTokentrailProvider, UNKNOWN_PROVIDER } from './genai';
+export {
+  mapOtlpSpan,
+  mapOtlpTraces,
+  type OtlpInteraction,
+  type OtlpMappingResult,
+  otelInteractionId,
+  type RejectedSpan,
+  type SpanMapping,
+  type SpanOrigin,
+} from './map-traces';
+export {
+  type AttributeValue,
+  decodeAnyValue,
+  decodeAttributes,
+  type OtlpExportTraceRequest,
+  type OtlpSpan,
+  otlpExportTraceRequestSchema,
+  otlpKeyValueSchema,
+  otlpSpanSchema,
+} from './otlp-json';
+export { type OtlpExportTraceResponse, otlpPartialSuccess } from './partial-success';
