@@ -1,0 +1,413 @@
+/**
+ * Built-in detectors. Each is one alternative of a combined pattern (see `scanner.ts`) plus an
+ * optional check that turns a candidate into the exact span to redact, or rejects it as a
+ * look-alike. Patterns are written so that one scan of a text is linear: every quantifier is
+ * bounded, candidates start only at token boundaries (look-behinds), and costly checks run in
+ * code on the few candidates, not in the pattern.
+ */
+import { cardBrandPlausible, ibanChecksumValid, ibanLength, luhnValid, ssnValid } from './checksums';
+import { isSecretKeyName } from './secret-keys';
+
+/** Types of the built-in detectors, as used in placeholders and counts. */
+export const BUILTIN_DETECTOR_TYPES = [
+  'EMAIL',
+  'PHONE',
+  'CREDIT_CARD',
+  'US_SSN',
+  'IBAN',
+  'IPV4',
+  'IPV6',
+  'AWS_ACCESS_KEY',
+  'OPENAI_KEY',
+  'ANTHROPIC_KEY',
+  'GITHUB_TOKEN',
+  'SLACK_TOKEN',
+  'STRIPE_KEY',
+  'GOOGLE_API_KEY',
+  'JWT',
+  'PRIVATE_KEY',
+  'AUTH_HEADER',
+  'URL_CREDENTIALS',
+  'SECRET',
+] as const;
+
+export type BuiltinDetectorType = (typeof BUILTIN_DETECTOR_TYPES)[number];
+
+/** A half-open range `[start, end)` of the text to replace. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** What a check needs besides the candidate range. */
+export interface CheckContext {
+  /** Normalized extra secret key names from the project configuration. */
+  secretKeys?: ReadonlySet<string>;
+}
+
+export interface BuiltinDetector {
+  type: BuiltinDetectorType;
+  /** JS regex source without capturing groups (the scanner numbers one group per detector). */
+  source: string;
+  /** Turns the candidate `[start, end)` into the span to redact, or `null` for a look-alike. */
+  check?: (text: string, start: number, end: number, context: CheckContext) => Span | null;
+}
+
+/** Case-insensitive literal as character classes (the combined pattern has no `i` flag). */
+function anyCase(word: string): string {
+  return word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
+}
+
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+/** Digits, letters and `_`: a candidate must not continue a longer word. */
+const NOT_AFTER_WORD = '(?<![A-Za-z0-9_])';
+const NOT_BEFORE_WORD = '(?![A-Za-z0-9_])';
+/** Numbers must not be a fragment of a longer number, decimal or identifier. */
+const NUMBER_START = '(?<![A-Za-z0-9_.+-])';
+const NUMBER_END = '(?![A-Za-z0-9_]|[.-]\\d)';
+/** Token characters of API keys (base64url). */
+const KEY_START = '(?<![A-Za-z0-9_-])';
+const KEY_END = '(?![A-Za-z0-9_-])';
+
+const SECRET_KEY_ENDINGS = [
+  'password',
+  'passwd',
+  'pwd',
+  'passphrase',
+  'secret',
+  'key',
+  'token',
+  'authorization',
+  'cookie',
+  'credential',
+  'credentials',
+]
+  .map(anyCase)
+  .join('|');
+
+const PLACEHOLDER_EXACT = /^\[(?:REDACTED:[A-Z][A-Z0-9_]{0,63}|[A-Z][A-Z0-9_]{0,63}:[0-9a-f]{6,16})\]$/;
+
+/** Whether a string is one of our own placeholders (`[REDACTED:EMAIL]` or `[EMAIL:3f9a1c]`). */
+export function isPlaceholder(value: string): boolean {
+  return value.length <= 96 && PLACEHOLDER_EXACT.test(value);
+}
+
+/** Source of the placeholder pattern; the scanner keeps these intact so redaction is idempotent. */
+export const PLACEHOLDER_SOURCE =
+  '\\[(?:REDACTED:[A-Z][A-Z0-9_]{0,63}|[A-Z][A-Z0-9_]{0,63}:[0-9a-f]{6,16})\\]';
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+function isAlnum(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+function hasDigitAndLetter(value: string): boolean {
+  return /\d/.test(value) && /[A-Za-z]/.test(value);
+}
+
+const EMAIL_LOCAL = /[A-Za-z0-9._%+-]/;
+
+function checkEmail(text: string, start: number, end: number): Span | null {
+  // The pattern is anchored on '@'; walk back over the local part (the look-behind bounded it to 64).
+  let localStart = start;
+  while (localStart > 0 && EMAIL_LOCAL.test(text[localStart - 1]!)) localStart--;
+  const domain = text.slice(start + 1, end);
+  // `icon@2x.png` and friends are retina asset names, not addresses.
+  if (/^\d+(?:\.\d+)?x\./i.test(domain)) return null;
+  return { start: localStart, end };
+}
+
+function checkCreditCard(text: string, start: number, end: number): Span | null {
+  const candidate = text.slice(start, end);
+  const digits = candidate.replace(/[ -]/g, '');
+  if (!cardBrandPlausible(digits) || !luhnValid(digits)) return null;
+  if (digits.length !== candidate.length) {
+    // With separators, groups must look like a printed card: 4-4-4-4(-1..3), 4-6-5 or 4-6-4.
+    const separators = candidate.replace(/\d/g, '');
+    if (new Set(separators).size !== 1) return null;
+    const groups = candidate.split(separators[0]!).map((group) => group.length);
+    const amexLike =
+      groups.length === 3 && groups[0] === 4 && groups[1] === 6 && (groups[2] === 5 || groups[2] === 4);
+    const fours = groups.slice(0, -1).every((n) => n === 4) && groups[groups.length - 1]! <= 4;
+    if (!amexLike && !fours) return null;
+  }
+  return { start, end };
+}
+
+function checkSsn(text: string, start: number, end: number): Span | null {
+  const digits = text.slice(start, end).replace(/[ -]/g, '');
+  return ssnValid(digits.slice(0, 3), digits.slice(3, 5), digits.slice(5)) ? { start, end } : null;
+}
+
+const NANP = /^(?:(?:\+?1[ .-]?)?\([2-9]\d{2}\)[ .-]?|(?:\+?1[ .-])?[2-9]\d{2}[ .-])[2-9]\d{2}[ .-]\d{4}$/;
+
+function checkPhone(text: string, start: number, end: number): Span | null {
+  // North American formats are fully constrained by the pattern.
+  if (text[start] !== '+' || NANP.test(text.slice(start, end))) return { start, end };
+  // International: E.164 allows at most 15 digits; drop trailing groups that belong to the next number.
+  let stop = end;
+  let digits = countDigits(text, start, stop);
+  while (digits > 15) {
+    const cut = lastSeparator(text, start, stop);
+    if (cut <= start) return null;
+    stop = cut;
+    digits = countDigits(text, start, stop);
+  }
+  return digits >= 8 ? { start, end: stop } : null;
+}
+
+function countDigits(text: string, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) if (isDigit(text.charCodeAt(i))) n++;
+  return n;
+}
+
+function lastSeparator(text: string, start: number, end: number): number {
+  for (let i = end - 1; i > start; i--) {
+    const c = text[i];
+    if (c === ' ' || c === '.' || c === '-') return i;
+  }
+  return -1;
+}
+
+/** Words that, right before a dotted quad, make it a version or section number, not an address. */
+const VERSION_CONTEXT =
+  /(?:\b(?:v|ver|version|release|build|firmware|fw|rev|revision|section|chapter|sec|ch)\.?\s*[:=#]?\s*|§\s*|[A-Za-z][A-Za-z0-9_-]*\/)$/i;
+
+function checkIpv4(text: string, start: number, end: number): Span | null {
+  const before = text.slice(Math.max(0, start - 24), start);
+  if (VERSION_CONTEXT.test(before)) return null;
+  return { start, end };
+}
+
+const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
+const DOTTED_QUAD = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
+
+function checkIpv6(text: string, start: number, end: number): Span | null {
+  let stop = end;
+  while (stop > start && text[stop - 1] === '.') stop--;
+  const candidate = text.slice(start, stop);
+  const halves = candidate.split('::');
+  if (halves.length > 2) return null;
+  const groupsOf = (half: string) => (half === '' ? [] : half.split(':'));
+  const head = groupsOf(halves[0]!);
+  const tail = halves.length === 2 ? groupsOf(halves[1]!) : [];
+  const all = [...head, ...tail];
+  let count = 0;
+  let hexDigits = 0;
+  for (let i = 0; i < all.length; i++) {
+    const group = all[i]!;
+    if (i === all.length - 1 && group.includes('.')) {
+      if (!DOTTED_QUAD.test(group)) return null;
+      count += 2;
+      hexDigits += 4;
+    } else if (HEX_GROUP.test(group)) {
+      count += 1;
+      hexDigits += group.length;
+    } else {
+      return null;
+    }
+  }
+  if (halves.length === 1) {
+    if (count !== 8) return null; // times (12:30:45) and MAC addresses have fewer groups
+  } else if (count > 7 || all.length < 2 || hexDigits < 4) {
+    return null; // `::1`, `a::b` and `std::` style fragments are not addresses worth redacting
+  }
+  return { start, end: stop };
+}
+
+function checkIban(text: string, start: number, end: number): Span | null {
+  const country = text.slice(start, start + 2);
+  const expected = ibanLength(country);
+  let compact = '';
+  let stop = start;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 32) continue;
+    compact += text[i];
+    stop = i + 1;
+    if (expected !== undefined && compact.length === expected) break;
+  }
+  if (expected !== undefined && compact.length !== expected) return null;
+  if (stop < text.length && isAlnum(text.charCodeAt(stop))) return null;
+  return ibanChecksumValid(compact) ? { start, end: stop } : null;
+}
+
+/** Keeps `Authorization: Bearer ` and redacts the credential after it. */
+function checkAuthHeader(text: string, start: number, end: number): Span | null {
+  const standalone = text.startsWith('Bearer', start);
+  const candidate = text.slice(start, end);
+  const credentialStart = start + Math.max(candidate.lastIndexOf(' '), candidate.lastIndexOf('\t')) + 1;
+  // A bare `Bearer xyz` must look like a token (long, with a digit) so prose stays intact.
+  if (end - credentialStart < (standalone ? 16 : 6)) return null;
+  if (standalone && !/\d/.test(text.slice(credentialStart, end))) return null;
+  return { start: credentialStart, end };
+}
+
+function checkUrlCredentials(_text: string, start: number, end: number): Span | null {
+  // start is at '://', end just after the '@' that ends the user info.
+  return { start: start + 3, end: end - 1 };
+}
+
+function checkKeyBody(prefixLength: number) {
+  return (text: string, start: number, end: number): Span | null =>
+    hasDigitAndLetter(text.slice(start + prefixLength, end)) ? { start, end } : null;
+}
+
+const KEY_NAME_CHAR = /[A-Za-z0-9_.-]/;
+const UNQUOTED_VALUE_STOP = /[\s"',;&<>[\]{}()`]/;
+const NOT_A_VALUE =
+  /^(?:null|none|nil|undefined|true|false|\*+|x+|\$.*|\{\{.*|process\.env.*|os\.(?:environ|getenv).*)$/i;
+
+/**
+ * `password=...`, `"api_key": "..."`, `client_secret: ...`: the pattern stops at the `:`/`=` after a
+ * name ending like a secret; this check reads the whole name and the value by hand, so a rejected
+ * candidate costs only the length of its name.
+ */
+function checkSecretAssignment(
+  text: string,
+  start: number,
+  _end: number,
+  context: CheckContext,
+): Span | null {
+  let keyEnd = start;
+  while (keyEnd > 0 && (text[keyEnd - 1] === ' ' || text[keyEnd - 1] === '\t')) keyEnd--;
+  if (text[keyEnd - 1] === '"' || text[keyEnd - 1] === "'") keyEnd--;
+  if (text[keyEnd - 1] === '\\') keyEnd--;
+  let keyStart = keyEnd;
+  while (keyStart > 0 && keyEnd - keyStart < 64 && KEY_NAME_CHAR.test(text[keyStart - 1]!)) keyStart--;
+  if (!isSecretKeyName(text.slice(keyStart, keyEnd), context.secretKeys)) return null;
+
+  let i = start + 1;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  let valueStart: number;
+  let valueEnd: number;
+  if (text.startsWith('\\"', i)) {
+    valueStart = i + 2;
+    valueEnd = text.indexOf('\\"', valueStart);
+    if (valueEnd < 0 || valueEnd - valueStart > 4096) return null;
+  } else if (text[i] === '"' || text[i] === "'") {
+    const quote = text[i]!;
+    valueStart = i + 1;
+    valueEnd = valueStart;
+    const limit = Math.min(text.length, valueStart + 4096);
+    while (valueEnd < limit && text[valueEnd] !== quote && text[valueEnd] !== '\n') {
+      valueEnd += text[valueEnd] === '\\' ? 2 : 1;
+    }
+    if (valueEnd >= limit || text[valueEnd] !== quote) return null;
+  } else {
+    valueStart = i;
+    valueEnd = i;
+    const limit = Math.min(text.length, valueStart + 1024);
+    if (text[i] === '=' || text[i] === ':') return null;
+    while (valueEnd < limit && !UNQUOTED_VALUE_STOP.test(text[valueEnd]!)) valueEnd++;
+    // `api_key=os.environ[...]`, `token = get_token()`: code reading a secret, not a secret.
+    if (text[valueEnd] === '(' || text[valueEnd] === '[') return null;
+  }
+  if (valueEnd <= valueStart) return null;
+  const value = text.slice(valueStart, valueEnd);
+  if (NOT_A_VALUE.test(value) || isPlaceholder(value)) return null;
+  return { start: valueStart, end: valueEnd };
+}
+
+/**
+ * Built-in detectors in priority order: when two candidates start at the same position the
+ * earlier one wins (a placeholder first, so redacted output is never redacted again).
+ */
+export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
+  {
+    type: 'PRIVATE_KEY',
+    source:
+      '-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\\s:,.\\\\]|-(?!----)){0,32768}(?:-----END[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----)?',
+  },
+  {
+    type: 'AUTH_HEADER',
+    source: `${KEY_START}(?:(?:${anyCase('proxy')}-)?${anyCase('authorization')}\\\\?["']?[ \\t]{0,8}[:=][ \\t]{0,8}\\\\?["']?[ \\t]{0,8}(?:${anyCase('bearer')}|${anyCase('basic')}|${anyCase('token')})|Bearer)[ \\t]{1,8}[A-Za-z0-9._~+/=-]{1,4096}`,
+    check: checkAuthHeader,
+  },
+  {
+    type: 'URL_CREDENTIALS',
+    source: `:\\/\\/[^\\s/?#@:\\[\\]"'<>\\\\]{0,256}:[^\\s/?#\\[\\]"'<>\\\\]{1,256}@(?=[A-Za-z0-9\\[])`,
+    check: checkUrlCredentials,
+  },
+  {
+    type: 'JWT',
+    source: `${KEY_START}eyJ[A-Za-z0-9_-]{4,4096}\\.ey[A-Za-z0-9_-]{4,16384}\\.[A-Za-z0-9_-]{0,4096}${KEY_END}`,
+  },
+  {
+    type: 'ANTHROPIC_KEY',
+    source: `${KEY_START}sk-ant-[A-Za-z0-9_-]{16,256}${KEY_END}`,
+  },
+  {
+    type: 'OPENAI_KEY',
+    source: `${KEY_START}sk-(?!ant-)[A-Za-z0-9_-]{20,256}${KEY_END}`,
+    check: checkKeyBody(3),
+  },
+  {
+    type: 'AWS_ACCESS_KEY',
+    source: '(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])',
+  },
+  {
+    type: 'GITHUB_TOKEN',
+    source: `${NOT_AFTER_WORD}(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})${NOT_BEFORE_WORD}`,
+  },
+  {
+    type: 'SLACK_TOKEN',
+    source: `${KEY_START}xox[abpors]-[A-Za-z0-9-]{10,250}${KEY_END}`,
+    check: checkKeyBody(5),
+  },
+  {
+    type: 'STRIPE_KEY',
+    source: `${NOT_AFTER_WORD}(?:[sr]k_(?:live|test)_[A-Za-z0-9]{10,247}|whsec_[A-Za-z0-9]{20,247})${NOT_BEFORE_WORD}`,
+  },
+  {
+    type: 'GOOGLE_API_KEY',
+    source: `${KEY_START}AIza[0-9A-Za-z_-]{35}${KEY_END}`,
+  },
+  {
+    // Anchored on '@' so that long words without one cost nothing; the check walks back over the local part.
+    type: 'EMAIL',
+    source:
+      '@(?<=(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-]|\\.[A-Za-z0-9])',
+    check: checkEmail,
+  },
+  {
+    type: 'IBAN',
+    source: '(?<![A-Za-z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,34}',
+    check: checkIban,
+  },
+  {
+    type: 'CREDIT_CARD',
+    source: `${NUMBER_START}[2-6]\\d{3}(?:[ -]?\\d){8,15}${NUMBER_END}`,
+    check: checkCreditCard,
+  },
+  {
+    type: 'US_SSN',
+    source: `${NUMBER_START}\\d{3}(?:-\\d{2}-| \\d{2} )\\d{4}${NUMBER_END}`,
+    check: checkSsn,
+  },
+  {
+    type: 'PHONE',
+    source: `${NUMBER_START}(?:(?:(?:\\+?1[ .-]?)?\\([2-9]\\d{2}\\)[ .-]?|(?:\\+?1[ .-])?[2-9]\\d{2}[ .-])[2-9]\\d{2}[ .-]\\d{4}|\\+[1-9]\\d{0,14}(?:[ .-]?\\(\\d{1,5}\\)[ .-]?\\d{1,6})?(?:[ .-]\\d{1,6}){0,7})${NUMBER_END}`,
+    check: checkPhone,
+  },
+  {
+    type: 'IPV6',
+    source: '(?<![A-Za-z0-9_:.])(?:[0-9A-Fa-f]{1,4}:|::)[0-9A-Fa-f:.]{1,42}(?![A-Za-z0-9_:])',
+    check: checkIpv6,
+  },
+  {
+    type: 'IPV4',
+    source: `(?<![A-Za-z0-9_.])${OCTET}(?:\\.${OCTET}){3}(?![A-Za-z0-9_]|\\.\\d)`,
+    check: checkIpv4,
+  },
+  {
+    // Anchored on the ':' or '=' after a name that ends like a secret; the check reads name and value.
+    type: 'SECRET',
+    source: `[:=](?<=(?:${SECRET_KEY_ENDINGS})\\\\?["']?[ \\t]{0,8}[:=])`,
+    check: checkSecretAssignment,
+  },
+];

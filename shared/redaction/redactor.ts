@@ -1,0 +1,210 @@
+/**
+ * The redactor: built-in detectors, custom rules, allowlist, drop paths and secret key names
+ * applied to a text or to every string of a JSON value.
+ */
+import { BLOB_DETECTOR_TYPES, isBinaryBlob } from './blobs';
+import { parseRedactionConfig, type RedactionConfig } from './config';
+import {
+  type CustomRuleBudget,
+  type CustomRuleSet,
+  compileAllowlist,
+  compileCustomRules,
+  DEFAULT_CUSTOM_RULE_BUDGET_CHARS,
+} from './custom-rules';
+import { BUILTIN_DETECTOR_TYPES, type BuiltinDetectorType, isPlaceholder, type Span } from './detectors';
+import { RedactionBudgetExceededError } from './errors';
+import { DropPathMatcher, type PathStates, parseDropPath } from './paths';
+import { createReplacer, type Replacer } from './replacement';
+import { type BuiltinScanner, builtinScanner, type Detection } from './scanner';
+import { isSecretKeyName, normalizeKeyName } from './secret-keys';
+
+/** Counts of replaced values by detector type (`EMAIL`, `OPENAI_KEY`, ...), never the values. */
+export type RedactionCounts = Record<string, number>;
+
+export interface Redactor {
+  /** Redacts one string. */
+  redactText(text: string): { text: string; counts: RedactionCounts };
+  /** Redacts every string in a JSON value (keys kept, structure preserved except drop paths). */
+  redactValue<T>(value: T): { value: T; counts: RedactionCounts };
+}
+
+/** State of one `redactText`/`redactValue` call: the counts and the custom-rule budget. */
+interface Run {
+  counts: RedactionCounts;
+  budget: CustomRuleBudget;
+}
+
+interface Engine {
+  scanner: BuiltinScanner;
+  blobScanner: BuiltinScanner;
+  customRules?: CustomRuleSet;
+  allows?: (value: string) => boolean;
+  replace: Replacer;
+  secretKeys: ReadonlySet<string>;
+  secretDisabled: boolean;
+  dropPaths: DropPathMatcher;
+  budgetChars: number;
+  throwOnBudget: boolean;
+}
+
+function count(run: Run, type: string): void {
+  run.counts[type] = (run.counts[type] ?? 0) + 1;
+}
+
+/** Orders detections by start and drops any that overlaps an earlier (or equal-start, longer) one. */
+function mergeDetections(builtin: Detection[], custom: Detection[], placeholders: Span[]): Detection[] {
+  const outsidePlaceholders = custom.filter(
+    (detection) => !placeholders.some((span) => detection.start < span.end && span.start < detection.end),
+  );
+  if (outsidePlaceholders.length === 0) return builtin;
+  const all = [...builtin, ...outsidePlaceholders].sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: Detection[] = [];
+  let cursor = 0;
+  for (const detection of all) {
+    if (detection.start < cursor) continue;
+    merged.push(detection);
+    cursor = detection.end;
+  }
+  return merged;
+}
+
+function redactString(engine: Engine, text: string, run: Run): string {
+  if (text.length === 0) return text;
+  const blob = isBinaryBlob(text);
+  const outcome = (blob ? engine.blobScanner : engine.scanner).scan(text);
+  let detections = outcome.detections;
+  if (engine.customRules && !blob) {
+    const custom = engine.customRules.scan(text, run.budget);
+    if (custom === null) {
+      if (engine.throwOnBudget) {
+        throw new RedactionBudgetExceededError(engine.budgetChars, engine.customRules.ruleCount);
+      }
+      count(run, 'UNSCANNED');
+      return '[REDACTED:UNSCANNED]';
+    }
+    detections = mergeDetections(detections, custom, outcome.placeholders);
+  }
+  if (detections.length === 0) return text;
+  let out = '';
+  let cursor = 0;
+  for (const detection of detections) {
+    const value = text.slice(detection.start, detection.end);
+    if (engine.allows?.(value)) continue;
+    out += text.slice(cursor, detection.start) + engine.replace(detection.type, value);
+    cursor = detection.end;
+    count(run, detection.type);
+  }
+  return cursor === 0 ? text : out + text.slice(cursor);
+}
+
+/** A string (or number) stored under a secret-named key is replaced whole. */
+function redactSecretLeaf(engine: Engine, value: string | number, run: Run): string | number {
+  const text = String(value);
+  if (text.length === 0 || isPlaceholder(text) || engine.allows?.(text)) return value;
+  count(run, 'SECRET');
+  return engine.replace('SECRET', text);
+}
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+const NO_STATES: PathStates = [];
+
+function walk(engine: Engine, node: unknown, run: Run, states: PathStates, secret: boolean): unknown {
+  if (typeof node === 'string') {
+    return secret ? redactSecretLeaf(engine, node, run) : redactString(engine, node, run);
+  }
+  if (typeof node === 'number')
+    return secret && Number.isFinite(node) ? redactSecretLeaf(engine, node, run) : node;
+  if (node === null || typeof node !== 'object') return node;
+  if (Array.isArray(node)) {
+    const out: unknown[] = new Array(node.length);
+    for (let i = 0; i < node.length; i++) {
+      const step = states.length === 0 ? undefined : engine.dropPaths.step(states, i);
+      if (step?.drop) {
+        count(run, 'DROPPED');
+        out[i] = null;
+      } else {
+        // Arrays under a secret key (`"authorization": ["Bearer …"]`) are secret too.
+        out[i] = walk(engine, node[i], run, step?.states ?? NO_STATES, secret);
+      }
+    }
+    return out;
+  }
+  if (!isPlainObject(node)) return node;
+  const out: Record<string, unknown> = {};
+  // OpenAI logprobs carry `{ token, logprob, bytes }`: there `token` is model output, not a credential.
+  const logprobEntry = 'logprob' in node;
+  for (const key of Object.keys(node)) {
+    const step = states.length === 0 ? undefined : engine.dropPaths.step(states, key);
+    if (step?.drop) {
+      count(run, 'DROPPED');
+      continue;
+    }
+    const secretKey =
+      !engine.secretDisabled &&
+      isSecretKeyName(key, engine.secretKeys) &&
+      !(logprobEntry && normalizeKeyName(key) === 'token');
+    const value = walk(engine, node[key], run, step?.states ?? NO_STATES, secretKey);
+    if (key === '__proto__') {
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+function compileEngine(config: RedactionConfig): Engine {
+  const disabled: BuiltinDetectorType[] = config.disabled ?? [];
+  const secretKeys = new Set((config.secretKeys ?? []).map(normalizeKeyName));
+  const allowValues = config.allowlist?.values ?? [];
+  const allowPatterns = config.allowlist?.patterns ?? [];
+  const allowlist =
+    allowValues.length + allowPatterns.length > 0 ? compileAllowlist(allowValues, allowPatterns) : undefined;
+  return {
+    scanner: builtinScanner(disabled, { secretKeys }),
+    blobScanner: builtinScanner(
+      BUILTIN_DETECTOR_TYPES.filter((type) => disabled.includes(type) || !BLOB_DETECTOR_TYPES.includes(type)),
+    ),
+    customRules: config.customRules?.length ? compileCustomRules(config.customRules) : undefined,
+    allows: allowlist?.allows,
+    replace: createReplacer(config.style ?? 'placeholder', config.hashSecret, config.hashLength),
+    secretKeys,
+    secretDisabled: disabled.includes('SECRET'),
+    dropPaths: new DropPathMatcher((config.dropPaths ?? []).map(parseDropPath)),
+    budgetChars: config.customRuleBudgetChars ?? DEFAULT_CUSTOM_RULE_BUDGET_CHARS,
+    throwOnBudget: config.onBudgetExceeded === 'throw',
+  };
+}
+
+/**
+ * Creates a redactor for one project's configuration. The configuration is validated (and its
+ * patterns compiled) once, here.
+ *
+ * @throws {InvalidRedactionConfigError} when the configuration is invalid.
+ * @example
+ * const { text, counts } = createRedactor().redactText('mail me at ada@example.com');
+ * // text === 'mail me at [REDACTED:EMAIL]', counts === { EMAIL: 1 }
+ *
+ * const hashed = createRedactor({ style: 'hash', hashSecret: process.env.REDACTION_KEY });
+ * hashed.redactText('ada@example.com').text; // '[EMAIL:3f9a1c]' (same value → same hash)
+ */
+export function createRedactor(config: RedactionConfig = {}): Redactor {
+  const engine = compileEngine(parseRedactionConfig(config));
+  const newRun = (): Run => ({ counts: {}, budget: { remaining: engine.budgetChars } });
+
+  return {
+    redactText(text) {
+      const run = newRun();
+      return { text: redactString(engine, text, run), counts: run.counts };
+    },
+    redactValue<T>(value: T) {
+      const run = newRun();
+      const states = engine.dropPaths.empty ? NO_STATES : engine.dropPaths.initial();
+      return { value: walk(engine, value, run, states, false) as T, counts: run.counts };
+    },
+  };
+}
