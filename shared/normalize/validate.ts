@@ -33,11 +33,11 @@ export function usageProblems(usage: NormalizedUsage): string[] {
       `cache write split (${split}) exceeds cacheWriteInputTokens (${usage.cacheWriteInputTokens})`,
     );
   }
-  const uncached = usage.inputTokens - cachedAndWrites;
+  if (problems.length > 0) return problems;
+  // Modality counts are subsets; checked only once the totals they live in are sound.
   if ((usage.audioInputTokens ?? 0) + (usage.imageInputTokens ?? 0) > usage.inputTokens) {
     problems.push('audio + image input tokens exceed inputTokens');
   }
-  if (uncached < 0) problems.push('negative uncached input');
   const visibleOutput = usage.outputTokens - usage.reasoningTokens;
   if ((usage.audioOutputTokens ?? 0) + (usage.imageOutputTokens ?? 0) > visibleOutput) {
     problems.push('audio + image output tokens exceed non-reasoning outputTokens');
