@@ -36,8 +36,11 @@ export const EmulatorFaultsSchema = z.strictObject({
   http429: z
     .strictObject({ count: z.number().int().min(0), retryAfterSeconds: z.number().min(0).optional() })
     .optional(),
-  /** The next `count` API calls answer 500. */
-  http500: z.strictObject({ count: z.number().int().min(0) }).optional(),
+  /**
+   * The next `count` API calls answer 500. With `afterCommit`, the call takes effect first
+   * (a batch is created, a file stored) and only its answer is lost: an ambiguous failure.
+   */
+  http500: z.strictObject({ count: z.number().int().min(0), afterCommit: z.boolean().optional() }).optional(),
   /** How cancellation behaves: polls spent in `cancelling` and share of lines finished before it stopped. */
   cancel: z
     .strictObject({

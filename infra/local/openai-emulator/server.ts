@@ -126,7 +126,7 @@ async function handle(
     const body = await readBody(request, options.maxBodyBytes);
     authorize(request.headers.authorization, options.apiKeys);
     const fault = state.takeHttpFault();
-    if (fault) throw fault;
+    if (fault && !fault.afterCommit) throw fault.error;
     const route = ROUTES.find(
       (candidate) => candidate.method === method && candidate.pattern.test(url.pathname),
     );
@@ -136,6 +136,7 @@ async function handle(
       headers: request.headers,
       body,
     });
+    if (fault) throw fault.error;
     const status = answer.status ?? 200;
     const headers = { 'x-request-id': requestId, ...answer.headers };
     if (answer.raw) {

@@ -123,26 +123,25 @@ export class EmulatorState {
   }
 
   /** Takes one pending HTTP fault, if any: the next N API calls answer 429, then 500. */
-  public takeHttpFault(): OpenAiApiError | undefined {
+  public takeHttpFault(): { error: OpenAiApiError; afterCommit: boolean } | undefined {
     const { http429, http500 } = this.currentFaults;
     if (http429 && http429.count > 0) {
       http429.count -= 1;
       const seconds = http429.retryAfterSeconds ?? 1;
-      return new OpenAiApiError(429, 'Rate limit reached for requests. Please try again later.', {
+      const error = new OpenAiApiError(429, 'Rate limit reached for requests. Please try again later.', {
         type: 'requests',
         code: 'rate_limit_exceeded',
         headers: { 'retry-after': String(seconds) },
       });
+      return { error, afterCommit: false };
     }
     if (http500 && http500.count > 0) {
       http500.count -= 1;
-      return new OpenAiApiError(
-        500,
-        'The server had an error while processing your request. Sorry about that!',
-        {
-          type: 'server_error',
-        },
-      );
+      const message = 'The server had an error while processing your request. Sorry about that!';
+      return {
+        error: new OpenAiApiError(500, message, { type: 'server_error' }),
+        afterCommit: http500.afterCommit ?? false,
+      };
     }
     return undefined;
   }
