@@ -3,11 +3,13 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import { ENV } from '../shared/aws/config';
 import { PAYLOAD_PREFIX, STAGING_PREFIX } from '../shared/ledger/keys';
 import { LEDGER_TABLE } from '../shared/ledger/tables';
-import { INGEST_FUNCTION, PROCESS_FUNCTION, QUERY_FUNCTION } from './catalog';
+import { type FunctionSpec, INGEST_FUNCTION, PROCESS_FUNCTION, QUERY_FUNCTION } from './catalog';
 import { acknowledge } from './constructs/acknowledge';
 import { HttpApi } from './constructs/http-api';
 import { IngestQueue } from './constructs/ingest-queue';
@@ -32,7 +34,10 @@ export class TokentrailStack extends Stack {
   public readonly storage: Storage;
   public readonly ingestQueue: IngestQueue;
   public readonly httpApi: HttpApi;
-  public readonly functions: Record<string, lambda.IFunction> = {};
+  public readonly functions: Record<string, lambda.Function> = {};
+  /** Environment every function gets: the names of the shared resources. */
+  public readonly functionEnvironment: Record<string, string>;
+  private readonly logRetention: logs.RetentionDays;
 
   public constructor(scope: Construct, id: string, props: TokentrailStackProps) {
     super(scope, id, props);
@@ -54,16 +59,9 @@ export class TokentrailStack extends Stack {
       [ENV.deadLetterQueueUrl]: deadLetterQueue.queueUrl,
       [ENV.payloadBucket]: payloadBucket.bucketName,
     };
-    const make = (spec: typeof INGEST_FUNCTION) => {
-      const fn = new LambdaFunction(this, `${spec.name[0]!.toUpperCase()}${spec.name.slice(1)}Function`, {
-        spec,
-        environment,
-        logRetention,
-      }).function;
-      this.functions[spec.name] = fn;
-      if (spec.routes) this.httpApi.addRoutes(spec.name, fn, spec.routes);
-      return fn;
-    };
+    this.functionEnvironment = environment;
+    this.logRetention = logRetention;
+    const make = (spec: FunctionSpec) => this.addFunction(spec);
 
     // Least privilege, per function: explicit actions on explicit resources, no wildcard actions.
     const objects = (prefix: string) => payloadBucket.arnForObjects(`${prefix}*`);
@@ -110,16 +108,6 @@ export class TokentrailStack extends Stack {
         `AwsSolutions-IAM5[Resource::<${this.getLogicalId(payloadBucket.node.defaultChild as CfnResource)}.Arn>/${PAYLOAD_PREFIX}*]`,
         'Payload objects are keyed by interaction id; access is limited to the payloads prefix.',
       );
-      acknowledge(
-        fn,
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        'The basic execution role only allows writing CloudWatch Logs, which every function needs.',
-      );
-      acknowledge(
-        fn,
-        'AwsSolutions-L1',
-        'Node.js 22 is the pinned runtime: the local twin, CI and the bundles all target it.',
-      );
     }
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the tokentrail API' });
@@ -131,4 +119,50 @@ export class TokentrailStack extends Stack {
     new CfnOutput(this, 'LedgerTableName', { value: ledgerTable.tableName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: deadLetterQueue.queueUrl });
   }
+
+  /**
+   * Adds one function from its catalog spec: routes on the HTTP API, schedules on EventBridge
+   * Scheduler, the shared environment, and an output with its name for `tokentrail jobs run`.
+   * Feature constructs call this and then grant what their function needs.
+   */
+  public addFunction(spec: FunctionSpec): lambda.Function {
+    const fn = new LambdaFunction(this, `${pascal(spec.name)}Function`, {
+      spec,
+      environment: this.functionEnvironment,
+      logRetention: this.logRetention,
+    }).function;
+    this.functions[spec.name] = fn;
+    if (spec.routes) this.httpApi.addRoutes(spec.name, fn, spec.routes);
+    spec.schedules?.forEach((schedule, index) => {
+      new scheduler.Schedule(this, `${pascal(spec.name)}Schedule${index}`, {
+        schedule: scheduler.ScheduleExpression.expression(schedule.expression),
+        description: schedule.description,
+        target: new targets.LambdaInvoke(fn, {
+          input: scheduler.ScheduleTargetInput.fromObject(schedule.input ?? {}),
+          retryAttempts: 2,
+        }),
+      });
+    });
+    if (spec.schedules) {
+      new CfnOutput(this, `${pascal(spec.name)}FunctionName`, {
+        value: fn.functionName,
+        description: `Run now: npm run -s tokentrail -- jobs run ${spec.name} --stack ${this.stackName}`,
+      });
+    }
+    acknowledge(
+      fn,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'The basic execution role only allows writing CloudWatch Logs, which every function needs.',
+    );
+    acknowledge(
+      fn,
+      'AwsSolutions-L1',
+      'Node.js 22 is the pinned runtime: the local twin, CI and the bundles all target it.',
+    );
+    return fn;
+  }
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
 }

@@ -47,7 +47,10 @@ export function prepareInteraction(envelope: InlineEnvelope, context: PrepareCon
     metadata: input.metadata,
     errorMessage: input.errorMessage,
   });
-  const timestamp = input.startedAt ?? input.endedAt ?? envelope.receivedAt;
+  // Stored in UTC (`Z`), so the day index, rollup periods and string ordering all agree.
+  const startedAt = toUtc(input.startedAt);
+  const endedAt = toUtc(input.endedAt);
+  const timestamp = startedAt ?? endedAt ?? envelope.receivedAt;
   const usage = normalizeUsage({ provider: input.provider, response: input.response, usage: input.usage });
   const cost = priceUsage({
     provider: input.provider,
@@ -68,8 +71,8 @@ export function prepareInteraction(envelope: InlineEnvelope, context: PrepareCon
     timestamp,
     receivedAt: envelope.receivedAt,
     processedAt: (context.now ?? new Date()).toISOString(),
-    startedAt: input.startedAt,
-    endedAt: input.endedAt,
+    startedAt,
+    endedAt,
     latencyMs: input.latencyMs ?? latencyBetween(input.startedAt, input.endedAt),
     tokens: usage && {
       input: usage.inputTokens,
@@ -101,4 +104,8 @@ function statusOf(input: ReturnType<typeof parseInteraction>): InteractionStatus
 function latencyBetween(startedAt?: string, endedAt?: string): number | undefined {
   if (!startedAt || !endedAt) return undefined;
   return Math.max(0, Date.parse(endedAt) - Date.parse(startedAt));
+}
+
+function toUtc(timestamp: string | undefined): string | undefined {
+  return timestamp === undefined ? undefined : new Date(timestamp).toISOString();
 }
