@@ -65,6 +65,23 @@ function compileScanner(detectors: readonly BuiltinDetector[], context: CheckCon
     return check ? check(text, start, end, context) : { start, end };
   };
 
+  /**
+   * `OPENAI_API_KEY=sk-…`: the value of a secret-named key is reported as its own type when a
+   * specific detector recognises exactly the whole value.
+   */
+  const specificTypeOf = (text: string, value: Span): string | undefined => {
+    for (let i = 0; i < detectors.length; i++) {
+      if (detectors[i]!.type === 'SECRET') continue;
+      const alternative = sticky[i]!;
+      alternative.lastIndex = value.start;
+      const match = alternative.exec(text);
+      if (match === null) continue;
+      const span = accept(i, text, value.start, value.start + match[0].length);
+      if (span?.start === value.start && span.end === value.end) return detectors[i]!.type;
+    }
+    return undefined;
+  };
+
   const scan = (text: string): ScanOutcome => {
     const detections: Detection[] = [];
     const placeholders: Span[] = [];
@@ -95,7 +112,11 @@ function compileScanner(detectors: readonly BuiltinDetector[], context: CheckCon
           }
         }
         if (span !== null && span.end > span.start) {
-          detections.push({ type: detectors[index]!.type, start: span.start, end: span.end });
+          const type =
+            detectors[index]!.type === 'SECRET'
+              ? (specificTypeOf(text, span) ?? 'SECRET')
+              : detectors[index]!.type;
+          detections.push({ type, start: span.start, end: span.end });
           cursor = span.end;
           pattern.lastIndex = Math.max(span.end, at + 1);
         } else {
