@@ -1,0 +1,63 @@
+/**
+ * Per-project settings, one ledger item per project (`PROJECT#<project>` / `SETTINGS`), each
+ * section owned and validated by its domain module (redaction config, pricing overrides,
+ * analysis settings, budget). Cached in the warm container for a minute.
+ */
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from './clients';
+import { ENV, requireEnv } from './config';
+
+export type SettingsSection = 'redaction' | 'pricing' | 'analysis' | 'budget' | 'retention';
+
+/** Raw stored sections; callers parse their own section with its domain schema. */
+export type ProjectSettings = Partial<Record<SettingsSection, unknown>> & { updatedAt?: string };
+
+const TTL_MS = 60_000;
+const cache = new Map<string, { settings: ProjectSettings; expiresAt: number }>();
+
+export const projectSettingsKey = (project: string) => ({ pk: `PROJECT#${project}`, sk: 'SETTINGS' });
+
+/** The project's settings (empty when none were saved). */
+export async function getProjectSettings(project: string, now = Date.now()): Promise<ProjectSettings> {
+  const cached = cache.get(project);
+  if (cached && cached.expiresAt > now) return cached.settings;
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: requireEnv(ENV.ledgerTable), Key: projectSettingsKey(project) }),
+  );
+  const settings = (Item ?? {}) as ProjectSettings;
+  cache.set(project, { settings, expiresAt: now + TTL_MS });
+  return settings;
+}
+
+/**
+ * Replaces one section of a project's settings (validate it with its domain schema first).
+ *
+ * @example
+ * await putProjectSettingsSection('default', 'redaction', parseRedactionConfig(body));
+ */
+export async function putProjectSettingsSection(
+  project: string,
+  section: SettingsSection,
+  value: unknown,
+): Promise<void> {
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: requireEnv(ENV.ledgerTable),
+      Key: projectSettingsKey(project),
+      UpdateExpression: 'SET #section = :value, updatedAt = :now, entity = :entity, project = :project',
+      ExpressionAttributeNames: { '#section': section },
+      ExpressionAttributeValues: {
+        ':value': value,
+        ':now': new Date().toISOString(),
+        ':entity': 'project-settings',
+        ':project': project,
+      },
+    }),
+  );
+  cache.delete(project);
+}
+
+/** Forgets cached settings (tests, and after a local write). */
+export function clearProjectSettingsCache(): void {
+  cache.clear();
+}
