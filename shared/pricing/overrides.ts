@@ -99,11 +99,8 @@ export const pricingRuleSchema = z.preprocess(
     ),
 );
 
-/** A `PUT /admin/pricing` body: `{ "rules": [...] }` or a bare array of rules. */
-export const pricingRulesSchema = z.union([
-  z.array(pricingRuleSchema).max(500),
-  z.strictObject({ rules: z.array(pricingRuleSchema).max(500) }).transform((body) => body.rules),
-]);
+/** A list of override rules (the `rules` of a `PUT /admin/pricing` body). */
+export const pricingRulesSchema = z.array(pricingRuleSchema).max(500);
 
 /**
  * Validates override rules and returns them ready for `priceUsage({ overrides })`.
@@ -117,11 +114,20 @@ export const pricingRulesSchema = z.union([
  * ] });
  */
 export function parsePricingRules(raw: unknown): PricingRule[] {
-  const result = pricingRulesSchema.safeParse(raw);
+  // Both `{ "rules": [...] }` and a bare array are accepted; issue paths follow the shape sent.
+  const wrapped = raw !== null && typeof raw === 'object' && !Array.isArray(raw);
+  const prefix: (string | number)[] = wrapped ? ['rules'] : [];
+  if (wrapped) {
+    const extra = Object.keys(raw).filter((key) => key !== 'rules');
+    if (extra.length > 0) {
+      throw new InvalidPricingRulesError([{ path: '', message: `unknown keys: ${extra.join(', ')}` }]);
+    }
+  }
+  const result = pricingRulesSchema.safeParse(wrapped ? (raw as { rules?: unknown }).rules : raw);
   if (!result.success) {
     throw new InvalidPricingRulesError(
       result.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.'),
+        path: [...prefix, ...issue.path].map(String).join('.'),
         message: issue.message,
       })),
     );
@@ -132,13 +138,13 @@ export function parsePricingRules(raw: unknown): PricingRule[] {
   for (const [i, rule] of rules.entries()) {
     const first = seen.get(rule.id);
     if (first !== undefined)
-      issues.push({ path: `${i}.id`, message: `duplicate rule id (also at ${first})` });
+      issues.push({ path: [...prefix, i, 'id'].join('.'), message: `duplicate rule id (also at ${first})` });
     else seen.set(rule.id, i);
   }
   for (const overlap of findOverlaps(rules)) {
     const index = rules.findIndex((rule) => rule.id === overlap.ruleIds[1]);
     issues.push({
-      path: `${index}.model`,
+      path: [...prefix, index, 'model'].join('.'),
       message: `overlaps rule ${overlap.ruleIds[0]} for ${overlap.provider} ${overlap.pattern} in the same period`,
     });
   }

@@ -28,7 +28,7 @@ export function entry(
   const rule: PriceListRule = {
     id:
       options.id ??
-      `${provider}/${model.replace(/\*$/, '')}${options.effectiveFrom && options.effectiveTo === undefined ? `@${options.effectiveFrom}` : ''}`,
+      `${provider}/${model.replace(/[-.]?\*$/, '')}${options.effectiveFrom && options.effectiveTo === undefined ? `@${options.effectiveFrom}` : ''}`,
     version: options.version ?? 1,
     provider,
     model,

@@ -1,0 +1,78 @@
+import {
+  ANTHROPIC_RULES,
+  BEDROCK_RULES,
+  CATALOG,
+  compileRules,
+  findOverlaps,
+  GOOGLE_RULES,
+  MISTRAL_RULES,
+  OPENAI_RULES,
+  type PricingRule,
+  priceUsage,
+} from '../../../shared/pricing';
+
+describe('the shipped catalog', () => {
+  it('has no two rules for the same provider and pattern with overlapping dates', () => {
+    expect(findOverlaps(CATALOG)).toEqual([]);
+  });
+
+  it('detects an overlap when one is introduced', () => {
+    const duplicate: PricingRule = {
+      ...OPENAI_RULES.find((rule) => rule.id === 'openai/gpt-4.1')!,
+      id: 'openai/gpt-4.1-copy',
+    };
+    expect(findOverlaps([...CATALOG, duplicate])).toEqual([
+      { provider: 'openai', pattern: 'gpt-4.1', ruleIds: ['openai/gpt-4.1', 'openai/gpt-4.1-copy'] },
+      {
+        provider: 'openai',
+        pattern: 'gpt-4.1-2025-04-14',
+        ruleIds: ['openai/gpt-4.1', 'openai/gpt-4.1-copy'],
+      },
+    ]);
+  });
+
+  it('treats the same pattern in disjoint periods as no overlap, touching periods included', () => {
+    const o3 = CATALOG.filter((rule) => rule.model === 'o3');
+    expect(o3.map((rule) => [rule.effectiveFrom, rule.effectiveTo])).toEqual([
+      ['2025-04-16', '2025-06-10'],
+      ['2025-06-10', undefined],
+    ]);
+    expect(findOverlaps(o3)).toEqual([]);
+  });
+
+  it('covers at least 80 distinct models across every vendor', () => {
+    const models = new Set(CATALOG.map((rule) => `${rule.provider}|${rule.model}`));
+    expect(models.size).toBeGreaterThanOrEqual(80);
+    for (const rules of [OPENAI_RULES, ANTHROPIC_RULES, GOOGLE_RULES, BEDROCK_RULES, MISTRAL_RULES]) {
+      expect(rules.length).toBeGreaterThanOrEqual(10);
+    }
+  });
+
+  it('names a source page for every entry, and has unique ids', () => {
+    for (const rule of CATALOG) expect(rule.source).toMatch(/^https:\/\/[a-z0-9.-]+\.[a-z]+\//);
+    const ids = CATALOG.map((rule) => rule.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('compiles (every price and date parses) and prices every entry while it is in effect', () => {
+    expect(() => compileRules(CATALOG)).not.toThrow();
+    for (const rule of CATALOG) {
+      const at = rule.effectiveFrom
+        ? `${rule.effectiveFrom}T12:00:00Z`
+        : rule.effectiveTo
+          ? new Date(Date.parse(`${rule.effectiveTo}T00:00:00Z`) - 86_400_000).toISOString()
+          : '2026-01-01T00:00:00Z';
+      const model = rule.model.endsWith('*') ? `${rule.model.slice(0, -1)}x` : rule.model;
+      const usage = {
+        inputTokens: 1000,
+        outputTokens: 100,
+        cachedInputTokens: 0,
+        cacheWriteInputTokens: 0,
+        reasoningTokens: 0,
+      };
+      const cost = priceUsage({ provider: rule.provider, model, usage, at });
+      expect({ model: rule.model, ruleId: cost.ruleId }).toEqual({ model: rule.model, ruleId: rule.id });
+      expect(cost.totalNanos).toBeGreaterThan(0);
+    }
+  });
+});
