@@ -20,6 +20,10 @@ import type { NormalizedUsage, ReaderHints } from './types';
  * - Streaming: `message_start` carries `message.usage` (input and cache counts, `output_tokens` ≈ 1);
  *   `message_delta` carries the cumulative `usage.output_tokens` (and, on newer API versions, the
  *   final input and cache counts). See `mergeAnthropicStream`.
+ *
+ * @example
+ * readAnthropicUsage({ input_tokens: 50, cache_read_input_tokens: 1000, output_tokens: 7 });
+ * // { inputTokens: 1050, cachedInputTokens: 1000, outputTokens: 7, ... }
  */
 export function readAnthropicUsage(usage: JsonObject, hints: ReaderHints = {}): NormalizedUsage | undefined {
   const uncached = count(usage.input_tokens);
@@ -53,6 +57,10 @@ export function readAnthropicUsage(usage: JsonObject, hints: ReaderHints = {}): 
  * Folds Anthropic stream events into one usage block: `message_start.message.usage` first, then every
  * `message_delta.usage` overrides the fields it carries (its counts are cumulative, not increments).
  * Returns `undefined` when the events carry no usage.
+ *
+ * @example
+ * mergeAnthropicStream([{ type: 'message_start', message: { usage: { input_tokens: 9, output_tokens: 1 } } },
+ *   { type: 'message_delta', usage: { output_tokens: 40 } }]); // { input_tokens: 9, output_tokens: 40 }
  */
 export function mergeAnthropicStream(events: unknown[]): JsonObject | undefined {
   let merged: JsonObject | undefined;
@@ -76,6 +84,9 @@ function withoutNulls(value: JsonObject): JsonObject {
 /**
  * The cache TTL every `cache_control` breakpoint in an Anthropic request asks for, when uniform.
  * `cache_control` without `ttl` means 5 minutes.
+ *
+ * @example
+ * uniformAnthropicCacheTtl({ system: [{ type: 'text', text: 's', cache_control: { type: 'ephemeral', ttl: '1h' } }] }); // '1h'
  */
 export function uniformAnthropicCacheTtl(request: unknown): '5m' | '1h' | undefined {
   const ttls = new Set<string>();

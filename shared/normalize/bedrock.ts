@@ -17,6 +17,10 @@ import type { NormalizedUsage } from './types';
  * - Nova InvokeModel answers `usage.{inputTokens, outputTokens, cacheReadInputTokenCount,
  *   cacheWriteInputTokenCount}` with the same meaning.
  * - ConverseStream: the `metadata` event carries `usage`.
+ *
+ * @example
+ * readBedrockUsage({ inputTokens: 120, outputTokens: 480, totalTokens: 5600, cacheReadInputTokens: 4000, cacheWriteInputTokens: 1000 });
+ * // { inputTokens: 5120, cachedInputTokens: 4000, cacheWriteInputTokens: 1000, outputTokens: 480, ... }
  */
 export function readBedrockUsage(usage: JsonObject): NormalizedUsage | undefined {
   const input = count(usage.inputTokens);
@@ -53,6 +57,9 @@ export function readBedrockUsage(usage: JsonObject): NormalizedUsage | undefined
  * Bedrock InvokeModel streaming: the last chunk of every model carries
  * `"amazon-bedrock-invocationMetrics": { inputTokenCount, outputTokenCount, cacheReadInputTokenCount?,
  * cacheWriteInputTokenCount? }` with the same exclusive meaning as Converse.
+ *
+ * @example
+ * readBedrockInvocationMetrics({ inputTokenCount: 18, outputTokenCount: 20 }); // { inputTokens: 18, outputTokens: 20, ... }
  */
 export function readBedrockInvocationMetrics(metrics: JsonObject): NormalizedUsage | undefined {
   const input = count(metrics.inputTokenCount);
@@ -73,6 +80,9 @@ export function readBedrockInvocationMetrics(metrics: JsonObject): NormalizedUsa
 /**
  * Meta Llama on Bedrock InvokeModel: `{ "generation": "...", "prompt_token_count": 812,
  * "generation_token_count": 256, "stop_reason": "stop" }`. No caching.
+ *
+ * @example
+ * readBedrockLlamaBody({ generation: 'Hi', prompt_token_count: 812, generation_token_count: 256 }); // { inputTokens: 812, outputTokens: 256, ... }
  */
 export function readBedrockLlamaBody(body: JsonObject): NormalizedUsage | undefined {
   const prompt = count(body.prompt_token_count);

@@ -18,6 +18,10 @@ import type { NormalizedUsage } from './types';
  * - `promptTokensDetails` / `candidatesTokensDetails` give AUDIO and IMAGE subsets, priced differently by
  *   some models (e.g. audio input on Gemini 2.5 Flash).
  * - Streaming: every chunk may carry `usageMetadata` with running totals; the last one is final.
+ *
+ * @example
+ * readGeminiUsage({ promptTokenCount: 100, cachedContentTokenCount: 60, candidatesTokenCount: 20, thoughtsTokenCount: 30 });
+ * // { inputTokens: 100, cachedInputTokens: 60, outputTokens: 50, reasoningTokens: 30, ... }
  */
 export function readGeminiUsage(metadata: JsonObject): NormalizedUsage | undefined {
   const prompt = count(metadata.promptTokenCount);

@@ -15,6 +15,10 @@ import type { NormalizedUsage } from './types';
  * - `audio_tokens` are subsets of the prompt / completion counts, billed at the model's audio rates.
  * - Embeddings answer `{ prompt_tokens, total_tokens }` without completion tokens: output is 0.
  * - Streaming: with `stream_options.include_usage` the last chunk carries `usage` (earlier chunks have `usage: null`).
+ *
+ * @example
+ * readOpenAiChatUsage({ prompt_tokens: 1200, completion_tokens: 300, prompt_tokens_details: { cached_tokens: 1024 } });
+ * // { inputTokens: 1200, cachedInputTokens: 1024, outputTokens: 300, ... shape: 'openai.chat' }
  */
 export function readOpenAiChatUsage(usage: JsonObject): NormalizedUsage | undefined {
   const prompt = count(usage.prompt_tokens);
@@ -52,6 +56,10 @@ export function readOpenAiChatUsage(usage: JsonObject): NormalizedUsage | undefi
  * - Streaming: the `response.completed` (or `response.incomplete` / `response.failed`) event carries
  *   `response.usage`; earlier events carry none.
  * - Image generation models report `input_tokens_details.image_tokens` / `output_tokens_details.image_tokens`.
+ *
+ * @example
+ * readOpenAiResponsesUsage({ input_tokens: 5000, input_tokens_details: { cached_tokens: 4096 }, output_tokens: 900 });
+ * // { inputTokens: 5000, cachedInputTokens: 4096, outputTokens: 900, ... shape: 'openai.responses' }
  */
 export function readOpenAiResponsesUsage(usage: JsonObject): NormalizedUsage | undefined {
   const input = count(usage.input_tokens);
@@ -77,7 +85,12 @@ export function readOpenAiResponsesUsage(usage: JsonObject): NormalizedUsage | u
   );
 }
 
-/** True when a `{input_tokens, output_tokens}` block is the Responses API's rather than Anthropic's. */
+/**
+ * True when a `{input_tokens, output_tokens}` block is the Responses API's rather than Anthropic's.
+ *
+ * @example
+ * looksLikeResponsesUsage({ input_tokens: 1, output_tokens: 1, total_tokens: 2 }); // true
+ */
 export function looksLikeResponsesUsage(usage: JsonObject, container?: JsonObject): boolean {
   return (
     'input_tokens_details' in usage ||

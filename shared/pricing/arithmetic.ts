@@ -35,7 +35,12 @@ export function costNanos(terms: readonly Term[], keepPpm: readonly bigint[]): n
   return Number(rounded);
 }
 
-/** A USD-per-million decimal string → nano-USD per million, exactly. */
+/**
+ * A USD-per-million decimal string → nano-USD per million, exactly.
+ *
+ * @example
+ * priceNanos('openai/gpt-4o', 'perMillion.input', '2.50'); // 2_500_000_000n
+ */
 export function priceNanos(ruleId: string, field: string, usd: string): bigint {
   try {
     const nanos = usdToNanos(usd);
@@ -50,7 +55,12 @@ export function priceNanos(ruleId: string, field: string, usd: string): bigint {
   }
 }
 
-/** A percentage off (`"12.5"`) → parts per million kept (`875_000n`). */
+/**
+ * A percentage off (`"12.5"`) → parts per million kept (`875_000n`).
+ *
+ * @example
+ * keepPpmFromPercentOff('acme/discount', 'discountPercent', '12.5'); // 875_000n
+ */
 export function keepPpmFromPercentOff(ruleId: string, field: string, percent: string): bigint {
   const match = /^(\d{1,3})(?:\.(\d{1,4}))?$/.exec(percent.trim());
   const off = match ? BigInt(match[1]!) * 10_000n + BigInt((match[2] ?? '').padEnd(4, '0')) : -1n;

@@ -87,13 +87,23 @@ export function compileRules(rules: readonly PricingRule[]): RuleIndex {
   return result;
 }
 
-/** The index key of a provider name: its family when known, else the lower-case name. */
+/**
+ * The index key of a provider name: its family when known, else the lower-case name.
+ *
+ * @example
+ * providerKey('Azure-OpenAI'); // 'azure'
+ */
 export function providerKey(provider: string): string {
   const family = providerFamily(provider);
   return family === 'unknown' ? provider.trim().toLowerCase() : family;
 }
 
-/** Provider keys to search, in order: Azure OpenAI falls back to OpenAI's prices. */
+/**
+ * Provider keys to search, in order: Azure OpenAI falls back to OpenAI's prices.
+ *
+ * @example
+ * providerSearchKeys('azure'); // ['azure', 'openai']
+ */
 export function providerSearchKeys(provider: string): string[] {
   const key = providerKey(provider);
   return key === 'azure' ? ['azure', 'openai'] : [key];
@@ -102,6 +112,9 @@ export function providerSearchKeys(provider: string): string[] {
 /**
  * Rules that match `model` for the first provider key that has any, most specific first.
  * Exact patterns come before wildcards, longer wildcard prefixes before shorter ones.
+ *
+ * @example
+ * candidates(compileRules(CATALOG), ['openai'], 'o3'); // both o3 rules, latest start first
  */
 export function candidates(index: RuleIndex, providerKeys: readonly string[], model: string): CompiledRule[] {
   const key = `${providerKeys.join(',')}|${model}`;
@@ -121,7 +134,12 @@ export function candidates(index: RuleIndex, providerKeys: readonly string[], mo
   return found;
 }
 
-/** The first candidate in effect at `atMs` (effectiveFrom inclusive, effectiveTo exclusive). */
+/**
+ * The first candidate in effect at `atMs` (effectiveFrom inclusive, effectiveTo exclusive).
+ *
+ * @example
+ * inEffect(candidates(index, ['openai'], 'o3'), Date.parse('2025-07-01T00:00:00Z'))?.rule.id; // 'openai/o3@2025-06-10'
+ */
 export function inEffect(rules: readonly CompiledRule[], atMs: number): CompiledRule | undefined {
   for (const rule of rules) if (rule.fromMs <= atMs && atMs < rule.toMs) return rule;
   return undefined;

@@ -12,7 +12,12 @@ import { entry } from './define';
 
 const PRICING = 'https://docs.anthropic.com/en/docs/about-claude/pricing';
 
-/** Anthropic's cache multipliers applied to a base input price (exact decimal arithmetic by hand). */
+/**
+ * Anthropic's cache multipliers applied to a base input price (exact decimal arithmetic by hand).
+ *
+ * @example
+ * claudePrices('3', '3.75', '6', '0.30', '15'); // Sonnet: input, 5m write, 1h write, read, output
+ */
 export function claudePrices(
   input: string,
   cacheWrite: string,

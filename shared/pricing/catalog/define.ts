@@ -17,6 +17,9 @@ export interface EntryOptions {
 /**
  * Builds one catalog rule. Ids are `<provider>/<model>`, plus `@<effectiveFrom>` for a price
  * that replaced an earlier one for the same pattern.
+ *
+ * @example
+ * entry('openai', 'gpt-4.1', { input: '2.00', cachedInput: '0.50', output: '8.00' }, 'https://platform.openai.com/docs/pricing');
  */
 export function entry(
   provider: string,
