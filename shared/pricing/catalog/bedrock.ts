@@ -59,31 +59,20 @@ export const BEDROCK_RULES: PricingRule[] = [
   entry('bedrock', 'meta.llama3-3-70b-instruct-*', flat('0.72', '0.72'), PRICING),
   entry('bedrock', 'meta.llama4-scout-17b-instruct-*', flat('0.17', '0.66'), PRICING),
   entry('bedrock', 'meta.llama4-maverick-17b-instruct-*', flat('0.24', '0.97'), PRICING),
-  // Amazon Nova: cache reads at 25% of input, no cache-write charge.
+  // Amazon Nova: cache reads at 25% of input; cache writes at the input price.
   entry(
     'bedrock',
     'amazon.nova-micro-*',
-    { input: '0.035', cachedInput: '0.00875', cacheWrite: '0', output: '0.14' },
+    { input: '0.035', cachedInput: '0.00875', output: '0.14' },
     PRICING,
     {
       note: 'checked: $0.000035 / $0.00014 per 1K tokens',
     },
   ),
-  entry(
-    'bedrock',
-    'amazon.nova-lite-*',
-    { input: '0.06', cachedInput: '0.015', cacheWrite: '0', output: '0.24' },
-    PRICING,
-  ),
-  entry(
-    'bedrock',
-    'amazon.nova-pro-*',
-    { input: '0.80', cachedInput: '0.20', cacheWrite: '0', output: '3.20' },
-    PRICING,
-    {
-      note: 'checked: $0.80 / $3.20, cache read $0.20, batch $0.40 / $1.60',
-    },
-  ),
+  entry('bedrock', 'amazon.nova-lite-*', { input: '0.06', cachedInput: '0.015', output: '0.24' }, PRICING),
+  entry('bedrock', 'amazon.nova-pro-*', { input: '0.80', cachedInput: '0.20', output: '3.20' }, PRICING, {
+    note: 'checked: $0.80 / $3.20, cache read $0.20, batch $0.40 / $1.60',
+  }),
   entry('bedrock', 'amazon.nova-premier-*', flat('2.50', '12.50'), PRICING),
   entry('bedrock', 'amazon.titan-embed-text-v2*', flat('0.02', '0'), PRICING),
   // Mistral AI
