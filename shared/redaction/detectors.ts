@@ -50,7 +50,11 @@ export interface BuiltinDetector {
   /** JS regex source without capturing groups (the scanner numbers one group per detector). */
   source: string;
   /** Turns the candidate `[start, end)` into the span to redact, or `null` for a look-alike. */
-  check?: (text: string, start: number, end: number, context: CheckContext) => Span | null;
+  /**
+   * `floor` is where the previous detection ended: a check must not read context before it, so
+   * that its decision is the same when it runs again on the redacted output.
+   */
+  check?: (text: string, start: number, end: number, context: CheckContext, floor: number) => Span | null;
 }
 
 /** Case-insensitive literal as character classes (the combined pattern has no `i` flag). */
@@ -110,10 +114,18 @@ function hasDigitAndLetter(value: string): boolean {
 
 const EMAIL_LOCAL = /[A-Za-z0-9._%+-]/;
 
-function checkEmail(text: string, start: number, end: number): Span | null {
-  // The pattern is anchored on '@'; walk back over the local part (the look-behind bounded it to 64).
+function checkEmail(
+  text: string,
+  start: number,
+  end: number,
+  _context: CheckContext,
+  floor: number,
+): Span | null {
+  // The pattern is anchored on '@'; walk back over the local part, not into the previous detection.
   let localStart = start;
-  while (localStart > 0 && EMAIL_LOCAL.test(text[localStart - 1]!)) localStart--;
+  while (localStart > floor && start - localStart <= 64 && EMAIL_LOCAL.test(text[localStart - 1]!))
+    localStart--;
+  if (start - localStart > 64 || localStart === start) return null; // local parts have 1 to 64 characters
   const domain = text.slice(start + 1, end);
   // `icon@2x.png` and friends are retina asset names, not addresses.
   if (/^\d+(?:\.\d+)?x\./i.test(domain)) return null;
@@ -177,8 +189,14 @@ function lastSeparator(text: string, start: number, end: number): number {
 const VERSION_CONTEXT =
   /(?:\b(?:v|ver|version|release|build|firmware|fw|rev|revision|section|chapter|sec|ch)\.?\s*[:=#]?\s*|§\s*|[A-Za-z][A-Za-z0-9_-]*\/)$/i;
 
-function checkIpv4(text: string, start: number, end: number): Span | null {
-  const before = text.slice(Math.max(0, start - 24), start);
+function checkIpv4(
+  text: string,
+  start: number,
+  end: number,
+  _context: CheckContext,
+  floor: number,
+): Span | null {
+  const before = text.slice(Math.max(0, floor, start - 24), start);
   if (VERSION_CONTEXT.test(before)) return null;
   return { start, end };
 }
@@ -242,7 +260,7 @@ function checkAuthHeader(text: string, start: number, end: number): Span | null 
   const candidate = text.slice(start, end);
   const credentialStart = start + Math.max(candidate.lastIndexOf(' '), candidate.lastIndexOf('\t')) + 1;
   // A bare `Bearer xyz` must look like a token (long, with a digit) so prose stays intact.
-  if (end - credentialStart < (standalone ? 16 : 6)) return null;
+  if (end - credentialStart < (standalone ? 16 : 1)) return null;
   if (standalone && !/\d/.test(text.slice(credentialStart, end))) return null;
   return { start: credentialStart, end };
 }
@@ -259,8 +277,10 @@ function checkKeyBody(prefixLength: number) {
 
 const KEY_NAME_CHAR = /[A-Za-z0-9_.-]/;
 const UNQUOTED_VALUE_STOP = /[\s"',;&<>[\]{}()`]/;
+/** Values that are not secrets: empties, masks, references to secrets, and auth schemes (`Authorization: Bearer …` is AUTH_HEADER's). */
 const NOT_A_VALUE =
-  /^(?:null|none|nil|undefined|true|false|\*+|x+|\$.*|\{\{.*|process\.env.*|os\.(?:environ|getenv).*)$/i;
+  /^(?:null|none|nil|undefined|true|false|bearer|basic|token|digest|\*+|x+|\$.*|\{\{.*|process\.env.*|os\.(?:environ|getenv).*)$/i;
+const CONTAINS_PLACEHOLDER = /\[(?:REDACTED:[A-Z][A-Z0-9_]{0,63}|[A-Z][A-Z0-9_]{0,63}:[0-9a-f]{6,16})\]/;
 
 /**
  * `password=...`, `"api_key": "..."`, `client_secret: ...`: the pattern stops at the `:`/`=` after a
@@ -272,13 +292,14 @@ function checkSecretAssignment(
   start: number,
   _end: number,
   context: CheckContext,
+  floor: number,
 ): Span | null {
   let keyEnd = start;
   while (keyEnd > 0 && (text[keyEnd - 1] === ' ' || text[keyEnd - 1] === '\t')) keyEnd--;
   if (text[keyEnd - 1] === '"' || text[keyEnd - 1] === "'") keyEnd--;
   if (text[keyEnd - 1] === '\\') keyEnd--;
   let keyStart = keyEnd;
-  while (keyStart > 0 && keyEnd - keyStart < 64 && KEY_NAME_CHAR.test(text[keyStart - 1]!)) keyStart--;
+  while (keyStart > floor && keyEnd - keyStart < 64 && KEY_NAME_CHAR.test(text[keyStart - 1]!)) keyStart--;
   if (!isSecretKeyName(text.slice(keyStart, keyEnd), context.secretKeys)) return null;
 
   let i = start + 1;
@@ -309,7 +330,8 @@ function checkSecretAssignment(
   }
   if (valueEnd <= valueStart) return null;
   const value = text.slice(valueStart, valueEnd);
-  if (NOT_A_VALUE.test(value) || isPlaceholder(value)) return null;
+  // A value already holding a placeholder was handled by a detector that started earlier (`"Bearer [REDACTED:AUTH_HEADER]"`).
+  if (NOT_A_VALUE.test(value) || CONTAINS_PLACEHOLDER.test(value)) return null;
   return { start: valueStart, end: valueEnd };
 }
 
@@ -371,7 +393,7 @@ export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
     // Anchored on '@' so that long words without one cost nothing; the check walks back over the local part.
     type: 'EMAIL',
     source:
-      '@(?<=(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-]|\\.[A-Za-z0-9])',
+      '@(?<=[A-Za-z0-9._%+-]@)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-]|\\.[A-Za-z0-9])',
     check: checkEmail,
   },
   {

@@ -68,7 +68,18 @@ function mergeDetections(builtin: Detection[], custom: Detection[], placeholders
   return merged;
 }
 
-function redactString(engine: Engine, text: string, run: Run): string {
+/**
+ * Characters next to a replaced value that cannot change any detector's decision: detectors look
+ * one character past their candidate (two for `.` followed by a digit or letter: a domain or a
+ * decimal continues), and none starts or ends with one of these.
+ */
+const NEUTRAL_BEFORE = /[\s,;!?"'<>)}\]/]/;
+const NEUTRAL_AFTER = /[\s.,;!?"'<>)}\]/]/;
+
+/** Passes over a text at most; in practice one, two when a value sat right against another. */
+const MAX_PASSES = 4;
+
+function redactString(engine: Engine, text: string, run: Run, pass = 1): string {
   if (text.length === 0) return text;
   const blob = isBinaryBlob(text);
   const outcome = (blob ? engine.blobScanner : engine.scanner).scan(text);
@@ -87,14 +98,29 @@ function redactString(engine: Engine, text: string, run: Run): string {
   if (detections.length === 0) return text;
   let out = '';
   let cursor = 0;
+  // Boundaries were judged against the original neighbours; when a replaced value touched a
+  // non-neutral character, its placeholder may reveal a value the first pass could not see
+  // (`ada@example.com(415) 555-2671`), so the output gets another pass. This keeps redaction
+  // idempotent: the result is a fixed point.
+  let touching = false;
   for (const detection of detections) {
     const value = text.slice(detection.start, detection.end);
     if (engine.allows?.(value)) continue;
     out += text.slice(cursor, detection.start) + engine.replace(detection.type, value);
     cursor = detection.end;
     count(run, detection.type);
+    const before = text[detection.start - 1];
+    const after = text[detection.end];
+    if (
+      (before !== undefined && !NEUTRAL_BEFORE.test(before)) ||
+      (after !== undefined && !NEUTRAL_AFTER.test(after))
+    ) {
+      touching = true;
+    }
   }
-  return cursor === 0 ? text : out + text.slice(cursor);
+  if (cursor === 0) return text;
+  out += text.slice(cursor);
+  return touching && pass < MAX_PASSES ? redactString(engine, out, run, pass + 1) : out;
 }
 
 /** A string (or number) stored under a secret-named key is replaced whole. */

@@ -60,9 +60,9 @@ function compileScanner(detectors: readonly BuiltinDetector[], context: CheckCon
   );
   const sticky = detectors.map((detector) => new RegExp(detector.source, 'y'));
 
-  const accept = (index: number, text: string, start: number, end: number): Span | null => {
+  const accept = (index: number, text: string, start: number, end: number, floor: number): Span | null => {
     const check = detectors[index]!.check;
-    return check ? check(text, start, end, context) : { start, end };
+    return check ? check(text, start, end, context, floor) : { start, end };
   };
 
   /**
@@ -76,7 +76,7 @@ function compileScanner(detectors: readonly BuiltinDetector[], context: CheckCon
       alternative.lastIndex = value.start;
       const match = alternative.exec(text);
       if (match === null) continue;
-      const span = accept(i, text, value.start, value.start + match[0].length);
+      const span = accept(i, text, value.start, value.start + match[0].length, value.start);
       if (span?.start === value.start && span.end === value.end) return detectors[i]!.type;
     }
     return undefined;
@@ -99,15 +99,13 @@ function compileScanner(detectors: readonly BuiltinDetector[], context: CheckCon
         cursor = at + match[0].length;
       } else {
         let index = group - 2;
-        let span = accept(index, text, at, at + match[0].length);
-        if (span !== null && span.start < cursor) span = null;
+        let span = clampToCursor(accept(index, text, at, at + match[0].length, cursor), at, cursor);
         for (let next = index + 1; span === null && next < detectors.length; next++) {
           const alternative = sticky[next]!;
           alternative.lastIndex = at;
           const retry = alternative.exec(text);
           if (retry !== null) {
-            span = accept(next, text, at, at + retry[0].length);
-            if (span !== null && span.start < cursor) span = null;
+            span = clampToCursor(accept(next, text, at, at + retry[0].length, cursor), at, cursor);
             index = next;
           }
         }
@@ -129,4 +127,13 @@ function compileScanner(detectors: readonly BuiltinDetector[], context: CheckCon
   };
 
   return { scan };
+}
+
+/**
+ * A span that a check extended backwards (an e-mail's local part) must not reach into the previous
+ * detection: it starts where that one ended, or is dropped when nothing of it would be left.
+ */
+function clampToCursor(span: Span | null, at: number, cursor: number): Span | null {
+  if (span === null || span.start >= cursor) return span;
+  return cursor < at ? { start: cursor, end: span.end } : null;
 }
