@@ -13,6 +13,7 @@ export {
   type RejectionIssue,
   TokentrailClientError,
 } from './errors';
+export { type RecordedApi, type WrapOpenAIOptions, wrapOpenAI } from './openai';
 export {
   interactionsUrl,
   type OverflowPolicy,
