@@ -25,9 +25,7 @@ export function canonicalValue(type: string, value: string): string {
     case 'PHONE': {
       const digits = value.replace(/\D/g, '');
       // +1 415 555 2671 and (415) 555-2671 are the same North American number.
-      return digits.length === 11 && digits.startsWith('1') && !value.startsWith('+')
-        ? digits.slice(1)
-        : digits;
+      return digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : digits;
     }
     case 'IBAN':
       return value.replace(/\s/g, '').toUpperCase();

@@ -22,10 +22,12 @@ export function sanitizeErrorMessage(message: string): string {
   defaultRedactor ??= createRedactor();
   let input = String(message);
   if (input.length > MAX_SCANNED_LENGTH) {
-    // Cutting inside a token could leave a fragment too short to recognise: drop the partial token.
-    const cut = input.slice(0, MAX_SCANNED_LENGTH);
-    const lastSpace = cut.search(/\s\S*$/);
-    input = lastSpace > 0 ? cut.slice(0, lastSpace) : '';
+    // Cutting inside a token could leave a fragment too short to recognise: drop the partial token
+    // (its last 1 KiB at most; a longer run keeps its head, where a key's prefix would be).
+    let end = MAX_SCANNED_LENGTH;
+    const floor = end - 1024;
+    while (end > floor && !/\s/.test(input[end - 1]!)) end--;
+    input = input.slice(0, end);
   }
   const { text } = defaultRedactor.redactText(input);
   return text.length > MAX_SANITIZED_LENGTH ? `${text.slice(0, MAX_SANITIZED_LENGTH)}…` : text;

@@ -63,9 +63,12 @@ const FRAGMENTS = [
 ];
 
 const textArbitrary = fc
-  .array(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...FRAGMENTS) }, { weight: 1, arbitrary: fc.string() }), {
-    maxLength: 24,
-  })
+  .array(
+    fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...FRAGMENTS) }, { weight: 1, arbitrary: fc.string() }),
+    {
+      maxLength: 24,
+    },
+  )
   .map((parts) => parts.join(''));
 
 const placeholder = createRedactor();
@@ -101,9 +104,18 @@ describe('redaction properties', () => {
   });
 
   it('preserves JSON structure: keys, array lengths and non-string leaves', () => {
-    const key = fc.oneof(fc.string(), fc.constantFrom('role', 'content', 'text', 'parts', 'messages', 'type'));
+    const key = fc.oneof(
+      fc.string(),
+      fc.constantFrom('role', 'content', 'text', 'parts', 'messages', 'type'),
+    );
     const safeKey = key.filter((k) => !isSecretKeyName(k));
-    const leaf = fc.oneof(textArbitrary, fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null));
+    const leaf = fc.oneof(
+      textArbitrary,
+      fc.integer(),
+      fc.double({ noNaN: true }),
+      fc.boolean(),
+      fc.constant(null),
+    );
     const { tree } = fc.letrec((tie) => ({
       tree: fc.oneof(
         { depthSize: 'small' },
@@ -128,7 +140,7 @@ function expectSameShape(input: unknown, output: unknown): void {
   } else if (Array.isArray(input)) {
     expect(Array.isArray(output)).toBe(true);
     expect((output as unknown[]).length).toBe(input.length);
-    input.forEach((item, i) => expectSameShape(item, (output as unknown[])[i]));
+    for (const [i, item] of input.entries()) expectSameShape(item, (output as unknown[])[i]);
   } else if (input !== null && typeof input === 'object') {
     expect(Object.keys(output as object)).toEqual(Object.keys(input));
     for (const key of Object.keys(input)) {
