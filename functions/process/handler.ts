@@ -14,6 +14,7 @@ import { MalformedMessageError } from '../../shared/aws/errors';
 import { saveInteraction } from '../../shared/aws/ledger-store';
 import { deleteObject, getStagingObject } from '../../shared/aws/payload-store';
 import { envelopeSchema, type InlineEnvelope, isClaimCheck } from '../../shared/ingest/envelope';
+import { redactionsOf } from '../../shared/ledger/record';
 import { createObservability, errorClassOf } from '../../shared/observability';
 import { prepareInteraction } from '../../shared/pipeline/prepare';
 import { createRedactor, type RedactionCounts } from '../../shared/redaction';
@@ -49,24 +50,27 @@ async function readEnvelope(record: SQSRecord): Promise<{ envelope: InlineEnvelo
  */
 export async function processRecord(record: SQSRecord, redactionTotals: RedactionCounts): Promise<void> {
   const { envelope, stagingKey } = await readEnvelope(record);
-  logger.appendKeys({ interactionId: envelope.id, project: envelope.project });
-  try {
-    const prepared = prepareInteraction(envelope, { redactor });
-    const outcome = await saveInteraction(prepared);
-    if (outcome.status === 'duplicate') {
-      metrics.addMetric('InteractionsDuplicate', MetricUnit.Count, 1);
-    } else {
-      metrics.addMetric('InteractionsProcessed', MetricUnit.Count, 1);
-      if (!prepared.record.cost.priced) metrics.addMetric('InteractionsUnpriced', MetricUnit.Count, 1);
-      if (outcome.payloadStore === 's3') metrics.addMetric('PayloadOffloads', MetricUnit.Count, 1);
-      for (const [type, n] of Object.entries(prepared.record.redactions)) {
-        redactionTotals[type] = (redactionTotals[type] ?? 0) + n;
-      }
+  // Records of a batch run concurrently: correlation keys go on each log call, not on the shared logger.
+  logger.debug('processing', {
+    interactionId: envelope.id,
+    project: envelope.project,
+    messageId: record.messageId,
+  });
+  const prepared = prepareInteraction(envelope, { redactor });
+  const outcome = await saveInteraction(prepared);
+  if (outcome.status === 'duplicate') {
+    metrics.addMetric('InteractionsDuplicate', MetricUnit.Count, 1);
+  } else {
+    metrics.addMetric('InteractionsProcessed', MetricUnit.Count, 1);
+    if (outcome.phase === 'completed' && !prepared.record.cost.priced) {
+      metrics.addMetric('InteractionsUnpriced', MetricUnit.Count, 1);
     }
-    if (stagingKey) await deleteObject(stagingKey);
-  } finally {
-    logger.removeKeys(['interactionId', 'project']);
+    if (outcome.payloadStore === 's3') metrics.addMetric('PayloadOffloads', MetricUnit.Count, 1);
+    for (const [type, n] of Object.entries(redactionsOf(prepared.record))) {
+      redactionTotals[type] = (redactionTotals[type] ?? 0) + n;
+    }
   }
+  if (stagingKey) await deleteObject(stagingKey);
 }
 
 export async function processBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {

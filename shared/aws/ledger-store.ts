@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { dayIndexKey, dayPartition, interactionKey, payloadObjectKey, sessionIndexKey } from '../ledger/keys';
 import {
   compressPayload,
@@ -7,6 +8,7 @@ import {
   INLINE_PAYLOAD_LIMIT_BYTES,
   type InteractionPayload,
   type InteractionRecord,
+  type PayloadPart,
 } from '../ledger/record';
 import { DAY_INDEX_SHARDS, LEDGER_TABLE } from '../ledger/tables';
 import type { PreparedInteraction } from '../pipeline/prepare';
@@ -17,55 +19,266 @@ import { deleteObject, getPayloadObject, putPayloadObject } from './payload-stor
 const table = () => requireEnv(ENV.ledgerTable);
 const [SESSION_INDEX, DAY_INDEX] = LEDGER_TABLE.globalSecondaryIndexes;
 
-export type SaveOutcome = { status: 'created'; payloadStore: 'inline' | 's3' } | { status: 'duplicate' };
+export type SaveOutcome =
+  | { status: 'created' | 'merged'; phase: 'started' | 'completed'; payloadStore: 'inline' | 's3' }
+  | { status: 'duplicate'; phase: 'started' | 'completed' };
+
+type Item = Record<string, unknown>;
+
+/** Collects `SET` clauses for one UpdateItem; undefined values are skipped. */
+class UpdateBuilder {
+  private readonly clauses: string[] = [];
+  public readonly names: Record<string, string> = {};
+  public readonly values: Record<string, unknown> = {};
+
+  public set(attribute: string, value: unknown): this {
+    return this.add(attribute, value, (name, placeholder) => `${name} = ${placeholder}`);
+  }
+
+  public setIfAbsent(attribute: string, value: unknown): this {
+    return this.add(
+      attribute,
+      value,
+      (name, placeholder) => `${name} = if_not_exists(${name}, ${placeholder})`,
+    );
+  }
+
+  public expression(): string {
+    return `SET ${this.clauses.join(', ')}`;
+  }
+
+  public clone(): UpdateBuilder {
+    const copy = new UpdateBuilder();
+    copy.clauses.push(...this.clauses);
+    Object.assign(copy.names, this.names);
+    Object.assign(copy.values, this.values);
+    return copy;
+  }
+
+  private add(
+    attribute: string,
+    value: unknown,
+    clause: (name: string, placeholder: string) => string,
+  ): this {
+    if (value === undefined) return this;
+    const name = `#${attribute}`;
+    this.names[name] = attribute;
+    this.values[`:${attribute}`] = value;
+    this.clauses.push(clause(name, `:${attribute}`));
+    return this;
+  }
+}
+
+/** Writes a payload part: over 64 KB to the payload bucket (before the item points at it), else inline. */
+async function storePart(
+  project: string,
+  id: string,
+  side: 'request' | 'response',
+  json: string | undefined,
+) {
+  if (json === undefined) return undefined;
+  const bytes = Buffer.byteLength(json);
+  const data = compressPayload(json);
+  if (bytes <= INLINE_PAYLOAD_LIMIT_BYTES) return { store: 'inline' as const, data, bytes };
+  const key = payloadObjectKey(project, `${id}/${side}`, data);
+  await putPayloadObject(key, data);
+  return { store: 's3' as const, key, bytes };
+}
+
+/** Deletes our object when the record ended up pointing elsewhere (a lost race, or a duplicate). */
+async function dropIfUnreferenced(
+  ours: PayloadPart | undefined,
+  kept: PayloadPart | undefined,
+): Promise<void> {
+  if (ours?.key && kept?.key !== ours.key) await deleteObject(ours.key);
+}
 
 /**
- * Persists a prepared interaction exactly once. A payload over 64 KB is written to the
- * payload bucket first, so the table item never points at a missing object; the item is then
- * written only if no item with that id exists. A duplicate is a success, not an error.
+ * Merges one lifecycle event into the interaction's single record, exactly once, with
+ * conditional updates (no read-modify-write):
+ * - `completed` is applied only if no completion was stored yet, so a repeated completion never
+ *   prices twice; request-side fields it carries fill gaps only.
+ * - `started` sets the request side and the start time (the start event is their authority),
+ *   and marks the record in progress only while no completion exists, so a late `started`
+ *   never erases completion data.
+ * - `latencyMs` is derived from `startedAt`/`endedAt` once both are known, when not given.
+ * Payload parts over 64 KB are written to the payload bucket before the item points at them.
  *
  * @example
  * const outcome = await saveInteraction(prepareInteraction(envelope, context));
  */
 export async function saveInteraction(prepared: PreparedInteraction): Promise<SaveOutcome> {
-  const { record } = prepared;
-  const payloadBytes = Buffer.byteLength(prepared.payloadJson);
-  const compressed = compressPayload(prepared.payloadJson);
-  let payloadKey: string | undefined;
-  if (payloadBytes > INLINE_PAYLOAD_LIMIT_BYTES) {
-    payloadKey = payloadObjectKey(record.project, record.id, compressed);
-    await putPayloadObject(payloadKey, compressed);
+  const { record, phase } = prepared;
+  const requestPart = await storePart(record.project, record.id, 'request', prepared.requestJson);
+  const responsePart = await storePart(record.project, record.id, 'response', prepared.responseJson);
+  const key = interactionKey(record.project, record.id);
+  const dayKeys = dayIndexKey(record.project, record.timestamp, record.id);
+  const sessionKeys = record.sessionId
+    ? sessionIndexKey(record.project, record.sessionId, record.timestamp, record.id)
+    : undefined;
+
+  const update = new UpdateBuilder()
+    .setIfAbsent('entity', record.entity)
+    .setIfAbsent('id', record.id)
+    .setIfAbsent('project', record.project)
+    .setIfAbsent('receivedAt', record.receivedAt)
+    .set('processedAt', record.processedAt);
+  // The start event is the authority on when and what was asked; a completion fills gaps only.
+  const startAuthority = phase === 'started' && prepared.explicitStart;
+  const onStart = (builder: UpdateBuilder, attribute: string, value: unknown) =>
+    phase === 'started' ? builder.set(attribute, value) : builder.setIfAbsent(attribute, value);
+  for (const [attribute, value] of Object.entries({
+    startedAt: record.startedAt,
+    timestamp: record.timestamp,
+    ...dayKeys,
+    ...(sessionKeys ?? {}),
+  })) {
+    if (startAuthority) update.set(attribute, value);
+    else update.setIfAbsent(attribute, value);
   }
-  const item: InteractionRecord & Record<string, unknown> = {
-    ...record,
-    ...interactionKey(record.project, record.id),
-    ...dayIndexKey(record.project, record.timestamp, record.id),
-    ...(record.sessionId
-      ? sessionIndexKey(record.project, record.sessionId, record.timestamp, record.id)
-      : {}),
-    payloadStore: payloadKey ? 's3' : 'inline',
-    payloadBytes,
-    ...(payloadKey ? { payloadKey } : { payload: compressed }),
-  };
+  onStart(update, 'provider', record.provider);
+  onStart(update, 'sessionId', record.sessionId);
+  onStart(update, 'parentId', record.parentId);
+  onStart(update, 'userId', record.userId);
+  onStart(update, 'traceId', record.traceId);
+  onStart(update, 'tags', record.tags);
+  if (requestPart) {
+    onStart(update, 'requestPart', requestPart);
+    onStart(update, 'requestRedactions', record.requestRedactions);
+  }
+
+  let outcome: SaveOutcome;
+  let old: Item | undefined;
+  if (phase === 'completed') {
+    update
+      .set('status', record.status)
+      .set('completedAt', record.processedAt)
+      .set('model', record.model)
+      .set('tokens', record.tokens)
+      .set('cost', record.cost)
+      .set('endedAt', record.endedAt)
+      .set('errorClass', record.errorClass)
+      .set('batch', record.batch)
+      .set('analyze', record.analyze)
+      .set('responsePart', responsePart)
+      .set('responseRedactions', responsePart ? record.responseRedactions : undefined);
+    // Latency the client measured wins; one derived from this event's own times fills a gap only.
+    if (prepared.explicitLatency) update.set('latencyMs', record.latencyMs);
+    else update.setIfAbsent('latencyMs', record.latencyMs);
+    const applied = await conditionalUpdate(key, update, 'attribute_not_exists(completedAt)');
+    old = applied.old;
+    if (!applied.ok) {
+      await dropIfUnreferenced(requestPart, old?.requestPart as PayloadPart | undefined);
+      await dropIfUnreferenced(responsePart, old?.responsePart as PayloadPart | undefined);
+      return { status: 'duplicate', phase };
+    }
+    await dropIfUnreferenced(requestPart, (old?.requestPart as PayloadPart | undefined) ?? requestPart);
+    outcome = {
+      status: old ? 'merged' : 'created',
+      phase,
+      payloadStore: storeOf(requestPart, responsePart, old),
+    };
+  } else {
+    update.setIfAbsent('model', record.model).setIfAbsent('cost', record.cost);
+    const applied = await conditionalUpdate(
+      key,
+      update.clone().set('status', 'in_progress'),
+      'attribute_not_exists(completedAt)',
+    );
+    old = applied.old;
+    if (!applied.ok) {
+      // Already completed: still record the request side, never the status.
+      old = (await conditionalUpdate(key, update)).old;
+    }
+    const previous = old?.requestPart as PayloadPart | undefined;
+    if (requestPart && previous?.key && previous.key !== requestPart.key) await deleteObject(previous.key);
+    outcome = {
+      status: old ? 'merged' : 'created',
+      phase,
+      payloadStore: storeOf(requestPart, responsePart, old),
+    };
+  }
+  await deriveLatency(key, prepared, old);
+  return outcome;
+}
+
+function storeOf(request: PayloadPart | undefined, response: PayloadPart | undefined, old: Item | undefined) {
+  const parts = [request, response, old?.requestPart, old?.responsePart] as (PayloadPart | undefined)[];
+  return parts.some((part) => part?.store === 's3') ? ('s3' as const) : ('inline' as const);
+}
+
+async function conditionalUpdate(
+  key: Record<string, string>,
+  update: UpdateBuilder,
+  condition?: string,
+): Promise<{ ok: boolean; old?: Item }> {
   try {
-    await dynamo().send(
-      new PutCommand({
+    const result = await dynamo().send(
+      new UpdateCommand({
         TableName: table(),
-        Item: item,
-        ConditionExpression: 'attribute_not_exists(pk)',
+        Key: key,
+        UpdateExpression: update.expression(),
+        ExpressionAttributeNames: update.names,
+        ExpressionAttributeValues: update.values,
+        ConditionExpression: condition,
+        ReturnValues: 'ALL_OLD',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return { status: 'created', payloadStore: item.payloadStore };
+    return { ok: true, old: result.Attributes };
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    // Same id, different content: our object is not the one the stored record points at.
-    if (payloadKey && error.Item?.payloadKey?.S !== payloadKey) await deleteObject(payloadKey);
-    return { status: 'duplicate' };
+    return { ok: false, old: error.Item ? unmarshall(error.Item) : undefined };
   }
 }
 
-/** One interaction with its redacted payload (read from S3 when offloaded). */
+/**
+ * Once start and end are both known and no latency was given, stores their difference. The
+ * condition pins the values it was computed from, so concurrent events cannot store a stale one.
+ */
+async function deriveLatency(
+  key: Record<string, string>,
+  prepared: PreparedInteraction,
+  old: Item | undefined,
+) {
+  const { record, phase } = prepared;
+  const startedAt =
+    phase === 'started' && prepared.explicitStart
+      ? record.startedAt
+      : ((old?.startedAt as string | undefined) ?? record.startedAt);
+  const endedAt = (old?.endedAt as string | undefined) ?? record.endedAt;
+  const completed = phase === 'completed' || old?.completedAt !== undefined;
+  const latencyKnown =
+    old?.latencyMs !== undefined || (phase === 'completed' && record.latencyMs !== undefined);
+  if (!completed || latencyKnown || !startedAt || !endedAt) return;
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: key,
+        UpdateExpression: 'SET latencyMs = :latency',
+        ConditionExpression:
+          'attribute_not_exists(latencyMs) AND startedAt = :startedAt AND endedAt = :endedAt',
+        ExpressionAttributeValues: {
+          ':latency': Math.max(0, Date.parse(endedAt) - Date.parse(startedAt)),
+          ':startedAt': startedAt,
+          ':endedAt': endedAt,
+        },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
+
+async function readPart(part: PayloadPart | undefined): Promise<Record<string, unknown>> {
+  if (!part) return {};
+  if (part.store === 's3' && part.key)
+    return JSON.parse(await getPayloadObject(part.key)) as Record<string, unknown>;
+  return part.data ? (JSON.parse(decompressPayload(part.data)) as Record<string, unknown>) : {};
+}
+
+/** One interaction with its redacted payload (parts read from S3 when offloaded). */
 export async function getInteraction(
   project: string,
   id: string,
@@ -75,13 +288,11 @@ export async function getInteraction(
   );
   if (!Item) return undefined;
   const record = Item as InteractionRecord;
-  const json =
-    record.payloadStore === 's3' && record.payloadKey
-      ? await getPayloadObject(record.payloadKey)
-      : record.payload
-        ? decompressPayload(record.payload)
-        : '{}';
-  return { record, payload: JSON.parse(json) as InteractionPayload };
+  const [request, response] = await Promise.all([
+    readPart(record.requestPart),
+    readPart(record.responsePart),
+  ]);
+  return { record, payload: { ...request, ...response } as InteractionPayload };
 }
 
 export interface ListQuery {
@@ -109,9 +320,12 @@ const SUMMARY_ATTRIBUTES = [
   'tokens',
   'cost',
   'sessionId',
-  'payloadStore',
-  'redactions',
+  'requestRedactions',
+  'responseRedactions',
   'tags',
+  'startedAt',
+  'endedAt',
+  'completedAt',
 ];
 
 interface Cursor {

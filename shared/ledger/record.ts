@@ -20,12 +20,28 @@ export interface TokenCounts {
   reasoning: number;
 }
 
-/** The redacted payload kept with an interaction (inline, compressed, or in S3). */
+/**
+ * The redacted payload of an interaction, in two parts so that the `started` and `completed`
+ * events of a lifecycle can each bring theirs: the request side and the response side.
+ */
 export interface InteractionPayload {
   request?: unknown;
   response?: unknown;
   metadata?: Record<string, unknown>;
   errorMessage?: string;
+}
+
+export type RequestPayload = Pick<InteractionPayload, 'request' | 'metadata'>;
+export type ResponsePayload = Pick<InteractionPayload, 'response' | 'errorMessage'>;
+
+/** Where one payload part is: inline (gzip) in the item, or an object in the payload bucket. */
+export interface PayloadPart {
+  store: 'inline' | 's3';
+  /** gzip of the part's JSON, when inline. */
+  data?: Uint8Array;
+  key?: string;
+  /** Size of the part's redacted JSON, uncompressed. */
+  bytes: number;
 }
 
 /** The ledger item for one interaction (keys and index attributes added by the store). */
@@ -36,21 +52,21 @@ export interface InteractionRecord {
   provider: string;
   model: string;
   status: InteractionStatus;
-  /** The interaction's own time: `startedAt`, else `endedAt`, else `receivedAt`. Prices and rollups use it. */
+  /** The interaction's own time: `startedAt`, else `endedAt`, else when it was received. Prices and rollups use it. */
   timestamp: string;
   receivedAt: string;
   processedAt: string;
+  /** When the completion was stored; absent while in progress. */
+  completedAt?: string;
   startedAt?: string;
   endedAt?: string;
   latencyMs?: number;
   tokens?: TokenCounts;
   cost: CostBreakdown;
-  redactions: RedactionCounts;
-  payloadStore: 'inline' | 's3';
-  /** gzip of the payload JSON, when inline. */
-  payload?: Uint8Array;
-  payloadKey?: string;
-  payloadBytes: number;
+  requestRedactions?: RedactionCounts;
+  responseRedactions?: RedactionCounts;
+  requestPart?: PayloadPart;
+  responsePart?: PayloadPart;
   errorClass?: string;
   tags?: Record<string, string>;
   sessionId?: string;
@@ -61,6 +77,16 @@ export interface InteractionRecord {
   analyze?: boolean;
 }
 
+/** Redaction counts of both parts, summed. */
+export function redactionsOf(
+  record: Pick<InteractionRecord, 'requestRedactions' | 'responseRedactions'>,
+): RedactionCounts {
+  const total: RedactionCounts = { ...(record.requestRedactions ?? {}) };
+  for (const [type, n] of Object.entries(record.responseRedactions ?? {}))
+    total[type] = (total[type] ?? 0) + n;
+  return total;
+}
+
 export const compressPayload = (json: string): Uint8Array => gzipSync(Buffer.from(json, 'utf8'));
 export const decompressPayload = (bytes: Uint8Array): string => gunzipSync(bytes).toString('utf8');
 
@@ -68,7 +94,7 @@ export const decompressPayload = (bytes: Uint8Array): string => gunzipSync(bytes
  * The API view of a record (`GET /v1/interactions/{id}`), with the payload when given.
  *
  * @example
- * const body = toApiInteraction(record, JSON.parse(decompressPayload(record.payload!)));
+ * const body = toApiInteraction(record, { request, response });
  */
 export function toApiInteraction(
   record: InteractionRecord,
@@ -108,9 +134,9 @@ export function toApiInteraction(
       ruleVersion: cost.ruleVersion ?? null,
       unpricedReason: cost.unpricedReason,
     },
-    redactions: record.redactions,
-    payloadStore: record.payloadStore,
-    payloadBytes: record.payloadBytes,
+    redactions: redactionsOf(record),
+    payloadStore: record.requestPart?.store === 's3' || record.responsePart?.store === 's3' ? 's3' : 'inline',
+    payloadBytes: (record.requestPart?.bytes ?? 0) + (record.responsePart?.bytes ?? 0),
     ...(payload ? { request: payload.request, response: payload.response, metadata: payload.metadata } : {}),
     ...(payload?.errorMessage !== undefined ? { errorMessage: payload.errorMessage } : {}),
   };

@@ -1,10 +1,11 @@
 /**
- * The processor's domain step: one accepted interaction → normalized usage → redacted
- * payload → priced ledger record. Pure (no AWS): the handler persists what this returns.
+ * The processor's domain step: one accepted lifecycle event (`started` or `completed`) →
+ * normalized usage → redacted payload parts → priced ledger fields. Pure (no AWS): the
+ * store merges what this returns into the interaction's single record.
  */
 import type { InlineEnvelope } from '../ingest/envelope';
-import { parseInteraction } from '../interaction/schema';
-import type { InteractionPayload, InteractionRecord, InteractionStatus } from '../ledger/record';
+import { type InteractionInput, parseInteraction } from '../interaction/schema';
+import type { InteractionRecord, InteractionStatus, RequestPayload, ResponsePayload } from '../ledger/record';
 import { normalizeUsage } from '../normalize';
 import { type PricingRule, priceUsage } from '../pricing';
 import type { RedactionCounts, Redactor } from '../redaction';
@@ -16,42 +17,53 @@ export interface PrepareContext {
   now?: Date;
 }
 
-/** A record ready to persist, minus where its payload goes (the store decides by size). */
+/** The fields of one lifecycle event, ready to merge into the interaction's record. */
 export interface PreparedInteraction {
-  record: Omit<InteractionRecord, 'payloadStore' | 'payload' | 'payloadKey' | 'payloadBytes'>;
-  /** Redacted payload, serialized. */
-  payloadJson: string;
+  phase: 'started' | 'completed';
+  record: Omit<InteractionRecord, 'requestPart' | 'responsePart'>;
+  /** Redacted request side (`request`, `metadata`), serialized, when the event carries it. */
+  requestJson?: string;
+  /** Redacted response side (`response`, `errorMessage`), serialized, when the event carries it. */
+  responseJson?: string;
+  /** True when the event named its start time itself (rather than it being the time received). */
+  explicitStart: boolean;
+  /** True when the client gave `latencyMs` (rather than it being derived from the event's times). */
+  explicitLatency: boolean;
 }
 
 /**
- * Normalizes, redacts and prices one interaction.
+ * Normalizes, redacts and prices one lifecycle event of an interaction.
  *
  * @throws {InvalidInteractionError} when the queued interaction no longer satisfies the contract.
  * @example
- * const { record, payloadJson } = prepareInteraction(envelope, { redactor: createRedactor() });
+ * const prepared = prepareInteraction(envelope, { redactor: createRedactor() });
  */
 export function prepareInteraction(envelope: InlineEnvelope, context: PrepareContext): PreparedInteraction {
   const input = parseInteraction(envelope.interaction);
-  const { redactor } = context;
-  const counts: RedactionCounts = {};
-  const redact = <T>(value: T): T => {
-    if (value === undefined) return value;
-    const result = redactor.redactValue(value);
-    for (const [type, n] of Object.entries(result.counts)) counts[type] = (counts[type] ?? 0) + n;
-    return result.value;
-  };
+  const requestSide = redactWith(context.redactor);
+  const responseSide = redactWith(context.redactor);
 
-  const payload: InteractionPayload = redact({
+  const requestPayload: RequestPayload = requestSide.redact({
     request: input.request,
-    response: input.response,
     metadata: input.metadata,
+  });
+  const responsePayload: ResponsePayload = responseSide.redact({
+    response: input.response,
     errorMessage: input.errorMessage,
   });
   // Stored in UTC (`Z`), so the day index, rollup periods and string ordering all agree.
   const startedAt = toUtc(input.startedAt);
   const endedAt = toUtc(input.endedAt);
   const timestamp = startedAt ?? endedAt ?? envelope.receivedAt;
-  const usage = normalizeUsage({ provider: input.provider, response: input.response, usage: input.usage });
+  const completed = input.phase === 'completed';
+  const usage = completed
+    ? normalizeUsage({
+        provider: input.provider,
+        request: input.request,
+        response: input.response,
+        usage: input.usage,
+      })
+    : undefined;
   const cost = priceUsage({
     provider: input.provider,
     model: input.model,
@@ -71,9 +83,9 @@ export function prepareInteraction(envelope: InlineEnvelope, context: PrepareCon
     timestamp,
     receivedAt: envelope.receivedAt,
     processedAt: (context.now ?? new Date()).toISOString(),
-    startedAt,
+    startedAt: startedAt ?? (completed ? undefined : envelope.receivedAt),
     endedAt,
-    latencyMs: input.latencyMs ?? latencyBetween(input.startedAt, input.endedAt),
+    latencyMs: input.latencyMs ?? latencyBetween(startedAt, endedAt),
     tokens: usage && {
       input: usage.inputTokens,
       output: usage.outputTokens,
@@ -82,20 +94,44 @@ export function prepareInteraction(envelope: InlineEnvelope, context: PrepareCon
       reasoning: usage.reasoningTokens,
     },
     cost,
-    redactions: counts,
-    errorClass: redact(input.errorClass),
-    tags: redact(input.tags),
+    errorClass: responseSide.redact(input.errorClass),
+    tags: requestSide.redact(input.tags),
+    userId: requestSide.redact(input.userId),
+    requestRedactions: requestSide.counts,
+    responseRedactions: responseSide.counts,
     sessionId: input.sessionId,
     parentId: input.parentId,
-    userId: redact(input.userId),
     traceId: input.traceId,
     batch: input.batch,
     analyze: input.analyze,
   };
-  return { record, payloadJson: JSON.stringify(payload) };
+  const hasRequest = input.request !== undefined || input.metadata !== undefined;
+  const hasResponse = input.response !== undefined || input.errorMessage !== undefined;
+  return {
+    phase: input.phase,
+    record,
+    requestJson: hasRequest ? JSON.stringify(requestPayload) : undefined,
+    responseJson: hasResponse ? JSON.stringify(responsePayload) : undefined,
+    explicitStart: startedAt !== undefined,
+    explicitLatency: input.latencyMs !== undefined,
+  };
 }
 
-function statusOf(input: ReturnType<typeof parseInteraction>): InteractionStatus {
+/** A redaction pass that sums the counts of everything it redacts. */
+function redactWith(redactor: Redactor): { redact<T>(value: T): T; counts: RedactionCounts } {
+  const counts: RedactionCounts = {};
+  return {
+    counts,
+    redact<T>(value: T): T {
+      if (value === undefined) return value;
+      const result = redactor.redactValue(value);
+      for (const [type, n] of Object.entries(result.counts)) counts[type] = (counts[type] ?? 0) + n;
+      return result.value;
+    },
+  };
+}
+
+function statusOf(input: InteractionInput): InteractionStatus {
   if (input.phase === 'started') return 'in_progress';
   if (input.status) return input.status;
   return input.errorClass || input.errorMessage ? 'error' : 'success';
