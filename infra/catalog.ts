@@ -67,7 +67,92 @@ export const QUERY_FUNCTION: FunctionSpec = {
   ],
 };
 
-export const FUNCTIONS: FunctionSpec[] = [INGEST_FUNCTION, PROCESS_FUNCTION, QUERY_FUNCTION];
+export const ADMIN_FUNCTION: FunctionSpec = {
+  name: 'admin',
+  entry: 'functions/admin/handler.ts',
+  description: 'Project administration: pricing overrides, redaction configuration',
+  memoryMb: 512,
+  timeoutSeconds: 30,
+  routes: [
+    { method: 'GET', path: '/admin/pricing' },
+    { method: 'PUT', path: '/admin/pricing' },
+    { method: 'GET', path: '/admin/redaction' },
+    { method: 'PUT', path: '/admin/redaction' },
+  ],
+};
+
+export const REPRICE_FUNCTION: FunctionSpec = {
+  name: 'reprice',
+  entry: 'functions/reprice/handler.ts',
+  description: 'Reprices stored interactions with the current rules (unpriced hourly, any day on demand)',
+  memoryMb: 1024,
+  timeoutSeconds: 900,
+  schedules: [
+    {
+      expression: 'rate(1 hour)',
+      input: { unpricedOnly: true },
+      description: 'Price interactions of models that had no rule when they arrived',
+    },
+  ],
+};
+
+export const ROLLUP_FUNCTION: FunctionSpec = {
+  name: 'rollup',
+  entry: 'functions/rollup/handler.ts',
+  description: 'Rolls up a day of interactions (day and hour), evaluates budgets; daily run judges anomalies',
+  memoryMb: 1024,
+  timeoutSeconds: 600,
+  schedules: [
+    {
+      expression: 'rate(1 hour)',
+      input: { schedule: 'hourly' },
+      description: "Roll up today's interactions so far (day and hour rollups) and evaluate budgets",
+    },
+    {
+      expression: 'cron(15 0 * * ? *)',
+      input: { schedule: 'daily' },
+      description: 'Roll up yesterday (late arrivals included), evaluate budgets, then detect anomalies',
+    },
+  ],
+};
+
+export const ANOMALY_FUNCTION: FunctionSpec = {
+  name: 'anomaly',
+  entry: 'functions/anomaly/handler.ts',
+  description:
+    'Judges a day per project and model against its trailing 28 days (on demand; the daily rollup runs it too)',
+  memoryMb: 512,
+  timeoutSeconds: 300,
+  // On demand only (`jobs run anomaly --date D`): the daily rollup runs detection right after it writes.
+  schedules: [],
+};
+
+export const INSIGHTS_FUNCTION: FunctionSpec = {
+  name: 'insights',
+  entry: 'functions/insights/handler.ts',
+  description: 'Analytics API: rollups, anomalies, budget',
+  memoryMb: 512,
+  timeoutSeconds: 15,
+  routes: [
+    { method: 'GET', path: '/v1/rollups' },
+    { method: 'GET', path: '/v1/anomalies' },
+    { method: 'GET', path: '/v1/anomalies/{id}' },
+    { method: 'PATCH', path: '/v1/anomalies/{id}' },
+    { method: 'GET', path: '/admin/budget' },
+    { method: 'PUT', path: '/admin/budget' },
+  ],
+};
+
+export const FUNCTIONS: FunctionSpec[] = [
+  INGEST_FUNCTION,
+  PROCESS_FUNCTION,
+  QUERY_FUNCTION,
+  ADMIN_FUNCTION,
+  REPRICE_FUNCTION,
+  ROLLUP_FUNCTION,
+  ANOMALY_FUNCTION,
+  INSIGHTS_FUNCTION,
+];
 
 /** Ingest queue settings shared by the stack and the twin. */
 export const INGEST_QUEUE = {

@@ -9,8 +9,16 @@ import type { Construct } from 'constructs';
 import { ENV } from '../shared/aws/config';
 import { PAYLOAD_PREFIX, STAGING_PREFIX } from '../shared/ledger/keys';
 import { LEDGER_TABLE } from '../shared/ledger/tables';
-import { type FunctionSpec, INGEST_FUNCTION, PROCESS_FUNCTION, QUERY_FUNCTION } from './catalog';
+import {
+  ADMIN_FUNCTION,
+  type FunctionSpec,
+  INGEST_FUNCTION,
+  PROCESS_FUNCTION,
+  QUERY_FUNCTION,
+  REPRICE_FUNCTION,
+} from './catalog';
 import { acknowledge } from './constructs/acknowledge';
+import { Analytics } from './constructs/analytics';
 import { HttpApi } from './constructs/http-api';
 import { IngestQueue } from './constructs/ingest-queue';
 import { LambdaFunction } from './constructs/lambda-function';
@@ -97,6 +105,19 @@ export class TokentrailStack extends Stack {
     );
     allow(query, ['s3:GetObject'], [objects(PAYLOAD_PREFIX)]);
 
+    const admin = make(ADMIN_FUNCTION);
+    const reprice = make(REPRICE_FUNCTION);
+    for (const fn of [admin, reprice]) {
+      allow(fn, ['dynamodb:GetItem'], [keysTable.tableArn]);
+      allow(
+        fn,
+        ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+        [ledgerTable.tableArn, ...ledgerIndexes],
+      );
+    }
+    // Projects are listed from the keys table, which holds one small item per key.
+    allow(reprice, ['dynamodb:Scan'], [keysTable.tableArn]);
+
     for (const fn of [ingest, processor, query]) {
       acknowledge(
         fn,
@@ -109,6 +130,8 @@ export class TokentrailStack extends Stack {
         'Payload objects are keyed by interaction id; access is limited to the payloads prefix.',
       );
     }
+
+    new Analytics(this, 'Analytics');
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the tokentrail API' });
     new CfnOutput(this, 'KeysTableName', {
@@ -144,6 +167,11 @@ export class TokentrailStack extends Stack {
       });
     });
     if (spec.schedules) {
+      acknowledge(
+        this,
+        `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as CfnResource)}.Arn>:*]`,
+        'The scheduler role may invoke this function and its versions; it can invoke nothing else.',
+      );
       new CfnOutput(this, `${pascal(spec.name)}FunctionName`, {
         value: fn.functionName,
         description: `Run now: npm run -s tokentrail -- jobs run ${spec.name} --stack ${this.stackName}`,

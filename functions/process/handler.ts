@@ -10,18 +10,19 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { markProjectActive } from '../../shared/aws/analytics-store';
 import { MalformedMessageError } from '../../shared/aws/errors';
 import { saveInteraction } from '../../shared/aws/ledger-store';
 import { deleteObject, getStagingObject } from '../../shared/aws/payload-store';
+import { projectContext } from '../../shared/aws/project-context';
 import { envelopeSchema, type InlineEnvelope, isClaimCheck } from '../../shared/ingest/envelope';
 import { redactionsOf } from '../../shared/ledger/record';
 import { createObservability, errorClassOf } from '../../shared/observability';
 import { prepareInteraction } from '../../shared/pipeline/prepare';
-import { createRedactor, type RedactionCounts } from '../../shared/redaction';
+import type { RedactionCounts } from '../../shared/redaction';
 
 const { logger, metrics } = createObservability('process');
 const processor = new BatchProcessor(EventType.SQS);
-const redactor = createRedactor();
 
 /** Reads a queue message into an inline envelope, following a claim check when there is one. */
 async function readEnvelope(record: SQSRecord): Promise<{ envelope: InlineEnvelope; stagingKey?: string }> {
@@ -56,8 +57,10 @@ export async function processRecord(record: SQSRecord, redactionTotals: Redactio
     project: envelope.project,
     messageId: record.messageId,
   });
-  const prepared = prepareInteraction(envelope, { redactor });
+  const prepared = prepareInteraction(envelope, await projectContext(envelope.project));
   const outcome = await saveInteraction(prepared);
+  // Also after a duplicate: a crash between the save and this mark must not hide the day from rollups.
+  await markProjectActive(prepared.record.project, prepared.record.timestamp);
   if (outcome.status === 'duplicate') {
     metrics.addMetric('InteractionsDuplicate', MetricUnit.Count, 1);
   } else {

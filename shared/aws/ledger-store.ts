@@ -1,7 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { dayIndexKey, dayPartition, interactionKey, payloadObjectKey, sessionIndexKey } from '../ledger/keys';
+import {
+  dayIndexKey,
+  dayPartition,
+  interactionKey,
+  payloadObjectKey,
+  sessionIndexKey,
+  unpricedIndexKey,
+} from '../ledger/keys';
 import {
   compressPayload,
   decompressPayload,
@@ -17,7 +24,10 @@ import { ENV, requireEnv } from './config';
 import { deleteObject, getPayloadObject, putPayloadObject } from './payload-store';
 
 const table = () => requireEnv(ENV.ledgerTable);
-const [SESSION_INDEX, DAY_INDEX] = LEDGER_TABLE.globalSecondaryIndexes;
+const indexNamed = (name: string) =>
+  LEDGER_TABLE.globalSecondaryIndexes.find((index) => index.indexName === name)!;
+const SESSION_INDEX = indexNamed('bySession');
+const DAY_INDEX = indexNamed('byDay');
 
 export type SaveOutcome =
   | { status: 'created' | 'merged'; phase: 'started' | 'completed'; payloadStore: 'inline' | 's3' }
@@ -155,6 +165,7 @@ export async function saveInteraction(prepared: PreparedInteraction): Promise<Sa
       .set('completedAt', record.processedAt)
       .set('model', record.model)
       .set('tokens', record.tokens)
+      .set('usage', record.usage)
       .set('cost', record.cost)
       .set('endedAt', record.endedAt)
       .set('errorClass', record.errorClass)
@@ -162,6 +173,13 @@ export async function saveInteraction(prepared: PreparedInteraction): Promise<Sa
       .set('analyze', record.analyze)
       .set('responsePart', responsePart)
       .set('responseRedactions', responsePart ? record.responseRedactions : undefined);
+    if (record.cost.unpricedReason === 'unknown_model') {
+      for (const [attribute, value] of Object.entries(
+        unpricedIndexKey(record.project, record.timestamp, record.id),
+      )) {
+        update.set(attribute, value);
+      }
+    }
     // Latency the client measured wins; one derived from this event's own times fills a gap only.
     if (prepared.explicitLatency) update.set('latencyMs', record.latencyMs);
     else update.setIfAbsent('latencyMs', record.latencyMs);
@@ -434,7 +452,8 @@ async function queryDays(
   return keys;
 }
 
-async function queryShard(
+/** Keys of one shard partition of the day index within `[lower, upper]` (exported for jobs that walk a day). */
+export async function queryShard(
   partition: string,
   lower: string,
   upper: string,
@@ -451,7 +470,7 @@ async function queryShard(
         KeyConditionExpression: 'dayPk = :pk AND daySk BETWEEN :lower AND :upper',
         ExpressionAttributeValues: { ':pk': partition, ':lower': lower, ':upper': upper },
         ProjectionExpression: 'pk, daySk',
-        Limit: limit,
+        Limit: Math.min(limit, 1000),
         ExclusiveStartKey: startKey,
       }),
     );
@@ -465,34 +484,41 @@ async function queryShard(
   return keys;
 }
 
-async function batchGetSummaries(pks: string[]): Promise<Record<string, unknown>[]> {
+/** Reads chosen attributes of interactions by partition key, 100 per request, retrying unprocessed keys. */
+export async function batchGetInteractions(
+  pks: string[],
+  attributes: string[],
+): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
+  const names = ['pk', ...attributes];
   for (let offset = 0; offset < pks.length; offset += 100) {
-    let request:
-      | Record<
-          string,
-          {
-            Keys: Record<string, unknown>[];
-            ProjectionExpression: string;
-            ExpressionAttributeNames: Record<string, string>;
-          }
-        >
-      | undefined = {
+    let request: BatchGetRequest | undefined = {
       [table()]: {
         Keys: pks.slice(offset, offset + 100).map((pk) => ({ pk, sk: 'INT' })),
-        ProjectionExpression: ['pk', ...SUMMARY_ATTRIBUTES].map((name) => `#${name}`).join(', '),
-        ExpressionAttributeNames: Object.fromEntries(
-          ['pk', ...SUMMARY_ATTRIBUTES].map((name) => [`#${name}`, name]),
-        ),
+        ProjectionExpression: names.map((name) => `#${name}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
       },
     };
     while (request && Object.keys(request).length > 0) {
       const result = await dynamo().send(new BatchGetCommand({ RequestItems: request }));
       items.push(...(result.Responses?.[table()] ?? []));
-      request = result.UnprocessedKeys as typeof request;
+      request = result.UnprocessedKeys as BatchGetRequest | undefined;
     }
   }
   return items;
+}
+
+type BatchGetRequest = Record<
+  string,
+  {
+    Keys: Record<string, unknown>[];
+    ProjectionExpression: string;
+    ExpressionAttributeNames: Record<string, string>;
+  }
+>;
+
+async function batchGetSummaries(pks: string[]): Promise<Record<string, unknown>[]> {
+  return batchGetInteractions(pks, SUMMARY_ATTRIBUTES);
 }
 
 function nextDay(day: string): string {

@@ -44,8 +44,13 @@ export async function putProjectSettingsSection(
     new UpdateCommand({
       TableName: requireEnv(ENV.ledgerTable),
       Key: projectSettingsKey(project),
-      UpdateExpression: 'SET #section = :value, updatedAt = :now, entity = :entity, project = :project',
-      ExpressionAttributeNames: { '#section': section },
+      UpdateExpression: 'SET #section = :value, #updatedAt = :now, #entity = :entity, #project = :project',
+      ExpressionAttributeNames: {
+        '#section': section,
+        '#updatedAt': 'updatedAt',
+        '#entity': 'entity',
+        '#project': 'project',
+      },
       ExpressionAttributeValues: {
         ':value': value,
         ':now': new Date().toISOString(),

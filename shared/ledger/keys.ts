@@ -17,6 +17,12 @@ export function dayShard(id: string): number {
   return createHash('sha256').update(id).digest().readUInt16BE(0) % DAY_INDEX_SHARDS;
 }
 
+/** Sparse index entry of an interaction no rule could price yet (removed once priced). */
+export const unpricedIndexKey = (project: string, timestamp: string, id: string) => ({
+  unpricedPk: `UNPRICED#${project}`,
+  unpricedSk: `${timestamp}#${id}`,
+});
+
 export const dayPartition = (project: string, day: string, shard: number) => `DAY#${project}#${day}#${shard}`;
 
 export const dayIndexKey = (project: string, timestamp: string, id: string) => ({

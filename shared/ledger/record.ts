@@ -4,6 +4,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { nanosToUsd } from '../money';
+import type { NormalizedUsage } from '../normalize';
 import type { CostBreakdown } from '../pricing';
 import type { RedactionCounts } from '../redaction';
 
@@ -62,6 +63,8 @@ export interface InteractionRecord {
   endedAt?: string;
   latencyMs?: number;
   tokens?: TokenCounts;
+  /** Normalized usage with every detail pricing needs (cache-write TTLs, modalities), kept for repricing. */
+  usage?: NormalizedUsage;
   cost: CostBreakdown;
   requestRedactions?: RedactionCounts;
   responseRedactions?: RedactionCounts;

@@ -28,9 +28,16 @@ export interface TableDefinition {
  *
  * Indexes are deliberately few and lean, because every index write is paid per interaction:
  * - `bySession` (sparse, keys only): an interaction's session, newest last.
+ * - `byUnpriced` (sparse, keys only): interactions of an unknown model, present until a rule
+ *   prices them, so repricing them is a query rather than a scan.
  * - `byDay` (write-sharded): `<project>#<day>#<shard>` → time-ordered interactions of that day,
  *   with just the fields rollups and list filters need projected. Sharding keeps a busy
  *   project's day from becoming one hot partition.
+ * - `byWork` (sparse, analysis only): the offline-analysis work queues. A request carries
+ *   `workPk` only while it waits (`AWORK#pending#<shard>`) or is in a batch (`AWORK#batch#<id>`),
+ *   a batch only while it is being created or in flight; finished items leave the index.
+ * - `byAnalysisStatus` (analysis requests only): `ASTATUS#<project>#<status>` → requests by the
+ *   time they entered that status, for the admin list.
  */
 export const LEDGER_TABLE = {
   id: 'Ledger',
@@ -42,6 +49,12 @@ export const LEDGER_TABLE = {
       indexName: 'bySession',
       partitionKey: { name: 'sessionPk', type: 'S' },
       sortKey: { name: 'sessionSk', type: 'S' },
+      projection: 'KEYS_ONLY',
+    },
+    {
+      indexName: 'byUnpriced',
+      partitionKey: { name: 'unpricedPk', type: 'S' },
+      sortKey: { name: 'unpricedSk', type: 'S' },
       projection: 'KEYS_ONLY',
     },
     {
@@ -62,6 +75,29 @@ export const LEDGER_TABLE = {
           'tags',
         ],
       },
+    },
+    {
+      indexName: 'byWork',
+      partitionKey: { name: 'workPk', type: 'S' },
+      sortKey: { name: 'workSk', type: 'S' },
+      projection: {
+        include: [
+          'id',
+          'project',
+          'model',
+          'interactionId',
+          'createdAt',
+          'status',
+          'analyses',
+          'maxInputChars',
+        ],
+      },
+    },
+    {
+      indexName: 'byAnalysisStatus',
+      partitionKey: { name: 'statusPk', type: 'S' },
+      sortKey: { name: 'statusSk', type: 'S' },
+      projection: { include: ['id', 'interactionId', 'status', 'attempts', 'failedAt', 'error'] },
     },
   ],
 } as const satisfies TableDefinition;

@@ -93,6 +93,7 @@ export function prepareInteraction(envelope: InlineEnvelope, context: PrepareCon
       cacheWriteInput: usage.cacheWriteInputTokens,
       reasoning: usage.reasoningTokens,
     },
+    usage,
     cost,
     errorClass: responseSide.redact(input.errorClass),
     tags: requestSide.redact(input.tags),

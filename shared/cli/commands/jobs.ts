@@ -13,7 +13,7 @@ import type { CliIo } from '../io';
 import { resolveTarget, type Target } from '../target';
 
 const USAGE =
-  'usage: tokentrail jobs run <name> [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--input JSON] [--stack S]\n';
+  'usage: tokentrail jobs run <name> [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD] [--model M] [--project P] [--input JSON] [--stack S]\n';
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export async function run(args: string[], io: CliIo): Promise<number> {
@@ -25,6 +25,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       from: { type: 'string' },
       to: { type: 'string' },
       input: { type: 'string' },
+      model: { type: 'string' },
+      project: { type: 'string' },
       stack: { type: 'string' },
     },
   });
@@ -59,7 +61,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const days = values.from ? daysBetween(values.from, values.to!) : [values.date];
   let failures = 0;
   for (const [index, date] of days.entries()) {
-    const input = { ...extra, ...(date ? { date } : {}) };
+    const input = {
+      ...extra,
+      ...(date ? { date } : {}),
+      ...(values.model ? { model: values.model } : {}),
+      ...(values.project ? { project: values.project } : {}),
+    };
     const label = date ? `${name} ${date}${days.length > 1 ? ` (${index + 1}/${days.length})` : ''}` : name;
     try {
       const result = await invoke(input);

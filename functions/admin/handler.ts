@@ -1,0 +1,92 @@
+/**
+ * Project administration (admin scope): pricing overrides and redaction configuration.
+ * `GET`/`PUT /admin/pricing`, `GET`/`PUT /admin/redaction`. Saving pricing overrides reprices
+ * the project's unpriced interactions at once (the hourly reprice job catches up the rest).
+ */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { getProjectSettings, putProjectSettingsSection } from '../../shared/aws/project-settings';
+import { repriceInteractions, unpricedInteractionKeys } from '../../shared/aws/reprice-store';
+import { authenticate } from '../../shared/http/auth';
+import { BadRequestError, NotFoundError } from '../../shared/http/errors';
+import {
+  errorResult,
+  type HttpEvent,
+  type HttpResult,
+  json,
+  parseJsonBody,
+} from '../../shared/http/response';
+import { createObservability, errorClassOf } from '../../shared/observability';
+import { CATALOG, InvalidPricingRulesError, parsePricingRules, summarizeReprice } from '../../shared/pricing';
+import { InvalidRedactionConfigError, parseRedactionConfig } from '../../shared/redaction';
+
+const { logger } = createObservability('admin');
+
+/** Unpriced interactions repriced within the `PUT /admin/pricing` request. */
+const REPRICE_ON_SAVE = 1_000;
+
+function validated<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof InvalidPricingRulesError || error instanceof InvalidRedactionConfigError) {
+      throw new BadRequestError(
+        error.name === 'InvalidPricingRulesError'
+          ? 'invalid pricing rules'
+          : 'invalid redaction configuration',
+        error.issues,
+      );
+    }
+    throw error;
+  }
+}
+
+async function getPricing(project: string): Promise<HttpResult> {
+  const settings = await getProjectSettings(project);
+  return json(200, { ok: true, overrides: settings.pricing ?? [], catalog: CATALOG });
+}
+
+async function putPricing(project: string, event: HttpEvent): Promise<HttpResult> {
+  const rules = validated(() => parsePricingRules(parseJsonBody(event).value));
+  await putProjectSettingsSection(project, 'pricing', rules);
+  const keys = await unpricedInteractionKeys(project, REPRICE_ON_SAVE);
+  const summary = summarizeReprice(await repriceInteractions(keys, rules));
+  return json(200, { ok: true, overrides: rules, repriced: summary });
+}
+
+async function getRedaction(project: string): Promise<HttpResult> {
+  const config = ((await getProjectSettings(project)).redaction ?? {}) as Record<string, unknown>;
+  // The hash key is write-only: it keys the correlation hashes of every stored value.
+  return json(200, { ok: true, config: config.hashSecret ? { ...config, hashSecret: '********' } : config });
+}
+
+async function putRedaction(project: string, event: HttpEvent): Promise<HttpResult> {
+  const config = validated(() => parseRedactionConfig(parseJsonBody(event).value));
+  await putProjectSettingsSection(project, 'redaction', config);
+  return json(200, { ok: true });
+}
+
+export async function route(event: HttpEvent): Promise<HttpResult> {
+  try {
+    const { project } = await authenticate(event, 'admin');
+    switch (event.routeKey) {
+      case 'GET /admin/pricing':
+        return await getPricing(project);
+      case 'PUT /admin/pricing':
+        return await putPricing(project, event);
+      case 'GET /admin/redaction':
+        return await getRedaction(project);
+      case 'PUT /admin/redaction':
+        return await putRedaction(project, event);
+      default:
+        throw new NotFoundError(`route ${event.routeKey}`);
+    }
+  } catch (error) {
+    const result = errorResult(error);
+    if (result.statusCode === 500) logger.error('admin request failed', { errorClass: errorClassOf(error) });
+    return result;
+  }
+}
+
+export const handler = middy(route).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -1,0 +1,66 @@
+/**
+ * Reprice job: recomputes stored costs with the current rules. Scheduled hourly for unpriced
+ * interactions (so a model added to the catalog or a project override prices them), and run on
+ * demand for a day: `tokentrail jobs run reprice --from D --to D [--model M] [--project P]`.
+ */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { projectContext } from '../../shared/aws/project-context';
+import {
+  dayInteractionKeys,
+  listProjects,
+  repriceInteractions,
+  unpricedInteractionKeys,
+} from '../../shared/aws/reprice-store';
+import { nanosToUsd } from '../../shared/money';
+import { createObservability } from '../../shared/observability';
+import { type RepriceSummary, summarizeReprice } from '../../shared/pricing';
+
+const { logger, metrics } = createObservability('reprice');
+
+/** Most unpriced interactions one run reprices per project; the next run continues. */
+const UNPRICED_PER_RUN = 5_000;
+
+export const repriceInputSchema = z.object({
+  date: z.iso.date().optional(),
+  project: z.string().min(1).optional(),
+  model: z.string().min(1).optional(),
+  /** Only interactions no rule could price yet (the scheduled run). */
+  unpricedOnly: z.boolean().optional(),
+});
+
+export type RepriceInput = z.output<typeof repriceInputSchema>;
+
+/**
+ * Reprices one day (or the unpriced backlog) for one or every project.
+ *
+ * @example
+ * await reprice({ date: '2026-11-20', model: 'gpt-4o' });
+ */
+export async function reprice(
+  input: RepriceInput,
+): Promise<RepriceSummary & { deltaUsd: number; projects: number }> {
+  const projects = input.project ? [input.project] : await listProjects();
+  const results = [];
+  for (const project of projects) {
+    const { pricingRules } = await projectContext(project);
+    const keys =
+      input.unpricedOnly || !input.date
+        ? await unpricedInteractionKeys(project, UNPRICED_PER_RUN)
+        : await dayInteractionKeys(project, input.date);
+    results.push(...(await repriceInteractions(keys, pricingRules, { model: input.model })));
+  }
+  const summary = summarizeReprice(results);
+  metrics.addMetric('InteractionsRepriced', MetricUnit.Count, summary.changedCount);
+  metrics.addMetric('InteractionsNewlyPriced', MetricUnit.Count, summary.newlyPricedCount);
+  logger.info('reprice finished', { ...summary, date: input.date, projects: projects.length });
+  return { ...summary, deltaUsd: nanosToUsd(summary.deltaNanos), projects: projects.length };
+}
+
+export const handler = middy(async (event: unknown) => reprice(repriceInputSchema.parse(event ?? {})))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

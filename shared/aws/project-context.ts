@@ -1,0 +1,40 @@
+/**
+ * What the processor needs to know about a project: its redactor (from the project's
+ * redaction configuration) and its pricing overrides. Built from the project settings and
+ * reused while the settings are unchanged, so compiled rules and patterns stay warm.
+ */
+import { type PricingRule, parsePricingRules } from '../pricing';
+import { createRedactor, parseRedactionConfig, type Redactor } from '../redaction';
+import { getProjectSettings } from './project-settings';
+
+export interface ProjectContext {
+  redactor: Redactor;
+  /** Project overrides, consulted before the catalog; empty when none. */
+  pricingRules: PricingRule[];
+}
+
+const built = new Map<string, { version: string; context: ProjectContext }>();
+
+/**
+ * The project's redactor and pricing overrides.
+ *
+ * @throws {InvalidRedactionConfigError | InvalidPricingRulesError} when stored settings no longer
+ * validate (they are validated when saved): the record is retried and reaches the DLQ rather than
+ * being stored with weaker redaction than the project asked for.
+ * @example
+ * const { redactor, pricingRules } = await projectContext('default');
+ */
+export async function projectContext(project: string): Promise<ProjectContext> {
+  const settings = await getProjectSettings(project);
+  const version = settings.updatedAt ?? 'defaults';
+  const cached = built.get(project);
+  if (cached?.version === version) return cached.context;
+  const context: ProjectContext = {
+    redactor: createRedactor(
+      settings.redaction === undefined ? undefined : parseRedactionConfig(settings.redaction),
+    ),
+    pricingRules: settings.pricing === undefined ? [] : parsePricingRules(settings.pricing),
+  };
+  built.set(project, { version, context });
+  return context;
+}
