@@ -1,0 +1,290 @@
+/**
+ * Analytics API: `GET /v1/rollups`, `GET /v1/anomalies`, `GET|PATCH /v1/anomalies/{id}`
+ * (read scope) and `GET|PUT /admin/budget` (admin scope), all for the key's own project.
+ */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { addDays, assertDate, assertMonth, toApiRollup } from '../../shared/analytics';
+import {
+  budgetRequestSchema,
+  storedBudgetSchema,
+  toApiBudget,
+  toStoredBudget,
+} from '../../shared/analytics/budget-settings';
+import {
+  getAnomaly,
+  listAnomalies,
+  listBudgetEvents,
+  monthSpendNanos,
+  queryRollups,
+  type RollupLevel,
+  type StoredAnomaly,
+  type StoredBudgetEvent,
+  setAnomalyStatus,
+} from '../../shared/aws/analytics-store';
+import { getProjectSettings, putProjectSettingsSection } from '../../shared/aws/project-settings';
+import { authenticate } from '../../shared/http/auth';
+import { BadRequestError, NotFoundError } from '../../shared/http/errors';
+import {
+  errorResult,
+  type HttpEvent,
+  type HttpResult,
+  json,
+  parseJsonBody,
+} from '../../shared/http/response';
+import { toInputIssues } from '../../shared/interaction/schema';
+import { nanosToUsd } from '../../shared/money';
+import { createObservability, errorClassOf } from '../../shared/observability';
+
+const { logger } = createObservability('insights');
+
+const isValid = (check: (value: string) => unknown) => (value: string) => {
+  try {
+    check(value);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const dateParam = z.string().refine(isValid(assertDate), 'expected a calendar date YYYY-MM-DD');
+const monthParam = z.string().refine(isValid(assertMonth), 'expected a month YYYY-MM');
+
+/** Most days one rollup request may span, per granularity. */
+const MAX_RANGE_DAYS = { day: 366, hour: 31 } as const;
+
+const rollupQuerySchema = z
+  .strictObject({
+    from: dateParam.optional(),
+    to: dateParam.optional(),
+    granularity: z.enum(['day', 'hour']).default('day'),
+    groupBy: z
+      .union([
+        z.enum(['model', 'provider', 'project']),
+        z.string().regex(/^tag:.{1,128}$/, 'expected tag:<key>'),
+      ])
+      .default('model'),
+  })
+  .superRefine((query, context) => {
+    if (query.from && query.to && query.from > query.to) {
+      context.addIssue({ code: 'custom', path: ['from'], message: 'from must not be after to' });
+    }
+  });
+
+const anomalyKinds = ['high_cost', 'suspiciously_low', 'error_rate_spike', 'unpriced_spike'] as const;
+const anomalyStatuses = ['open', 'resolved'] as const;
+
+const anomalyListSchema = z.strictObject({
+  status: z.enum(anomalyStatuses).optional(),
+  kind: z.enum(anomalyKinds).optional(),
+  from: dateParam.optional(),
+  to: dateParam.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(512).optional(),
+});
+
+const anomalyPatchSchema = z.strictObject({
+  status: z.enum(anomalyStatuses),
+  note: z.string().max(2000).optional(),
+});
+
+const budgetQuerySchema = z.strictObject({ month: monthParam.optional() });
+
+function parseQuery<Schema extends z.ZodType>(schema: Schema, event: HttpEvent): z.output<Schema> {
+  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+  if (!parsed.success) throw new BadRequestError('invalid query parameters', toInputIssues(parsed.error));
+  return parsed.data;
+}
+
+function parseBody<Schema extends z.ZodType>(schema: Schema, event: HttpEvent): z.output<Schema> {
+  const parsed = schema.safeParse(parseJsonBody(event).value);
+  if (!parsed.success) throw new BadRequestError('invalid request body', toInputIssues(parsed.error));
+  return parsed.data;
+}
+
+const utcToday = () => new Date().toISOString().slice(0, 10);
+const daysBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000;
+
+async function rollups(event: HttpEvent): Promise<HttpResult> {
+  const principal = await authenticate(event, 'read');
+  const query = parseQuery(rollupQuerySchema, event);
+  const to = query.to ?? (query.from && query.from > utcToday() ? query.from : utcToday());
+  const from = query.from ?? addDays(to, -6);
+  if (daysBetween(from, to) >= MAX_RANGE_DAYS[query.granularity]) {
+    throw new BadRequestError('date range too long', [
+      {
+        path: 'from',
+        message: `at most ${MAX_RANGE_DAYS[query.granularity]} days for granularity ${query.granularity}`,
+      },
+    ]);
+  }
+  const tagKey = query.groupBy.startsWith('tag:') ? query.groupBy.slice(4) : undefined;
+  const level: RollupLevel = tagKey ? 'model' : (query.groupBy as RollupLevel);
+  const found = await queryRollups({
+    project: principal.project,
+    granularity: query.granularity,
+    from,
+    to,
+    level,
+    tagKey,
+  });
+  return json(200, {
+    from,
+    to,
+    granularity: query.granularity,
+    groupBy: query.groupBy,
+    rollups: found.map(toApiRollup),
+  });
+}
+
+const isCostKind = (kind: string) => kind === 'high_cost' || kind === 'suspiciously_low';
+
+/**
+ * The API view of an anomaly: cost values in decimal USD (with the exact nano-USD alongside),
+ * rate values as fractions.
+ *
+ * @example
+ * toApiAnomaly(stored); // { id, kind: 'high_cost', value: 10, valueNanoUsd: 10_000_000_000, unit: 'USD', status: 'open', ... }
+ */
+export function toApiAnomaly(anomaly: StoredAnomaly) {
+  const money = isCostKind(anomaly.kind);
+  return {
+    id: anomaly.id,
+    kind: anomaly.kind,
+    period: anomaly.period,
+    project: anomaly.project,
+    provider: anomaly.provider,
+    model: anomaly.model,
+    unit: money ? 'USD' : 'ratio',
+    value: money ? nanosToUsd(anomaly.value) : anomaly.value,
+    baseline: money ? nanosToUsd(anomaly.baseline) : anomaly.baseline,
+    ...(money ? { valueNanoUsd: anomaly.value, baselineNanoUsd: anomaly.baseline } : {}),
+    factor: anomaly.factor ?? null,
+    zScore: anomaly.zScore,
+    message: anomaly.message,
+    status: anomaly.status,
+    detectedAt: anomaly.detectedAt,
+    updatedAt: anomaly.updatedAt,
+    resolvedAt: anomaly.resolvedAt ?? null,
+    note: anomaly.note ?? null,
+  };
+}
+
+const encodeCursor = (after: string) => Buffer.from(JSON.stringify({ after })).toString('base64url');
+
+function decodeCursor(cursor: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
+    if (typeof parsed.after === 'string' && /^\d{4}-\d{2}-\d{2}-/.test(parsed.after)) return parsed.after;
+  } catch {
+    // falls through to the 400 below
+  }
+  throw new BadRequestError('invalid query parameters', [
+    { path: 'cursor', message: 'not a cursor from nextCursor' },
+  ]);
+}
+
+async function anomalies(event: HttpEvent): Promise<HttpResult> {
+  const principal = await authenticate(event, 'read');
+  const query = parseQuery(anomalyListSchema, event);
+  const page = await listAnomalies({
+    project: principal.project,
+    status: query.status,
+    kind: query.kind,
+    from: query.from,
+    to: query.to,
+    limit: query.limit,
+    after: query.cursor ? decodeCursor(query.cursor) : undefined,
+  });
+  return json(200, {
+    anomalies: page.items.map(toApiAnomaly),
+    nextCursor: page.nextAfter ? encodeCursor(page.nextAfter) : null,
+  });
+}
+
+const anomalyIdOf = (event: HttpEvent) => decodeURIComponent(event.pathParameters?.id ?? '').slice(0, 256);
+
+async function anomaly(event: HttpEvent): Promise<HttpResult> {
+  const principal = await authenticate(event, 'read');
+  const id = anomalyIdOf(event);
+  const found = await getAnomaly(principal.project, id);
+  if (!found) throw new NotFoundError(`anomaly "${id.slice(0, 128)}"`);
+  return json(200, toApiAnomaly(found));
+}
+
+async function patchAnomaly(event: HttpEvent): Promise<HttpResult> {
+  const principal = await authenticate(event, 'read');
+  const id = anomalyIdOf(event);
+  const body = parseBody(anomalyPatchSchema, event);
+  const updated = await setAnomalyStatus(principal.project, id, body.status, body.note);
+  if (!updated) throw new NotFoundError(`anomaly "${id.slice(0, 128)}"`);
+  logger.info('anomaly status set', { anomalyId: id, status: body.status });
+  return json(200, toApiAnomaly(updated));
+}
+
+const toApiBudgetEvent = (budgetEvent: StoredBudgetEvent) => ({
+  id: budgetEvent.id,
+  threshold: budgetEvent.threshold,
+  month: budgetEvent.month,
+  thresholdUsd: nanosToUsd(budgetEvent.thresholdNanos),
+  spentUsd: nanosToUsd(budgetEvent.spentNanos),
+  monthlyBudgetUsd: nanosToUsd(budgetEvent.monthlyBudgetNanos),
+  raisedAt: budgetEvent.raisedAt,
+});
+
+async function getBudget(event: HttpEvent): Promise<HttpResult> {
+  const principal = await authenticate(event, 'admin');
+  const query = parseQuery(budgetQuerySchema, event);
+  const month = query.month ?? utcToday().slice(0, 7);
+  const settings = await getProjectSettings(principal.project);
+  const stored = storedBudgetSchema.safeParse(settings.budget);
+  const [spent, events] = await Promise.all([
+    monthSpendNanos(principal.project, month),
+    listBudgetEvents(principal.project, month),
+  ]);
+  return json(200, {
+    project: principal.project,
+    budget: stored.success ? toApiBudget(stored.data) : null,
+    month,
+    spentUsd: nanosToUsd(spent),
+    spentNanoUsd: spent,
+    events: events.map(toApiBudgetEvent),
+  });
+}
+
+async function putBudget(event: HttpEvent): Promise<HttpResult> {
+  const principal = await authenticate(event, 'admin');
+  const budget = toStoredBudget(parseBody(budgetRequestSchema, event));
+  await putProjectSettingsSection(principal.project, 'budget', budget);
+  logger.info('budget saved', { project: principal.project });
+  return json(200, { project: principal.project, budget: toApiBudget(budget) });
+}
+
+export async function route(event: HttpEvent): Promise<HttpResult> {
+  try {
+    switch (event.routeKey) {
+      case 'GET /v1/rollups':
+        return await rollups(event);
+      case 'GET /v1/anomalies':
+        return await anomalies(event);
+      case 'GET /v1/anomalies/{id}':
+        return await anomaly(event);
+      case 'PATCH /v1/anomalies/{id}':
+        return await patchAnomaly(event);
+      case 'GET /admin/budget':
+        return await getBudget(event);
+      case 'PUT /admin/budget':
+        return await putBudget(event);
+      default:
+        throw new NotFoundError(`route ${event.routeKey}`);
+    }
+  } catch (error) {
+    const result = errorResult(error);
+    if (result.statusCode === 500)
+      logger.error('insights request failed', { errorClass: errorClassOf(error) });
+    return result;
+  }
+}
+
+export const handler = middy(route).use(injectLambdaContext(logger, { resetKeys: true }));

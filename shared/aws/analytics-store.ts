@@ -1,0 +1,676 @@
+/**
+ * DynamoDB adapter for rollups, anomalies, budget events and the active-project markers, all
+ * in the ledger table under their own key prefixes (no new index):
+ *
+ * | item                 | pk                            | sk                                            |
+ * | -------------------- | ----------------------------- | --------------------------------------------- |
+ * | active-project mark  | `ACTIVE#<day>`                | `<project>`                                   |
+ * | rollup               | `ROLLUP#<project>#<day|hour>` | `<period>#<provider>#<model>[#TAG#k=v]` (model level), `<period>#<provider>#!` (provider total), `<period>##!` (project total) |
+ * | anomaly              | `ANOMALY#<project>`           | `<anomalyId>` (starts with the day: sorts by day) |
+ * | budget event         | `BUDGET#<project>`            | `<budgetEventId>` (starts with the month)     |
+ *
+ * Every key is deterministic, so re-running a job overwrites its earlier output. Interactions
+ * are read through the write-sharded `byDay` index, never a table scan.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  type Anomaly,
+  type AnomalyKind,
+  type BudgetCrossing,
+  type Granularity,
+  type Rollup,
+  type RollupDimensions,
+  type RollupSourceRecord,
+  type RollupStatus,
+  rollupItemKey,
+} from '../analytics';
+import { dayPartition } from '../ledger/keys';
+import { DAY_INDEX_SHARDS, LEDGER_TABLE } from '../ledger/tables';
+import { BatchWriteIncompleteError } from './analytics-errors';
+import { dynamo } from './clients';
+import { ENV, requireEnv } from './config';
+
+const table = () => requireEnv(ENV.ledgerTable);
+const DAY_INDEX = LEDGER_TABLE.globalSecondaryIndexes.find((index) => index.indexName === 'byDay')!;
+
+type Item = Record<string, unknown>;
+
+/** Reads every page of a query, handing each page's items to `onItems`. */
+async function queryAll(input: QueryCommandInput, onItems: (items: Item[]) => void): Promise<void> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    onItems(page.Items ?? []);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Active projects
+
+const activeKey = (day: string, project: string) => ({ pk: `ACTIVE#${day}`, sk: project });
+/** (project, day) pairs this container already marked: one write per warm container and day. */
+const marked = new Set<string>();
+
+/**
+ * Marks a project as having interactions on the UTC day of `timestamp`, so the rollup job finds
+ * it without scanning. Idempotent (an UpdateItem setting constant values), and remembered per
+ * warm container, so a busy project costs one extra write per container and day, not per call.
+ *
+ * @example
+ * await markProjectActive('acme', '2026-11-21T10:00:00.000Z');
+ */
+export async function markProjectActive(project: string, timestamp: string): Promise<void> {
+  const day = timestamp.slice(0, 10);
+  const memo = `${project}\u0000${day}`;
+  if (marked.has(memo)) return;
+  await dynamo().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: activeKey(day, project),
+      UpdateExpression: 'SET #entity = :entity, #project = :project, #day = :day',
+      ExpressionAttributeNames: { '#entity': 'entity', '#project': 'project', '#day': 'day' },
+      ExpressionAttributeValues: { ':entity': 'active-project', ':project': project, ':day': day },
+    }),
+  );
+  if (marked.size >= 10_000) marked.clear();
+  marked.add(memo);
+}
+
+/**
+ * The projects with interactions on a UTC day.
+ *
+ * @example
+ * await activeProjects('2026-11-21'); // ['acme', 'default']
+ */
+export async function activeProjects(day: string): Promise<string[]> {
+  const projects: string[] = [];
+  await queryAll(
+    {
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ACTIVE#${day}` },
+      ProjectionExpression: 'sk',
+    },
+    (items) => {
+      for (const item of items) projects.push(item.sk as string);
+    },
+  );
+  return projects.sort();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interactions of a day, through the sharded byDay index
+
+const STATUSES = new Set<RollupStatus>(['success', 'error', 'abandoned', 'in_progress']);
+const count = (value: unknown) => (typeof value === 'number' ? value : 0);
+
+/** A projected `byDay` item as a rollup source record; absent numeric fields count as 0. */
+export function toRollupSource(item: Item): RollupSourceRecord {
+  const cost = (item.cost ?? {}) as Record<string, unknown>;
+  const tokens = item.tokens as Record<string, unknown> | undefined;
+  const status = STATUSES.has(item.status as RollupStatus) ? (item.status as RollupStatus) : 'in_progress';
+  return {
+    project: item.project as string,
+    provider: item.provider as string,
+    model: item.model as string,
+    status,
+    timestamp: item.timestamp as string,
+    tokens: tokens
+      ? {
+          input: count(tokens.input),
+          output: count(tokens.output),
+          cachedInput: count(tokens.cachedInput),
+          cacheWriteInput: count(tokens.cacheWriteInput),
+          reasoning: count(tokens.reasoning),
+        }
+      : undefined,
+    cost: {
+      priced: cost.priced === true,
+      unpricedReason: cost.unpricedReason as string | undefined,
+      inputNanos: count(cost.inputNanos),
+      cachedInputNanos: count(cost.cachedInputNanos),
+      cacheWriteNanos: count(cost.cacheWriteNanos),
+      outputNanos: count(cost.outputNanos),
+      reasoningNanos: count(cost.reasoningNanos),
+      totalNanos: count(cost.totalNanos),
+    },
+    latencyMs: typeof item.latencyMs === 'number' ? item.latencyMs : undefined,
+    tags: item.tags as Record<string, string> | undefined,
+  };
+}
+
+/**
+ * Reads every interaction of a project's UTC day from all shards of the `byDay` index (in
+ * parallel), handing each page to `onPage` so a large day never sits in memory at once.
+ *
+ * @example
+ * await forEachDayRecord('acme', '2026-11-21', (records) => accumulator.addAll(records));
+ */
+export async function forEachDayRecord(
+  project: string,
+  day: string,
+  onPage: (records: RollupSourceRecord[]) => void,
+): Promise<void> {
+  await Promise.all(
+    Array.from({ length: DAY_INDEX_SHARDS }, (_, shard) =>
+      queryAll(
+        {
+          TableName: table(),
+          IndexName: DAY_INDEX.indexName,
+          KeyConditionExpression: 'dayPk = :pk',
+          ExpressionAttributeValues: { ':pk': dayPartition(project, day, shard) },
+        },
+        (items) => onPage(items.map(toRollupSource)),
+      ),
+    ),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rollups
+
+/**
+ * How much a rollup sums: one model (`model`, optionally per tag value), all models of a
+ * provider (`provider`, model `*`), or the whole project (`project`, provider and model `*`).
+ */
+export type RollupLevel = 'model' | 'provider' | 'project';
+
+/** Provider/model value of the summed-over dimensions in provider and project totals. */
+export const ALL = '*';
+
+export interface StoredRollup {
+  level: RollupLevel;
+  rollup: Rollup;
+}
+
+/**
+ * The table key of a rollup. Model-level rollups use {@link rollupItemKey}; totals end in `!`,
+ * which never ends an escaped name, so a model called `*` cannot collide with a total.
+ *
+ * @example
+ * storedRollupKey({ granularity: 'day', period: '2026-11-21', project: 'acme', provider: '*', model: '*' }, 'project');
+ * // { pk: 'ROLLUP#acme#day', sk: '2026-11-21##!' }
+ */
+export function storedRollupKey(
+  dimensions: RollupDimensions,
+  level: RollupLevel,
+): { pk: string; sk: string } {
+  if (level === 'model') return rollupItemKey(dimensions);
+  const base = rollupItemKey({
+    granularity: dimensions.granularity,
+    period: dimensions.period,
+    project: dimensions.project,
+    provider: level === 'provider' ? dimensions.provider : '',
+    model: '',
+  });
+  return { pk: base.pk, sk: `${base.sk}!` };
+}
+
+const rollupPartition = (project: string, granularity: Granularity) =>
+  rollupItemKey({ granularity, period: '', project, provider: '', model: '' }).pk;
+
+/** Sort-key range of one day's rollups in a granularity's partition. */
+function daySkRange(granularity: Granularity, day: string): { lower: string; upper: string } {
+  return granularity === 'day'
+    ? { lower: `${day}#`, upper: `${day}#~` }
+    : { lower: `${day}T00`, upper: `${day}T23~` };
+}
+
+function toRollupItem({ level, rollup }: StoredRollup, computedAt: string): Item {
+  return {
+    ...storedRollupKey(rollup, level),
+    entity: 'rollup',
+    level,
+    ...rollup,
+    computedAt,
+  };
+}
+
+function fromRollupItem(item: Item): StoredRollup {
+  const rollup: Rollup = {
+    granularity: item.granularity as Granularity,
+    period: item.period as string,
+    project: item.project as string,
+    provider: item.provider as string,
+    model: item.model as string,
+    ...(item.tag ? { tag: item.tag as Rollup['tag'] & object } : {}),
+    count: count(item.count),
+    successCount: count(item.successCount),
+    errorCount: count(item.errorCount),
+    abandonedCount: count(item.abandonedCount),
+    inProgressCount: count(item.inProgressCount),
+    unpricedCount: count(item.unpricedCount),
+    tokens: item.tokens as Rollup['tokens'],
+    cost: item.cost as Rollup['cost'],
+    latencyMs: item.latencyMs as Rollup['latencyMs'],
+  };
+  return { level: (item.level as RollupLevel | undefined) ?? 'model', rollup };
+}
+
+async function batchWrite(project: string, requests: Record<string, unknown>[]): Promise<void> {
+  for (let start = 0; start < requests.length; start += 25) {
+    let pending = requests.slice(start, start + 25);
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt >= 8) throw new BatchWriteIncompleteError(project, pending.length);
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      const result = await dynamo().send(
+        new BatchWriteCommand({ RequestItems: { [table()]: pending as never } }),
+      );
+      pending = (result.UnprocessedItems?.[table()] ?? []) as Record<string, unknown>[];
+    }
+  }
+}
+
+/**
+ * Replaces a project's rollups of one day (in the given granularities) with `rollups`: writes
+ * each under its deterministic key and deletes the day's earlier items that are no longer
+ * produced (e.g. a model renamed by a later lifecycle event). Re-runs therefore overwrite and
+ * never add.
+ *
+ * @example
+ * await replaceDayRollups('acme', '2026-11-21', ['day', 'hour'], rollups);
+ */
+export async function replaceDayRollups(
+  project: string,
+  day: string,
+  granularities: readonly Granularity[],
+  rollups: readonly StoredRollup[],
+  computedAt = new Date().toISOString(),
+): Promise<{ written: number; deleted: number }> {
+  const items = rollups.map((rollup) => toRollupItem(rollup, computedAt));
+  const keep = new Set(items.map((item) => `${item.pk}\u0000${item.sk}`));
+  const stale: { pk: string; sk: string }[] = [];
+  for (const granularity of granularities) {
+    const { lower, upper } = daySkRange(granularity, day);
+    await queryAll(
+      {
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lower AND :upper',
+        ExpressionAttributeValues: {
+          ':pk': rollupPartition(project, granularity),
+          ':lower': lower,
+          ':upper': upper,
+        },
+        ProjectionExpression: 'pk, sk',
+      },
+      (found) => {
+        for (const item of found) {
+          const key = { pk: item.pk as string, sk: item.sk as string };
+          if (!keep.has(`${key.pk}\u0000${key.sk}`)) stale.push(key);
+        }
+      },
+    );
+  }
+  await batchWrite(project, [
+    ...items.map((item) => ({ PutRequest: { Item: item } })),
+    ...stale.map((key) => ({ DeleteRequest: { Key: key } })),
+  ]);
+  return { written: items.length, deleted: stale.length };
+}
+
+export interface RollupQuery {
+  project: string;
+  granularity: Granularity;
+  /** First day, `YYYY-MM-DD`, inclusive. */
+  from: string;
+  /** Last day, `YYYY-MM-DD`, inclusive. */
+  to: string;
+  level?: RollupLevel;
+  /** Only tag rollups of this tag key (model level); without it, tag rollups are left out. */
+  tagKey?: string;
+}
+
+/**
+ * A project's rollups between two days (inclusive), oldest first: one query on the
+ * granularity's partition.
+ *
+ * @example
+ * await queryRollups({ project: 'acme', granularity: 'day', from: '2026-11-01', to: '2026-11-30', level: 'model' });
+ */
+export async function queryRollups(query: RollupQuery): Promise<Rollup[]> {
+  const level = query.level ?? 'model';
+  const found: Rollup[] = [];
+  await queryAll(
+    {
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lower AND :upper',
+      ExpressionAttributeValues: {
+        ':pk': rollupPartition(query.project, query.granularity),
+        ':lower': query.from,
+        ':upper': `${query.to}~`,
+      },
+    },
+    (items) => {
+      for (const item of items) {
+        const stored = fromRollupItem(item);
+        if (stored.level !== level) continue;
+        const tag = stored.rollup.tag;
+        if (query.tagKey === undefined ? tag !== undefined : tag?.key !== query.tagKey) continue;
+        found.push(stored.rollup);
+      }
+    },
+  );
+  return found;
+}
+
+/**
+ * Month-to-date spend of a project in nano-USD: the sum of its daily project totals in `month`.
+ *
+ * @example
+ * await monthSpendNanos('acme', '2026-11'); // 81_250_000_000
+ */
+export async function monthSpendNanos(project: string, month: string): Promise<number> {
+  const totals = await queryRollups({
+    project,
+    granularity: 'day',
+    from: `${month}-01`,
+    to: `${month}-31`,
+    level: 'project',
+  });
+  return totals.reduce((sum, rollup) => sum + rollup.cost.totalNanos, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Anomalies
+
+export type AnomalyStatus = 'open' | 'resolved';
+
+/** An anomaly as stored: the detection plus its triage state. */
+export interface StoredAnomaly extends Omit<Anomaly, 'details'> {
+  details: Anomaly['details'];
+  status: AnomalyStatus;
+  detectedAt: string;
+  updatedAt: string;
+  resolvedAt?: string;
+  note?: string;
+  /** When its notification went out; absent until it did. */
+  notifiedAt?: string;
+}
+
+export const anomalyItemKey = (project: string, id: string) => ({ pk: `ANOMALY#${project}`, sk: id });
+
+/**
+ * Writes a detected anomaly under its deterministic id. A re-run updates the measured values
+ * but never the triage state: a resolved anomaly stays resolved. Returns whether it is new,
+ * its status, and whether its notification already went out.
+ *
+ * @example
+ * const { created, status, notified } = await upsertAnomaly(detected);
+ */
+export async function upsertAnomaly(
+  anomaly: Anomaly,
+  now = new Date().toISOString(),
+): Promise<{ created: boolean; status: AnomalyStatus; notified: boolean }> {
+  const fields: Record<string, unknown> = {
+    entity: 'anomaly',
+    id: anomaly.id,
+    kind: anomaly.kind,
+    period: anomaly.period,
+    project: anomaly.project,
+    provider: anomaly.provider,
+    model: anomaly.model,
+    value: anomaly.value,
+    baseline: anomaly.baseline,
+    factor: anomaly.factor,
+    zScore: anomaly.zScore,
+    message: anomaly.message,
+    details: anomaly.details,
+    updatedAt: now,
+  };
+  const names: Record<string, string> = { '#status': 'status', '#detectedAt': 'detectedAt' };
+  const values: Record<string, unknown> = { ':open': 'open', ':now': now };
+  const clauses = [
+    '#status = if_not_exists(#status, :open)',
+    '#detectedAt = if_not_exists(#detectedAt, :now)',
+  ];
+  for (const [name, value] of Object.entries(fields)) {
+    names[`#${name}`] = name;
+    values[`:${name}`] = value;
+    clauses.push(`#${name} = :${name}`);
+  }
+  const result = await dynamo().send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: anomalyItemKey(anomaly.project, anomaly.id),
+      UpdateExpression: `SET ${clauses.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ReturnValues: 'ALL_OLD',
+    }),
+  );
+  const old = result.Attributes as StoredAnomaly | undefined;
+  return { created: !old, status: old?.status ?? 'open', notified: old?.notifiedAt !== undefined };
+}
+
+/** Records that an anomaly's or a budget event's notification went out (once). */
+async function markNotified(key: { pk: string; sk: string }, now: string): Promise<void> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: key,
+        UpdateExpression: 'SET notifiedAt = :now',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(notifiedAt)',
+        ExpressionAttributeValues: { ':now': now },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
+
+/**
+ * Marks an anomaly notified.
+ *
+ * @example
+ * await markAnomalyNotified('acme', anomaly.id);
+ */
+export const markAnomalyNotified = (project: string, id: string, now = new Date().toISOString()) =>
+  markNotified(anomalyItemKey(project, id), now);
+
+/**
+ * One anomaly of a project, or undefined.
+ *
+ * @example
+ * await getAnomaly('acme', '2026-11-21-high_cost-…');
+ */
+export async function getAnomaly(project: string, id: string): Promise<StoredAnomaly | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: anomalyItemKey(project, id) }),
+  );
+  return Item as StoredAnomaly | undefined;
+}
+
+/**
+ * Sets an anomaly's triage status (and note); undefined when the anomaly does not exist.
+ *
+ * @example
+ * await setAnomalyStatus('acme', id, 'resolved', 'expected: load test');
+ */
+export async function setAnomalyStatus(
+  project: string,
+  id: string,
+  status: AnomalyStatus,
+  note: string | undefined,
+  now = new Date().toISOString(),
+): Promise<StoredAnomaly | undefined> {
+  const clauses = ['#status = :status', 'updatedAt = :now'];
+  const values: Record<string, unknown> = { ':status': status, ':now': now };
+  const removes: string[] = [];
+  if (status === 'resolved') clauses.push('resolvedAt = :now');
+  else removes.push('resolvedAt');
+  if (note !== undefined) {
+    clauses.push('note = :note');
+    values[':note'] = note;
+  }
+  try {
+    const result = await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: anomalyItemKey(project, id),
+        UpdateExpression: `SET ${clauses.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return result.Attributes as StoredAnomaly;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
+}
+
+export interface AnomalyListQuery {
+  project: string;
+  status?: AnomalyStatus;
+  kind?: AnomalyKind;
+  /** First day, inclusive. */
+  from?: string;
+  /** Last day, inclusive. */
+  to?: string;
+  limit: number;
+  /** Id of the last anomaly of the previous page. */
+  after?: string;
+}
+
+/**
+ * A project's anomalies, newest day first, filtered by status and kind, one page at a time.
+ * `nextAfter` is the id to continue after, absent on the last page.
+ *
+ * @example
+ * const page = await listAnomalies({ project: 'acme', status: 'open', limit: 50 });
+ */
+export async function listAnomalies(
+  query: AnomalyListQuery,
+): Promise<{ items: StoredAnomaly[]; nextAfter?: string }> {
+  const pk = anomalyItemKey(query.project, '').pk;
+  const filters: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {
+    ':pk': pk,
+    ':lower': query.from ?? '0',
+    ':upper': `${query.to ?? '9'}~`,
+  };
+  if (query.status) {
+    filters.push('#status = :status');
+    names['#status'] = 'status';
+    values[':status'] = query.status;
+  }
+  if (query.kind) {
+    filters.push('#kind = :kind');
+    names['#kind'] = 'kind';
+    values[':kind'] = query.kind;
+  }
+  const items: StoredAnomaly[] = [];
+  let startKey: Record<string, unknown> | undefined = query.after ? { pk, sk: query.after } : undefined;
+  do {
+    const page = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lower AND :upper',
+        FilterExpression: filters.length > 0 ? filters.join(' AND ') : undefined,
+        ExpressionAttributeNames: filters.length > 0 ? names : undefined,
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+        Limit: Math.min(100, query.limit + 1),
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...((page.Items ?? []) as StoredAnomaly[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && items.length <= query.limit);
+  const pageItems = items.slice(0, query.limit);
+  const more = items.length > query.limit;
+  return { items: pageItems, nextAfter: more ? pageItems[pageItems.length - 1]!.id : undefined };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Budget events
+
+export interface StoredBudgetEvent extends BudgetCrossing {
+  id: string;
+  project: string;
+  raisedAt: string;
+  notifiedAt?: string;
+}
+
+export const budgetEventItemKey = (project: string, id: string) => ({ pk: `BUDGET#${project}`, sk: id });
+
+/**
+ * Records a budget crossing under its deterministic id with a conditional write
+ * (`attribute_not_exists`), so each threshold is raised once per project and month.
+ * `created` is false when it was raised before; `notified` tells whether its notification
+ * already went out (a crash between the write and the publish is retried by the next run).
+ *
+ * @example
+ * const { created, notified } = await recordBudgetEvent('acme', budgetEventId('acme', '2026-11', 'warning'), crossing);
+ */
+export async function recordBudgetEvent(
+  project: string,
+  id: string,
+  crossing: BudgetCrossing,
+  now = new Date().toISOString(),
+): Promise<{ created: boolean; notified: boolean }> {
+  try {
+    await dynamo().send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          ...budgetEventItemKey(project, id),
+          entity: 'budget-event',
+          id,
+          project,
+          ...crossing,
+          raisedAt: now,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { created: true, notified: false };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const old = error.Item ? unmarshall(error.Item) : undefined;
+    return { created: false, notified: old?.notifiedAt !== undefined };
+  }
+}
+
+/**
+ * Marks a budget event notified.
+ *
+ * @example
+ * await markBudgetEventNotified('acme', id);
+ */
+export const markBudgetEventNotified = (project: string, id: string, now = new Date().toISOString()) =>
+  markNotified(budgetEventItemKey(project, id), now);
+
+/**
+ * The budget events raised for a project in a month (`YYYY-MM`).
+ *
+ * @example
+ * await listBudgetEvents('acme', '2026-11'); // [{ threshold: 'warning', ... }]
+ */
+export async function listBudgetEvents(project: string, month: string): Promise<StoredBudgetEvent[]> {
+  const events: StoredBudgetEvent[] = [];
+  await queryAll(
+    {
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :month)',
+      ExpressionAttributeValues: { ':pk': budgetEventItemKey(project, '').pk, ':month': `${month}-` },
+    },
+    (items) => events.push(...(items as unknown as StoredBudgetEvent[])),
+  );
+  return events;
+}
