@@ -12,8 +12,9 @@ import type { Config } from 'jest';
  * ESM entry file and transformed to CommonJS like our own code.
  */
 const common = {
-  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', {}] as [string, Record<string, unknown>] },
-  transformIgnorePatterns: ['/node_modules/(?!(@middy)/)'],
+  transform: { '^.+\\.(c|m)?(t|j)sx?$': ['@swc/jest', {}] as [string, Record<string, unknown>] },
+  // OpenTelemetry's exporter loads node:http with a dynamic import, which Jest's VM can only run once compiled.
+  transformIgnorePatterns: ['/node_modules/(?!(@middy|@opentelemetry)/)'],
   moduleNameMapper: { '^@middy/([a-z-]+)$': '<rootDir>/node_modules/@middy/$1/index.js' },
   testEnvironment: 'node',
 };

@@ -1,77 +1,132 @@
 /**
- * `POST /v1/interactions`: authenticate, validate, assign ids, queue, answer 202 with a
- * result per item. Processing (redaction, pricing, storage) happens behind the queue.
+ * Ingest API: authenticate, validate, assign ids, queue, answer at once. Processing
+ * (redaction, pricing, storage) happens behind the queue.
+ * - `POST /v1/interactions`: one interaction or `{"interactions": [...]}`; 202 with a result per item.
+ * - `POST /v1/traces`: OTLP/HTTP JSON spans with GenAI attributes; 200 with OTLP partial success.
  */
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import type { Principal } from '../../shared/auth/api-keys';
 import { enqueueEnvelopes } from '../../shared/aws/ingest-queue';
 import { authenticate } from '../../shared/http/auth';
-import { BadRequestError, ServiceUnavailableError } from '../../shared/http/errors';
+import { BadRequestError, HttpError, ServiceUnavailableError } from '../../shared/http/errors';
 import {
   errorResult,
   type HttpEvent,
   type HttpResult,
+  header,
   json,
   parseJsonBody,
 } from '../../shared/http/response';
-import { acceptInteractions } from '../../shared/ingest/accept';
+import { acceptInteractions, type ItemResult } from '../../shared/ingest/accept';
 import { InvalidInteractionError } from '../../shared/interaction/errors';
+import { MAX_INTERACTIONS_PER_REQUEST } from '../../shared/interaction/schema';
 import { createObservability, errorClassOf } from '../../shared/observability';
+import { InvalidOtlpRequestError, mapOtlpTraces, otlpPartialSuccess } from '../../shared/otel';
 
 const { logger, metrics } = createObservability('ingest');
 
-export async function ingestInteractions(event: HttpEvent): Promise<HttpResult> {
+/** Validates and queues one request's interactions; results in request order. */
+async function accept(principal: Principal, body: unknown): Promise<ItemResult[]> {
+  let batch: ReturnType<typeof acceptInteractions>;
   try {
-    const principal = await authenticate(event, 'ingest');
-    const { value } = parseJsonBody(event);
-    let batch: ReturnType<typeof acceptInteractions>;
-    try {
-      batch = acceptInteractions(value, { project: principal.project, now: new Date() });
-    } catch (error) {
-      if (error instanceof InvalidInteractionError)
-        throw new BadRequestError('invalid request body', error.issues);
-      throw error;
-    }
-    const rejected = batch.results.filter((result) => result.status === 'rejected');
-    metrics.addMetric('InteractionsRejected', MetricUnit.Count, rejected.length);
-    if (batch.envelopes.length === 0) {
-      throw new BadRequestError(
-        'no valid interaction in request',
-        rejected.flatMap((result) => ('issues' in result ? result.issues : [])),
-      );
-    }
+    batch = acceptInteractions(body, { project: principal.project, now: new Date() });
+  } catch (error) {
+    if (error instanceof InvalidInteractionError)
+      throw new BadRequestError('invalid request body', error.issues);
+    throw error;
+  }
+  const outcomes = batch.envelopes.length > 0 ? await enqueueEnvelopes(batch.envelopes) : [];
+  const failedIds = new Map(outcomes.filter((o) => !o.ok).map((o) => [o.id, o.errorCode ?? 'failed']));
+  if (failedIds.size > 0) {
+    logger.error('enqueue failed', { failed: failedIds.size, codes: [...new Set(failedIds.values())] });
+    metrics.addMetric('EnqueueFailures', MetricUnit.Count, failedIds.size);
+  }
+  return batch.results.map((result) =>
+    result.status === 'accepted' && failedIds.has(result.id)
+      ? { index: result.index, id: result.id, status: 'failed', retryable: true, code: 'enqueue_failed' }
+      : result,
+  );
+}
 
-    const outcomes = await enqueueEnvelopes(batch.envelopes);
-    const failedIds = new Map(outcomes.filter((o) => !o.ok).map((o) => [o.id, o.errorCode ?? 'failed']));
-    const results = batch.results.map((result) =>
-      result.status === 'accepted' && failedIds.has(result.id)
-        ? {
-            index: result.index,
-            id: result.id,
-            status: 'failed' as const,
-            retryable: true as const,
-            code: 'enqueue_failed',
-          }
-        : result,
+function count(results: ItemResult[], status: ItemResult['status']): number {
+  return results.filter((result) => result.status === status).length;
+}
+
+async function postInteractions(event: HttpEvent): Promise<HttpResult> {
+  const principal = await authenticate(event, 'ingest');
+  const results = await accept(principal, parseJsonBody(event).value);
+  const [accepted, rejected, failed] = [
+    count(results, 'accepted'),
+    count(results, 'rejected'),
+    count(results, 'failed'),
+  ];
+  metrics.addMetric('InteractionsAccepted', MetricUnit.Count, accepted);
+  metrics.addMetric('InteractionsRejected', MetricUnit.Count, rejected);
+  if (accepted === 0 && failed === 0) {
+    throw new BadRequestError(
+      'no valid interaction in request',
+      results.flatMap((result) => ('issues' in result ? result.issues : [])),
     );
-    const accepted = results.filter((result) => result.status === 'accepted').length;
-    metrics.addMetric('InteractionsAccepted', MetricUnit.Count, accepted);
-    if (failedIds.size > 0) {
-      logger.error('enqueue failed', { failed: failedIds.size, codes: [...new Set(failedIds.values())] });
-      metrics.addMetric('EnqueueFailures', MetricUnit.Count, failedIds.size);
+  }
+  if (accepted === 0)
+    throw new ServiceUnavailableError('could not queue any interaction; retry with the same ids');
+  return json(202, { ids: results.map((result) => result.id ?? null), accepted, rejected, failed, results });
+}
+
+async function postTraces(event: HttpEvent): Promise<HttpResult> {
+  const principal = await authenticate(event, 'ingest');
+  const contentType = header(event, 'content-type') ?? 'application/json';
+  if (!contentType.includes('json')) {
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      'send OTLP/HTTP with JSON encoding (application/json)',
+    );
+  }
+  let mapped: ReturnType<typeof mapOtlpTraces>;
+  try {
+    mapped = mapOtlpTraces(parseJsonBody(event).value);
+  } catch (error) {
+    if (error instanceof InvalidOtlpRequestError)
+      throw new BadRequestError('invalid OTLP trace export', error.issues);
+    throw error;
+  }
+  const results: ItemResult[] = [];
+  for (let offset = 0; offset < mapped.interactions.length; offset += MAX_INTERACTIONS_PER_REQUEST) {
+    const chunk = mapped.interactions.slice(offset, offset + MAX_INTERACTIONS_PER_REQUEST);
+    results.push(...(await accept(principal, { interactions: chunk })));
+  }
+  const failed = count(results, 'failed');
+  if (failed > 0 && failed === results.length) {
+    throw new ServiceUnavailableError('could not queue the spans; the exporter will retry');
+  }
+  const invalid = results.filter((result) => result.status !== 'accepted');
+  metrics.addMetric('SpansAccepted', MetricUnit.Count, count(results, 'accepted'));
+  metrics.addMetric('SpansIgnored', MetricUnit.Count, mapped.ignoredSpans);
+  metrics.addMetric('SpansRejected', MetricUnit.Count, mapped.rejected.length + invalid.length);
+  const reasons = [
+    ...mapped.rejected.map((rejected) => rejected.reason),
+    ...invalid.map((result) =>
+      'issues' in result
+        ? `span ${result.index}: ${result.issues.map((issue) => `${issue.path} ${issue.message}`).join(', ')}`
+        : `span ${result.index}: not queued`,
+    ),
+  ];
+  return json(200, otlpPartialSuccess(mapped.rejected.length + invalid.length, reasons.join('; ')));
+}
+
+export async function route(event: HttpEvent): Promise<HttpResult> {
+  try {
+    switch (event.routeKey) {
+      case 'POST /v1/traces':
+        return await postTraces(event);
+      default:
+        return await postInteractions(event);
     }
-    if (accepted === 0)
-      throw new ServiceUnavailableError('could not queue any interaction; retry with the same ids');
-    return json(202, {
-      ids: results.map((result) => result.id ?? null),
-      accepted,
-      rejected: rejected.length,
-      failed: failedIds.size,
-      results,
-    });
   } catch (error) {
     const result = errorResult(error);
     if (result.statusCode === 500) logger.error('ingest failed', { errorClass: errorClassOf(error) });
@@ -79,6 +134,6 @@ export async function ingestInteractions(event: HttpEvent): Promise<HttpResult> 
   }
 }
 
-export const handler = middy(ingestInteractions)
+export const handler = middy(route)
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(logMetrics(metrics));

@@ -109,7 +109,10 @@ export async function serveRequest(
   const pathParameters = Object.fromEntries(
     bound.parameterNames.map((name, i) => [name, decodeURIComponent(values[i]!)]),
   );
-  const isText = /json|text|xml|x-www-form-urlencoded/.test(headers['content-type'] ?? 'application/json');
+  // Like API Gateway: text bodies arrive as strings, binary (or content-encoded) ones base64-encoded.
+  const isText =
+    !headers['content-encoding'] &&
+    /json|text|xml|x-www-form-urlencoded/.test(headers['content-type'] ?? 'application/json');
   const event: APIGatewayProxyEventV2 = {
     version: '2.0',
     routeKey: `${bound.route.method} ${bound.route.path}`,

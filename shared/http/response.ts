@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { BadRequestError, HttpError, PayloadTooLargeError } from './errors';
 
@@ -40,8 +41,25 @@ export function parseJsonBody(
 ): { value: unknown; bytes: number } {
   if (!event.body)
     throw new BadRequestError('request body is required', [{ path: '', message: 'expected JSON' }]);
-  const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  let raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (raw.byteLength > maxBytes) throw new PayloadTooLargeError(maxBytes);
+  const encoding = header(event, 'content-encoding');
+  if (encoding === 'gzip') {
+    try {
+      // Bounded, so a small bomb cannot inflate past the limit.
+      raw = gunzipSync(raw, { maxOutputLength: maxBytes });
+    } catch {
+      throw new BadRequestError('request body is not valid gzip within the size limit', [
+        { path: '', message: 'bad gzip' },
+      ]);
+    }
+  } else if (encoding && encoding !== 'identity') {
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      `content-encoding ${encoding.slice(0, 32)} is not supported; use gzip`,
+    );
+  }
   try {
     return { value: JSON.parse(raw.toString('utf8')), bytes: raw.byteLength };
   } catch (error) {
