@@ -39,10 +39,13 @@ export interface FunctionSpec {
 export const INGEST_FUNCTION: FunctionSpec = {
   name: 'ingest',
   entry: 'functions/ingest/handler.ts',
-  description: 'POST /v1/interactions: authenticate, validate, queue',
+  description: 'POST /v1/interactions and /v1/traces: authenticate, validate, queue',
   memoryMb: 512,
   timeoutSeconds: 10,
-  routes: [{ method: 'POST', path: '/v1/interactions' }],
+  routes: [
+    { method: 'POST', path: '/v1/interactions' },
+    { method: 'POST', path: '/v1/traces' },
+  ],
 };
 
 export const PROCESS_FUNCTION: FunctionSpec = {
