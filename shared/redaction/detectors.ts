@@ -33,6 +33,16 @@ export const BUILTIN_DETECTOR_TYPES = [
 
 export type BuiltinDetectorType = (typeof BUILTIN_DETECTOR_TYPES)[number];
 
+/**
+ * Where a detector's match can start: a literal (`'sk-'`), a literal in any letter case, or the
+ * first digit of a number that has at least 4 digits in its first 32 characters of `0-9 .()+/-`
+ * (or follows two capital letters, as an IBAN's check digits do).
+ */
+export type Trigger = string | { anyCase: string } | { numberStart: true };
+
+/** The trigger of every numeric detector (cards, SSNs, phones, IPv4, IBAN check digits). */
+export const NUMBER_START_TRIGGER: Trigger = { numberStart: true };
+
 /** A half-open range `[start, end)` of the text to replace. */
 export interface Span {
   start: number;
@@ -49,6 +59,13 @@ export interface BuiltinDetector {
   type: BuiltinDetectorType;
   /** JS regex source without capturing groups (the scanner numbers one group per detector). */
   source: string;
+  /**
+   * Cheap patterns, one of which matches wherever `source` can start a match (at the same
+   * position). The scanner searches for triggers first and tries only the detectors that share the
+   * trigger found, so plain prose is skipped at the speed of a simple search. Distinct trigger
+   * strings (across all detectors) never match at the same position.
+   */
+  triggers: readonly Trigger[];
   /** Turns the candidate `[start, end)` into the span to redact, or `null` for a look-alike. */
   /**
    * `floor` is where the previous detection ended: a check must not read context before it, so
@@ -204,7 +221,17 @@ function checkIpv4(
 const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
 const DOTTED_QUAD = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
 
-function checkIpv6(text: string, start: number, end: number): Span | null {
+function checkIpv6(
+  text: string,
+  colonAt: number,
+  end: number,
+  _context: CheckContext,
+  floor: number,
+): Span | null {
+  // The pattern is anchored on the first ':'; the first group (up to 4 hex digits) is before it.
+  let start = colonAt;
+  while (start > floor && colonAt - start < 4 && /[0-9A-Fa-f]/.test(text[start - 1]!)) start--;
+  if (start === colonAt && text[colonAt + 1] !== ':') return null;
   let stop = end;
   while (stop > start && text[stop - 1] === '.') stop--;
   const candidate = text.slice(start, stop);
@@ -237,7 +264,16 @@ function checkIpv6(text: string, start: number, end: number): Span | null {
   return { start, end: stop };
 }
 
-function checkIban(text: string, start: number, end: number): Span | null {
+function checkIban(
+  text: string,
+  digitsAt: number,
+  end: number,
+  _context: CheckContext,
+  floor: number,
+): Span | null {
+  // The pattern is anchored on the check digits; the country code is the two letters before.
+  const start = digitsAt - 2;
+  if (start < floor) return null;
   const country = text.slice(start, start + 2);
   const expected = ibanLength(country);
   let compact = '';
@@ -342,93 +378,113 @@ function checkSecretAssignment(
 export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
   {
     type: 'PRIVATE_KEY',
+    triggers: ['-----BEGIN'],
     source:
       '-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[A-Za-z0-9+/=\\s:,.\\\\]|-(?!----)){0,32768}(?:-----END[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----)?',
   },
   {
     type: 'AUTH_HEADER',
-    source: `${KEY_START}(?:(?:${anyCase('proxy')}-)?${anyCase('authorization')}\\\\?["']?[ \\t]{0,8}[:=][ \\t]{0,8}\\\\?["']?[ \\t]{0,8}(?:${anyCase('bearer')}|${anyCase('basic')}|${anyCase('token')})|Bearer)[ \\t]{1,8}[A-Za-z0-9._~+/=-]{1,4096}`,
+    triggers: [{ anyCase: 'authorization' }, 'Bearer'],
+    source: `(?<![A-Za-z0-9_])(?:${anyCase('authorization')}\\\\?["']?[ \\t]{0,8}[:=][ \\t]{0,8}\\\\?["']?[ \\t]{0,8}(?:${anyCase('bearer')}|${anyCase('basic')}|${anyCase('token')})|Bearer)[ \\t]{1,8}[A-Za-z0-9._~+/=-]{1,4096}`,
     check: checkAuthHeader,
   },
   {
     type: 'URL_CREDENTIALS',
+    triggers: [':'],
     source: `:\\/\\/[^\\s/?#@:\\[\\]"'<>\\\\]{0,256}:[^\\s/?#\\[\\]"'<>\\\\]{1,256}@(?=[A-Za-z0-9\\[])`,
     check: checkUrlCredentials,
   },
   {
     type: 'JWT',
+    triggers: ['eyJ'],
     source: `${KEY_START}eyJ[A-Za-z0-9_-]{4,4096}\\.ey[A-Za-z0-9_-]{4,16384}\\.[A-Za-z0-9_-]{0,4096}${KEY_END}`,
   },
   {
     type: 'ANTHROPIC_KEY',
+    triggers: ['sk-'],
     source: `${KEY_START}sk-ant-[A-Za-z0-9_-]{16,256}${KEY_END}`,
   },
   {
     type: 'OPENAI_KEY',
+    triggers: ['sk-'],
     source: `${KEY_START}sk-(?!ant-)[A-Za-z0-9_-]{20,256}${KEY_END}`,
     check: checkKeyBody(3),
   },
   {
     type: 'AWS_ACCESS_KEY',
+    triggers: ['AKIA', 'ASIA', 'ABIA', 'ACCA'],
     source: '(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])',
   },
   {
     type: 'GITHUB_TOKEN',
+    triggers: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_', 'github_pat_'],
     source: `${NOT_AFTER_WORD}(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,244})${NOT_BEFORE_WORD}`,
   },
   {
     type: 'SLACK_TOKEN',
+    triggers: ['xoxa-', 'xoxb-', 'xoxp-', 'xoxo-', 'xoxr-', 'xoxs-'],
     source: `${KEY_START}xox[abpors]-[A-Za-z0-9-]{10,250}${KEY_END}`,
     check: checkKeyBody(5),
   },
   {
     type: 'STRIPE_KEY',
+    triggers: ['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'whsec_'],
     source: `${NOT_AFTER_WORD}(?:[sr]k_(?:live|test)_[A-Za-z0-9]{10,247}|whsec_[A-Za-z0-9]{20,247})${NOT_BEFORE_WORD}`,
   },
   {
     type: 'GOOGLE_API_KEY',
+    triggers: ['AIza'],
     source: `${KEY_START}AIza[0-9A-Za-z_-]{35}${KEY_END}`,
   },
   {
     // Anchored on '@' so that long words without one cost nothing; the check walks back over the local part.
     type: 'EMAIL',
+    triggers: ['@'],
     source:
       '@(?<=[A-Za-z0-9._%+-]@)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-]|\\.[A-Za-z0-9])',
     check: checkEmail,
   },
   {
     type: 'IBAN',
-    source: '(?<![A-Za-z0-9])[A-Z]{2}\\d{2}(?: ?[A-Z0-9]){11,34}',
+    triggers: [NUMBER_START_TRIGGER],
+    source: '(?<=(?<![A-Za-z0-9])[A-Z]{2})\\d{2}(?: ?[A-Z0-9]){11,34}',
     check: checkIban,
   },
   {
     type: 'CREDIT_CARD',
+    triggers: [NUMBER_START_TRIGGER],
     source: `${NUMBER_START}[2-6]\\d{3}(?:[ -]?\\d){8,15}${NUMBER_END}`,
     check: checkCreditCard,
   },
   {
     type: 'US_SSN',
+    triggers: [NUMBER_START_TRIGGER],
     source: `${NUMBER_START}\\d{3}(?:-\\d{2}-| \\d{2} )\\d{4}${NUMBER_END}`,
     check: checkSsn,
   },
   {
     type: 'PHONE',
+    triggers: ['+0', '+1', '+2', '+3', '+4', '+5', '+6', '+7', '+8', '+9', '(', NUMBER_START_TRIGGER],
     source: `${NUMBER_START}(?:(?:(?:\\+?1[ .-]?)?\\([2-9]\\d{2}\\)[ .-]?|(?:\\+?1[ .-])?[2-9]\\d{2}[ .-])[2-9]\\d{2}[ .-]\\d{4}|\\+[1-9]\\d{0,14}(?:[ .-]?\\(\\d{1,5}\\)[ .-]?\\d{1,6})?(?:[ .-]\\d{1,14}){0,7})${NUMBER_END}`,
     check: checkPhone,
   },
   {
     type: 'IPV6',
-    source: '(?<![A-Za-z0-9_:.])(?:[0-9A-Fa-f]{1,4}:|::)[0-9A-Fa-f:.]{1,42}(?![A-Za-z0-9_:])',
+    triggers: [':'],
+    source:
+      '(?:(?<=(?<![A-Za-z0-9_:.])[0-9A-Fa-f]{1,4})|(?<![A-Za-z0-9_:.])(?=::)):[0-9A-Fa-f:.]{1,42}(?![A-Za-z0-9_:])',
     check: checkIpv6,
   },
   {
     type: 'IPV4',
+    triggers: [NUMBER_START_TRIGGER],
     source: `(?<![A-Za-z0-9_.])${OCTET}(?:\\.${OCTET}){3}(?![A-Za-z0-9_]|\\.\\d)`,
     check: checkIpv4,
   },
   {
     // Anchored on the ':' or '=' after a name that ends like a secret; the check reads name and value.
     type: 'SECRET',
+    triggers: [':', '='],
     source: `[:=](?<=(?:${SECRET_KEY_ENDINGS})\\\\?["']?[ \\t]{0,8}[:=])`,
     check: checkSecretAssignment,
   },
