@@ -340,6 +340,7 @@ export async function runAnomalyJob(event: unknown, deps: JobDependencies): Prom
       }
     }
   }
+  deps.metrics.addMetric('AnomalySeriesJudged', MetricUnit.Count, summary.series);
   deps.logger.info('anomaly job done', { ...summary });
   return summary;
 }
