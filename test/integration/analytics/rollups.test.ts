@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../../infra/local/twin';
 import { dynamo } from '../../../shared/aws/clients';
 import { ENV } from '../../../shared/aws/config';
+import { run as jobs } from '../../../shared/cli/commands/jobs';
+import { writeLocalTarget } from '../../../shared/cli/target';
 import { api, startTestStack } from '../../support/stack';
 import {
   type Call,
@@ -212,6 +217,39 @@ describe('rollups: exact sums, idempotent re-runs, late arrivals', () => {
     });
     expect(invalid.status).toBe(400);
     expect(await invalid.json()).toMatchObject({ ok: false, error: expect.stringContaining('date') });
+  });
+
+  it('runs from the CLI: jobs run rollup --from/--to (progress per day) and jobs run anomaly --date', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tokentrail-cli-'));
+    try {
+      const env = { TOKENTRAIL_DATA_DIR: dir };
+      writeLocalTarget(env, {
+        url: stack.url,
+        dynamodbEndpoint: stack.emulators.dynamodbEndpoint,
+        awsEndpoint: stack.emulators.awsEndpoint,
+        environment: {
+          [ENV.ledgerTable]: process.env[ENV.ledgerTable]!,
+          [ENV.keysTable]: process.env[ENV.keysTable]!,
+        },
+      });
+      const out: string[] = [];
+      const io = {
+        stdout: (text: string) => out.push(text),
+        stderr: (text: string) => out.push(text),
+        readStdin: async () => '',
+        env,
+      };
+      expect(await jobs(['run', 'rollup', '--from', DAYS[0]!, '--to', DAYS[2]!], io)).toBe(0);
+      const lines = out.join('').trim().split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(new RegExp(`^rollup ${DAYS[0]} \\(1/3\\): \\{"date":"${DAYS[0]}"`));
+      expect(lines[2]).toContain(`rollup ${DAYS[2]} (3/3)`);
+      out.length = 0;
+      expect(await jobs(['run', 'anomaly', '--date', DAYS[2]!], io)).toBe(0);
+      expect(out.join('')).toContain(`anomaly ${DAYS[2]}: {"date":"${DAYS[2]}","projects":1`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('validates the rollup query with paths, and needs a key', async () => {
