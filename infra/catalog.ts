@@ -146,15 +146,70 @@ export const INSIGHTS_FUNCTION: FunctionSpec = {
   ],
 };
 
+export const SWEEP_FUNCTION: FunctionSpec = {
+  name: 'sweep',
+  entry: 'functions/sweep/handler.ts',
+  description: 'Marks interactions that started but never completed as abandoned',
+  memoryMb: 512,
+  timeoutSeconds: 300,
+  schedules: [
+    { expression: 'rate(15 minutes)', description: 'Abandon in-progress interactions past the timeout' },
+  ],
+};
+
+export const BATCH_CREATOR_FUNCTION: FunctionSpec = {
+  name: 'batch-creator',
+  entry: 'functions/batch-creator/handler.ts',
+  description:
+    'Offline analysis: pending analysis requests become OpenAI batches (resumes half-created ones)',
+  // A full batch file (50,000 lines, up to 200 MB) is built in memory.
+  memoryMb: 2048,
+  timeoutSeconds: 600,
+  schedules: [
+    { expression: 'rate(10 minutes)', description: 'Submit pending analysis requests as OpenAI batches' },
+  ],
+};
+
+export const BATCH_POLLER_FUNCTION: FunctionSpec = {
+  name: 'batch-poller',
+  entry: 'functions/batch-poller/handler.ts',
+  description: 'Offline analysis: mirrors OpenAI batch status and stores the results of finished batches',
+  memoryMb: 1024,
+  timeoutSeconds: 600,
+  schedules: [
+    { expression: 'rate(2 minutes)', description: 'Poll in-flight OpenAI batches and store their results' },
+  ],
+};
+
+export const ANALYSIS_ADMIN_FUNCTION: FunctionSpec = {
+  name: 'analysis-admin',
+  entry: 'functions/analysis-admin/handler.ts',
+  description: 'Analysis admin API: settings, status summary, requests, requeue, batches',
+  memoryMb: 512,
+  timeoutSeconds: 15,
+  routes: [
+    { method: 'GET', path: '/admin/analysis/settings' },
+    { method: 'PUT', path: '/admin/analysis/settings' },
+    { method: 'GET', path: '/admin/analysis/summary' },
+    { method: 'GET', path: '/admin/analysis/requests' },
+    { method: 'POST', path: '/admin/analysis/requests/requeue' },
+    { method: 'GET', path: '/admin/batches' },
+  ],
+};
+
 export const FUNCTIONS: FunctionSpec[] = [
   INGEST_FUNCTION,
   PROCESS_FUNCTION,
   QUERY_FUNCTION,
   ADMIN_FUNCTION,
   REPRICE_FUNCTION,
+  SWEEP_FUNCTION,
   ROLLUP_FUNCTION,
   ANOMALY_FUNCTION,
   INSIGHTS_FUNCTION,
+  BATCH_CREATOR_FUNCTION,
+  BATCH_POLLER_FUNCTION,
+  ANALYSIS_ADMIN_FUNCTION,
 ];
 
 /** Ingest queue settings shared by the stack and the twin. */

@@ -16,9 +16,11 @@ import {
   PROCESS_FUNCTION,
   QUERY_FUNCTION,
   REPRICE_FUNCTION,
+  SWEEP_FUNCTION,
 } from './catalog';
 import { acknowledge } from './constructs/acknowledge';
 import { Analytics } from './constructs/analytics';
+import { BatchAnalysis } from './constructs/batch-analysis';
 import { HttpApi } from './constructs/http-api';
 import { IngestQueue } from './constructs/ingest-queue';
 import { LambdaFunction } from './constructs/lambda-function';
@@ -118,6 +120,9 @@ export class TokentrailStack extends Stack {
     // Projects are listed from the keys table, which holds one small item per key.
     allow(reprice, ['dynamodb:Scan'], [keysTable.tableArn]);
 
+    const sweep = make(SWEEP_FUNCTION);
+    allow(sweep, ['dynamodb:Query', 'dynamodb:UpdateItem'], [ledgerTable.tableArn, ...ledgerIndexes]);
+
     for (const fn of [ingest, processor, query]) {
       acknowledge(
         fn,
@@ -132,6 +137,7 @@ export class TokentrailStack extends Stack {
     }
 
     new Analytics(this, 'Analytics');
+    new BatchAnalysis(this, 'BatchAnalysis');
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the tokentrail API' });
     new CfnOutput(this, 'KeysTableName', {

@@ -524,3 +524,61 @@ async function batchGetSummaries(pks: string[]): Promise<Record<string, unknown>
 function nextDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
+
+/**
+ * Marks an interaction that started but never completed as abandoned. Conditional: a
+ * completion stored meanwhile wins, and a completion arriving later still completes it.
+ *
+ * @example
+ * await markAbandoned('default', 'call-42', new Date().toISOString());
+ */
+export async function markAbandoned(project: string, id: string, now: string): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: interactionKey(project, id),
+        UpdateExpression: 'SET #status = :abandoned, abandonedAt = :now',
+        ConditionExpression: 'attribute_not_exists(completedAt) AND #status = :inProgress',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':abandoned': 'abandoned', ':inProgress': 'in_progress', ':now': now },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** Ids of a project's interactions of a UTC day still in progress and started before `cutoff`. */
+export async function inProgressBefore(project: string, day: string, cutoff: string): Promise<string[]> {
+  const perShard = await Promise.all(
+    Array.from({ length: DAY_INDEX_SHARDS }, async (_, shard) => {
+      const ids: string[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await dynamo().send(
+          new QueryCommand({
+            TableName: table(),
+            IndexName: DAY_INDEX.indexName,
+            KeyConditionExpression: 'dayPk = :pk AND daySk < :cutoff',
+            FilterExpression: '#status = :inProgress',
+            ProjectionExpression: 'id',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':pk': dayPartition(project, day, shard),
+              ':cutoff': cutoff,
+              ':inProgress': 'in_progress',
+            },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        ids.push(...(page.Items ?? []).map((item) => item.id as string));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return ids;
+    }),
+  );
+  return perShard.flat();
+}

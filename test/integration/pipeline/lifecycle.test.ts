@@ -145,3 +145,45 @@ describe('interaction lifecycle: started and completed merge into one record', (
     );
   });
 });
+
+describe('abandoned interactions', () => {
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(async () => {
+    await stack.stop();
+  });
+
+  it('marks a started interaction that never completes abandoned after the timeout; a late completion still completes it', async () => {
+    const startedAt = '2026-11-21T08:00:00.000Z';
+    const first = { ...started('abandon-1'), startedAt };
+    const second = { ...started('abandon-2'), startedAt: '2026-11-21T08:50:00.000Z' };
+    await api(stack, 'POST', '/v1/interactions', { body: { interactions: [first, second] } });
+    await stack.drain();
+
+    const swept = (await stack.runJob('sweep', { now: '2026-11-21T09:30:00.000Z', timeoutMinutes: 60 })) as {
+      abandoned: number;
+    };
+    expect(swept.abandoned).toBe(1);
+    expect((await api(stack, 'GET', '/v1/interactions/abandon-1')).body).toMatchObject({
+      status: 'abandoned',
+    });
+    expect((await api(stack, 'GET', '/v1/interactions/abandon-2')).body).toMatchObject({
+      status: 'in_progress',
+    });
+    expect(
+      await stack.runJob('sweep', { now: '2026-11-21T09:30:00.000Z', timeoutMinutes: 60 }),
+    ).toMatchObject({
+      abandoned: 0,
+    });
+
+    await api(stack, 'POST', '/v1/interactions', { body: completed('abandon-1') });
+    await stack.drain();
+    expect((await api(stack, 'GET', '/v1/interactions/abandon-1')).body).toMatchObject({
+      status: 'success',
+      cost: { priced: true },
+    });
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * Sweep job: interactions that started but did not complete within the timeout become
+ * `abandoned` (visible as such in the API and counted in rollups). A completion that arrives
+ * later still completes them. Scheduled every 15 minutes; on demand: `jobs run sweep`.
+ */
+
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { activeProjects } from '../../shared/aws/analytics-store';
+import { inProgressBefore, markAbandoned } from '../../shared/aws/ledger-store';
+import { createObservability } from '../../shared/observability';
+
+const { logger, metrics } = createObservability('sweep');
+
+/** Minutes after its start an in-progress interaction is given up on (`ABANDON_AFTER_MINUTES`, default 60). */
+const DEFAULT_TIMEOUT_MINUTES = Number(process.env.ABANDON_AFTER_MINUTES ?? 60);
+
+export const sweepInputSchema = z.object({
+  /** Sweep as of this time (tests); default now. */
+  now: z.iso.datetime({ offset: true }).optional(),
+  timeoutMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .optional(),
+  /** Days back to look at, today included (default 2). */
+  days: z.number().int().min(1).max(31).optional(),
+});
+
+/**
+ * Marks stale in-progress interactions abandoned in every active project.
+ *
+ * @example
+ * await sweep({ timeoutMinutes: 30 });
+ */
+export async function sweep(
+  input: z.output<typeof sweepInputSchema>,
+): Promise<{ examined: number; abandoned: number }> {
+  const now = input.now ? new Date(input.now) : new Date();
+  const cutoff = new Date(
+    now.getTime() - (input.timeoutMinutes ?? DEFAULT_TIMEOUT_MINUTES) * 60_000,
+  ).toISOString();
+  let examined = 0;
+  let abandoned = 0;
+  const sweptNow = now.toISOString();
+  for (let back = 0; back < (input.days ?? 2); back += 1) {
+    const day = new Date(now.getTime() - back * 86_400_000).toISOString().slice(0, 10);
+    for (const project of await activeProjects(day)) {
+      const stale = await inProgressBefore(project, day, cutoff);
+      examined += stale.length;
+      for (const id of stale) if (await markAbandoned(project, id, sweptNow)) abandoned += 1;
+    }
+  }
+  metrics.addMetric('InteractionsAbandoned', MetricUnit.Count, abandoned);
+  logger.info('sweep finished', { examined, abandoned });
+  return { examined, abandoned };
+}
+
+export const handler = middy(async (event: unknown) => sweep(sweepInputSchema.parse(event ?? {})))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));
