@@ -10,6 +10,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { requestAnalysisIfSelected } from '../../shared/aws/analysis-intake';
 import { markProjectActive } from '../../shared/aws/analytics-store';
 import { MalformedMessageError } from '../../shared/aws/errors';
 import { saveInteraction } from '../../shared/aws/ledger-store';
@@ -61,6 +62,8 @@ export async function processRecord(record: SQSRecord, redactionTotals: Redactio
   const outcome = await saveInteraction(prepared);
   // Also after a duplicate: a crash between the save and this mark must not hide the day from rollups.
   await markProjectActive(prepared.record.project, prepared.record.timestamp);
+  // Idempotent too (deterministic request id), so it also runs after a duplicate.
+  await requestAnalysisIfSelected(prepared);
   if (outcome.status === 'duplicate') {
     metrics.addMetric('InteractionsDuplicate', MetricUnit.Count, 1);
   } else {

@@ -14,6 +14,7 @@ import { FUNCTIONS, type FunctionSpec } from '../catalog';
 import { type BoundRoute, bindRoute, type HttpHandler, lambdaContext, serveRequest } from './api-gateway';
 import { type Emulators, spawnEmulators } from './emulators';
 import { LocalEventSource, type SqsHandler } from './event-source';
+import { type OpenAiEmulator, startOpenAiEmulator } from './openai-emulator';
 import { ensureLocalResources, type LocalResources } from './resources';
 
 export interface LocalStackOptions {
@@ -36,6 +37,11 @@ export interface LocalStackOptions {
   startConsumers?: boolean;
   /** Where handler errors that escape go; default stderr. */
   onError?: (error: unknown) => void;
+  /**
+   * OpenAI Batch API for the analysis jobs. Default: `OPENAI_API_KEY`/`OPENAI_BASE_URL` when the
+   * key is set, else a local Batch API emulator started (and stopped) with the stack.
+   */
+  openAi?: { baseURL: string; apiKey: string };
 }
 
 export interface LocalStack {
@@ -49,6 +55,8 @@ export interface LocalStack {
   drain(timeoutMs?: number): Promise<void>;
   /** Invokes a scheduled function now, as the scheduler would. */
   runJob(name: string, input?: Record<string, unknown>): Promise<unknown>;
+  /** Where the analysis jobs send batches: the emulator's URL, or `OPENAI_BASE_URL`/OpenAI's. */
+  openAiUrl: string;
   stop(): Promise<void>;
 }
 
@@ -117,6 +125,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     : await spawnEmulators(options.dataDir ? { dataDir: options.dataDir } : {});
   const endpoints = options.emulators ?? ownEmulators!;
   configureEnvironment(endpoints);
+  const openAiEmulator = await configureOpenAi(options);
   const resources = await ensureLocalResources(options.prefix ?? 'tokentrail-local');
   exportResourceNames(resources);
   const project = options.project ?? 'default';
@@ -206,6 +215,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     project,
     resources,
     emulators: endpoints,
+    openAiUrl: process.env.OPENAI_BASE_URL || 'https://api.openai.com/v1',
     drain: async (timeoutMs) => {
       for (const source of sources) await source.drain(timeoutMs);
     },
@@ -218,6 +228,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all(sources.map((source) => source.stop()));
       await ownEmulators?.stop();
+      await openAiEmulator?.stop();
     },
   };
 }
@@ -250,6 +261,24 @@ async function runLocalJob(
 /** Literal path segments first, so `/v1/x/summary` wins over `/v1/x/{id}`. */
 function specificity(route: BoundRoute): number {
   return route.route.path.split('/').filter((segment) => segment && !segment.startsWith('{')).length;
+}
+
+/**
+ * Points the analysis jobs at OpenAI: the given endpoint, else a real key from the environment,
+ * else a local Batch API emulator. Locally, batches go out at once (one request is enough).
+ */
+async function configureOpenAi(options: LocalStackOptions): Promise<OpenAiEmulator | undefined> {
+  process.env.ANALYSIS_MIN_BATCH_SIZE ??= '1';
+  if (options.openAi) {
+    process.env.OPENAI_BASE_URL = options.openAi.baseURL;
+    process.env.OPENAI_API_KEY = options.openAi.apiKey;
+    return undefined;
+  }
+  if (process.env.OPENAI_API_KEY) return undefined;
+  const emulator = await startOpenAiEmulator();
+  process.env.OPENAI_BASE_URL = emulator.url;
+  process.env.OPENAI_API_KEY = 'sk-local-emulator';
+  return emulator;
 }
 
 /** `rate(10 minutes)` → ms; cron expressions run on demand only in the twin. */

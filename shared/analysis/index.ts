@@ -7,4 +7,6 @@ export * from './plan';
 export * from './prompt';
 export * from './result';
 export * from './sanitize';
+export * from './settings';
 export * from './status';
+export * from './text';

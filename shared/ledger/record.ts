@@ -78,6 +78,23 @@ export interface InteractionRecord {
   traceId?: string;
   batch?: boolean;
   analyze?: boolean;
+  /** The offline analysis of this interaction, once its batch ended (set by the batch poller). */
+  analysis?: InteractionAnalysis;
+}
+
+/** What an interaction shows of its analysis request; cost is the analysis' own, at batch rates. */
+export interface InteractionAnalysis {
+  requestId: string;
+  status: string;
+  attempts: number;
+  analyses?: string[];
+  model?: string;
+  result?: Record<string, unknown>;
+  error?: { code: string; message: string };
+  completedAt?: string;
+  failedAt?: string;
+  /** Every billed attempt, nano-USD; never part of the interaction's own `cost`. */
+  costNanos?: number;
 }
 
 /** Redaction counts of both parts, summed. */
@@ -142,5 +159,13 @@ export function toApiInteraction(
     payloadBytes: (record.requestPart?.bytes ?? 0) + (record.responsePart?.bytes ?? 0),
     ...(payload ? { request: payload.request, response: payload.response, metadata: payload.metadata } : {}),
     ...(payload?.errorMessage !== undefined ? { errorMessage: payload.errorMessage } : {}),
+    ...(record.analysis ? { analysis: toApiAnalysis(record.analysis) } : {}),
+  };
+}
+
+function toApiAnalysis({ costNanos, ...analysis }: InteractionAnalysis): Record<string, unknown> {
+  return {
+    ...analysis,
+    cost: { totalUsd: nanosToUsd(costNanos ?? 0), totalNanoUsd: costNanos ?? 0, batch: true },
   };
 }

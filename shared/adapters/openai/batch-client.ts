@@ -71,6 +71,22 @@ export interface BatchInfo {
   cancelledAt?: number;
 }
 
+export interface FileInfo {
+  id: string;
+  filename: string;
+  bytes: number;
+  purpose: string;
+  /** Unix seconds. */
+  createdAt: number;
+}
+
+export interface FilePage {
+  files: FileInfo[];
+  hasMore: boolean;
+  /** Pass as `after` for the next page. */
+  lastId?: string;
+}
+
 export interface BatchPage {
   batches: BatchInfo[];
   hasMore: boolean;
@@ -87,6 +103,8 @@ export interface OpenAiBatchClient {
   cancelBatch(batchId: string): Promise<BatchInfo>;
   downloadFile(fileId: string): Promise<string>;
   deleteFile(fileId: string): Promise<void>;
+  /** Files, newest first; lets a re-run find an input file a crashed run uploaded. */
+  listFiles(options?: { purpose?: string; after?: string; limit?: number }): Promise<FilePage>;
 }
 
 const defaultBreakers = new CircuitBreakerRegistry();
@@ -226,6 +244,28 @@ export function createOpenAiBatchClient(config: OpenAiBatchClientConfig): OpenAi
     deleteFile: (fileId) =>
       call('deleteFile', async () => {
         await sdk.files.delete(fileId);
+      }),
+
+    listFiles: (options = {}) =>
+      call('listFiles', async () => {
+        const page = await sdk.files.list({
+          order: 'desc',
+          ...(options.purpose ? { purpose: options.purpose } : {}),
+          ...(options.after ? { after: options.after } : {}),
+          ...(options.limit ? { limit: options.limit } : {}),
+        });
+        const files = page.data.map((file) => ({
+          id: file.id,
+          filename: file.filename,
+          bytes: file.bytes,
+          purpose: file.purpose,
+          createdAt: file.created_at,
+        }));
+        return {
+          files,
+          hasMore: page.has_more,
+          ...(files.length > 0 ? { lastId: files.at(-1)!.id } : {}),
+        };
       }),
   };
 }

@@ -19,6 +19,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     ? undefined
     : resolve(values['data-dir'] ?? io.env.TOKENTRAIL_DATA_DIR ?? '.tokentrail');
   io.stderr(`starting DynamoDB Local and fauxqs${dataDir ? ` (state in ${dataDir})` : ' (in memory)'}…\n`);
+  const openAiEmulated = !io.env.OPENAI_API_KEY;
   const stack = await startLocalStack({
     port,
     dataDir,
@@ -48,6 +49,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       `  API key:   ${stack.apiKey}   (scopes: ingest, read)`,
       `  admin key: ${stack.adminKey}   (scopes: ingest, read, admin)`,
       `  DynamoDB:  ${stack.emulators.dynamodbEndpoint}   SQS/S3: ${stack.emulators.awsEndpoint}`,
+      `  OpenAI:    ${stack.openAiUrl}${openAiEmulated ? '   (local Batch API emulator; set OPENAI_API_KEY to use OpenAI)' : ''}`,
       '',
       'Try:',
       `  curl -s ${stack.url}/health`,

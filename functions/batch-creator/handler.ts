@@ -1,0 +1,39 @@
+/**
+ * Batch creator (EventBridge Scheduler every 10 minutes, and `tokentrail jobs run batch-creator`):
+ * finishes half-created batches, then turns pending analysis requests into OpenAI batches.
+ * The event may override the thresholds: `{"minBatchSize": 1, "maxWaitSeconds": 0, "maxAttempts": 3}`.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { type BatchCreatorResult, createBatches, type JobLog } from '../../shared/aws/analysis-batches';
+import { analysisJobSettings } from '../../shared/aws/analysis-config';
+import { createObservability } from '../../shared/observability';
+
+const { logger, metrics } = createObservability('batch-creator');
+
+/** The job's log sink: ids, counts and codes only (the jobs never pass anything else). */
+export const jobLog: JobLog = {
+  info: (message, attributes) => logger.info(message, { ...attributes }),
+  warn: (message, attributes) => logger.warn(message, { ...attributes }),
+};
+
+/**
+ * Runs the creator once with the event's overrides.
+ *
+ * @example
+ * await runBatchCreator({ minBatchSize: 1 });
+ */
+export async function runBatchCreator(event: unknown): Promise<BatchCreatorResult> {
+  const result = await createBatches({ ...analysisJobSettings(event), log: jobLog });
+  metrics.addMetric('AnalysisBatchesCreated', MetricUnit.Count, result.batchIds.length);
+  metrics.addMetric('AnalysisRequestsBatched', MetricUnit.Count, result.requestsBatched);
+  metrics.addMetric('AnalysisRequestsFailed', MetricUnit.Count, result.requestsFailed);
+  metrics.addMetric('AnalysisJobErrors', MetricUnit.Count, result.errors);
+  return result;
+}
+
+export const handler = middy(runBatchCreator)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

@@ -1,0 +1,40 @@
+/**
+ * Batch poller (EventBridge Scheduler every 2 minutes, and `tokentrail jobs run batch-poller`):
+ * mirrors the status of in-flight OpenAI batches and stores the results of those that ended.
+ * The event may override `{"maxAttempts": n}`.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { type BatchPollerResult, type JobLog, pollBatches } from '../../shared/aws/analysis-batches';
+import { analysisJobSettings } from '../../shared/aws/analysis-config';
+import { createObservability } from '../../shared/observability';
+
+const { logger, metrics } = createObservability('batch-poller');
+
+const jobLog: JobLog = {
+  info: (message, attributes) => logger.info(message, { ...attributes }),
+  warn: (message, attributes) => logger.warn(message, { ...attributes }),
+};
+
+/**
+ * Runs the poller once.
+ *
+ * @example
+ * await runBatchPoller({});
+ */
+export async function runBatchPoller(event: unknown): Promise<BatchPollerResult> {
+  const { maxAttempts } = analysisJobSettings(event);
+  const result = await pollBatches({ maxAttempts, log: jobLog });
+  metrics.addMetric('AnalysisBatchesProcessed', MetricUnit.Count, result.processed);
+  metrics.addMetric('AnalysisRequestsCompleted', MetricUnit.Count, result.requestsCompleted);
+  metrics.addMetric('AnalysisRequestsFailed', MetricUnit.Count, result.requestsFailed);
+  metrics.addMetric('AnalysisRequestsRequeued', MetricUnit.Count, result.requestsRequeued);
+  metrics.addMetric('AnalysisJobErrors', MetricUnit.Count, result.errors);
+  return result;
+}
+
+export const handler = middy(runBatchPoller)
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

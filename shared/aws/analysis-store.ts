@@ -1,0 +1,854 @@
+/**
+ * DynamoDB adapter for offline analysis: analysis requests, batches and status counters, all in
+ * the ledger table.
+ *
+ * Items:
+ * - request `AREQ#<project>#<requestId>` / `AREQ`: status, attempts, result, cost, error.
+ * - batch `ABATCH#<project>` / `ABATCH#<batchId>`: one per OpenAI batch, newest last in the
+ *   project's partition (batch ids start with their creation time), so listing is a Query.
+ * - counters `ASTAT#<project>` / `SHARD#<n>`: request counts by status.
+ *
+ * Work queues are the sparse `byWork` index (no scans): pending requests under
+ * `AWORK#pending#<shard>` (sharded so a busy queue never becomes one hot index partition),
+ * requests of a batch under `AWORK#batch#<batchId>`, batches being created under
+ * `ABATCH#creating` and batches in flight under `ABATCH#inflight`.
+ *
+ * Status counts are counter items, changed in the same DynamoDB transaction as the status
+ * transitions they count: the summary is one Query of a few tiny items whatever the volume, where
+ * a `Select: COUNT` over a status index would read (and pay for) every request each time. Each
+ * write picks a random counter shard (only the sum matters), so concurrent transactions rarely
+ * touch the same counter item. Transactions hold at most 100 items: up to 99 requests plus one
+ * counter, each chunk idempotent on its own through its conditions.
+ */
+import { createHash, randomInt } from 'node:crypto';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  ANALYSIS_STATUSES,
+  type AnalysisKind,
+  type AnalysisResult,
+  type AnalysisStatus,
+  type ProviderBatchStatus,
+} from '../analysis';
+import { interactionKey } from '../ledger/keys';
+import type { NormalizedUsage } from '../normalize';
+import type { CostBreakdown } from '../pricing';
+import { AnalysisWriteConflictError } from './analysis-errors';
+import { dynamo } from './clients';
+import { ENV, requireEnv } from './config';
+
+const table = () => requireEnv(ENV.ledgerTable);
+const WORK_INDEX = 'byWork';
+const STATUS_INDEX = 'byAnalysisStatus';
+
+/** Shards of the pending queue and of the status counters. */
+export const PENDING_SHARDS = 4;
+export const COUNTER_SHARDS = 8;
+/** Most request transitions per transaction (plus one counter item: DynamoDB's limit of 100). */
+export const MAX_TRANSITIONS_PER_TRANSACTION = 99;
+
+export const BATCHES_CREATING = 'ABATCH#creating';
+export const BATCHES_IN_FLIGHT = 'ABATCH#inflight';
+
+export const analysisRequestKey = (project: string, id: string) => ({
+  pk: `AREQ#${project}#${id}`,
+  sk: 'AREQ',
+});
+export const analysisBatchKey = (project: string, batchId: string) => ({
+  pk: `ABATCH#${project}`,
+  sk: `ABATCH#${batchId}`,
+});
+const counterKey = (project: string, shard: number) => ({ pk: `ASTAT#${project}`, sk: `SHARD#${shard}` });
+
+/** The pending-queue index entry of a request. */
+export function pendingWork(id: string, createdAt: string): { workPk: string; workSk: string } {
+  const shard = createHash('sha256').update(id).digest().readUInt16BE(0) % PENDING_SHARDS;
+  return { workPk: `AWORK#pending#${shard}`, workSk: `${createdAt}#${id}` };
+}
+
+/** The index entry of a request that belongs to a batch (claimed or in flight). */
+export function batchWork(
+  batchId: string,
+  id: string,
+  createdAt: string,
+): { workPk: string; workSk: string } {
+  return { workPk: `AWORK#batch#${batchId}`, workSk: `${createdAt}#${id}` };
+}
+
+const statusIndex = (project: string, status: AnalysisStatus, at: string, id: string) => ({
+  statusPk: `ASTATUS#${project}#${status}`,
+  statusSk: `${at}#${id}`,
+});
+
+export interface AnalysisError {
+  code: string;
+  message: string;
+}
+
+/** An analysis request as stored. */
+export interface AnalysisRequestItem {
+  entity: 'analysis-request';
+  id: string;
+  project: string;
+  interactionId: string;
+  /** The model the analysis runs on. */
+  model: string;
+  analyses: AnalysisKind[];
+  maxInputChars: number;
+  status: AnalysisStatus;
+  attempts: number;
+  createdAt: string;
+  updatedAt: string;
+  /** The batch that claimed it while still `pending_batching` (creation in progress). */
+  claimBatchId?: string;
+  /** The batch it is in while `batching_in_progress`. */
+  batchId?: string;
+  /** The batch whose result it holds. */
+  lastBatchId?: string;
+  result?: AnalysisResult;
+  usage?: NormalizedUsage;
+  /** The model that answered (often a dated snapshot). */
+  answeredModel?: string;
+  /** Cost of the last billed attempt, at batch rates. */
+  cost?: CostBreakdown;
+  /** Cost of every billed attempt, nano-USD: each attempt is added once, with its transition. */
+  costNanos?: number;
+  error?: AnalysisError;
+  failedAt?: string;
+  completedAt?: string;
+}
+
+/** How far the creation of a batch got; each step is recorded before the next starts. */
+export type BatchPhase =
+  | 'planned'
+  | 'claimed'
+  | 'uploaded'
+  | 'submitted'
+  | 'in_flight'
+  | 'processed'
+  | 'abandoned';
+
+/** One OpenAI batch as stored. */
+export interface AnalysisBatchItem {
+  entity: 'analysis-batch';
+  id: string;
+  project: string;
+  model: string;
+  phase: BatchPhase;
+  /** The provider's status once submitted; `creating` before. */
+  status: ProviderBatchStatus | 'creating' | 'abandoned';
+  plannedCount: number;
+  requestCount?: number;
+  inputFileId?: string;
+  openaiBatchId?: string;
+  outputFileId?: string;
+  errorFileId?: string;
+  requestCounts?: { total: number; completed: number; failed: number };
+  createdAt: string;
+  submittedAt?: string;
+  /** When the provider ended it (completed, failed, expired or cancelled). */
+  completedAt?: string;
+  processedAt?: string;
+  costNanos?: number;
+  leaseUntil?: number;
+  leaseOwner?: string;
+  lastError?: AnalysisError;
+  resumeFailures?: number;
+  filesDeleted?: boolean;
+}
+
+/** A row of the work index: what the jobs need without reading the item. */
+export interface WorkRow {
+  id: string;
+  project: string;
+  model: string;
+  interactionId: string;
+  createdAt: string;
+  status: AnalysisStatus;
+  analyses: AnalysisKind[];
+  maxInputChars: number;
+}
+
+// ── requests ───────────────────────────────────────────────────────────────
+
+export interface NewAnalysisRequest {
+  id: string;
+  project: string;
+  interactionId: string;
+  model: string;
+  analyses: AnalysisKind[];
+  maxInputChars: number;
+  createdAt: string;
+}
+
+/**
+ * Creates a `pending_batching` request and counts it, in one transaction; a request that
+ * already exists (a re-delivered interaction) is left alone.
+ *
+ * @example
+ * await createAnalysisRequest({ id: analysisRequestId(p, i), project: p, interactionId: i, model: 'gpt-4o-mini',
+ *   analyses: ['summary'], maxInputChars: 32_000, createdAt: new Date().toISOString() });
+ */
+export async function createAnalysisRequest(request: NewAnalysisRequest): Promise<'created' | 'exists'> {
+  const item: AnalysisRequestItem & Record<string, unknown> = {
+    ...analysisRequestKey(request.project, request.id),
+    entity: 'analysis-request',
+    ...request,
+    status: 'pending_batching',
+    attempts: 0,
+    updatedAt: request.createdAt,
+    ...pendingWork(request.id, request.createdAt),
+    ...statusIndex(request.project, 'pending_batching', request.createdAt, request.id),
+  };
+  try {
+    await dynamo().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+          counterUpdate(request.project, { pending_batching: 1 }),
+        ],
+      }),
+    );
+    return 'created';
+  } catch (error) {
+    if (error instanceof TransactionCanceledException && reasonCodes(error)[0] === 'ConditionalCheckFailed')
+      return 'exists';
+    throw error;
+  }
+}
+
+/** One request, or undefined. */
+export async function getAnalysisRequest(
+  project: string,
+  id: string,
+): Promise<AnalysisRequestItem | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: analysisRequestKey(project, id), ConsistentRead: true }),
+  );
+  return Item as AnalysisRequestItem | undefined;
+}
+
+/** Requests by id (missing ones are left out), 100 per BatchGet, unprocessed keys retried. */
+export async function getAnalysisRequests(
+  project: string,
+  ids: readonly string[],
+): Promise<AnalysisRequestItem[]> {
+  const items: AnalysisRequestItem[] = [];
+  const unique = [...new Set(ids)];
+  for (let offset = 0; offset < unique.length; offset += 100) {
+    let keys: Record<string, unknown>[] | undefined = unique
+      .slice(offset, offset + 100)
+      .map((id) => analysisRequestKey(project, id));
+    for (let round = 0; keys && keys.length > 0; round += 1) {
+      if (round > 0) await backoff(round);
+      const result: BatchGetCommandOutput = await dynamo().send(
+        new BatchGetCommand({ RequestItems: { [table()]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      items.push(...((result.Responses?.[table()] ?? []) as AnalysisRequestItem[]));
+      keys = result.UnprocessedKeys?.[table()]?.Keys;
+    }
+  }
+  return items;
+}
+
+/**
+ * Pending requests of every project, oldest first within each shard, up to `limit` in all.
+ *
+ * @example
+ * const pending = await queryPendingRequests(100_000);
+ */
+export async function queryPendingRequests(limit: number): Promise<WorkRow[]> {
+  const rows: Record<string, unknown>[] = [];
+  for (let shard = 0; shard < PENDING_SHARDS && rows.length < limit; shard += 1) {
+    rows.push(...(await queryWork(`AWORK#pending#${shard}`, limit - rows.length)));
+  }
+  return rows.map(normalizeRow);
+}
+
+/** Requests of one batch (claimed or in flight). */
+export async function queryBatchRequests(batchId: string): Promise<WorkRow[]> {
+  return (await queryWork(`AWORK#batch#${batchId}`, Number.POSITIVE_INFINITY)).map(normalizeRow);
+}
+
+/**
+ * Claims a pending request for a batch that is being created: it leaves the pending queue for the
+ * batch's queue but stays `pending_batching` (so nothing is counted twice). Idempotent; false
+ * when the request is no longer pending or another batch claimed it.
+ */
+export async function claimAnalysisRequest(row: WorkRow, batchId: string, now: string): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: analysisRequestKey(row.project, row.id),
+        UpdateExpression: 'SET claimBatchId = :batch, workPk = :workPk, workSk = :workSk, updatedAt = :now',
+        ConditionExpression:
+          '#status = :pending AND (attribute_not_exists(claimBatchId) OR claimBatchId = :batch)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':batch': batchId,
+          ':pending': 'pending_batching',
+          ':now': now,
+          ...prefixed(batchWork(batchId, row.id, row.createdAt)),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** The state a transition starts from: its conditions. */
+export interface TransitionFrom {
+  status: AnalysisStatus;
+  /** Required `batchId` (in flight). */
+  batchId?: string;
+  /** Required `claimBatchId`; `null` requires none. */
+  claimBatchId?: string | null;
+}
+
+/** One conditional change of a request; applied at most once. */
+export interface RequestTransition {
+  id: string;
+  from: TransitionFrom;
+  to: AnalysisStatus;
+  /** Attributes to set (undefined values skipped). */
+  set?: Record<string, unknown>;
+  remove?: string[];
+  /** Where the request sits in the work index afterwards; `null` takes it out. */
+  work?: { workPk: string; workSk: string } | null;
+  /** Added to the request's cumulative `costNanos`. */
+  addCostNanos?: number;
+}
+
+/**
+ * Applies transitions of one project's requests in transactions of up to 99 requests plus the
+ * status counter. A transition whose condition no longer holds (already applied by an earlier
+ * run, or the request moved on) is skipped and the rest of its chunk retried, so each chunk is
+ * idempotent on its own. Returns the ids applied now.
+ *
+ * @example
+ * const applied = await applyTransitions('default', [{ id, from: { status: 'processing_failed' },
+ *   to: 'pending_batching', set: { attempts: 0 }, work: pendingWork(id, createdAt) }]);
+ */
+export async function applyTransitions(
+  project: string,
+  transitions: readonly RequestTransition[],
+  options: { now?: string; chunkSize?: number; afterChunk?: (applied: number) => void } = {},
+): Promise<Set<string>> {
+  const now = options.now ?? new Date().toISOString();
+  const size = Math.max(
+    1,
+    Math.min(MAX_TRANSITIONS_PER_TRANSACTION, options.chunkSize ?? MAX_TRANSITIONS_PER_TRANSACTION),
+  );
+  const applied = new Set<string>();
+  for (let offset = 0; offset < transitions.length; offset += size) {
+    let chunk = transitions.slice(offset, offset + size);
+    for (let round = 0; chunk.length > 0; round += 1) {
+      const deltas: Partial<Record<AnalysisStatus, number>> = {};
+      for (const transition of chunk) {
+        if (transition.from.status === transition.to) continue;
+        deltas[transition.from.status] = (deltas[transition.from.status] ?? 0) - 1;
+        deltas[transition.to] = (deltas[transition.to] ?? 0) + 1;
+      }
+      const counter = Object.values(deltas).some((delta) => delta !== 0)
+        ? [counterUpdate(project, deltas)]
+        : [];
+      try {
+        await dynamo().send(
+          new TransactWriteCommand({
+            TransactItems: [
+              ...chunk.map((transition) => ({ Update: transitionUpdate(project, transition, now) })),
+              ...counter,
+            ],
+          }),
+        );
+        for (const transition of chunk) applied.add(transition.id);
+        break;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const codes = reasonCodes(error);
+        const failed = new Set(
+          chunk.filter((_, index) => codes[index] === 'ConditionalCheckFailed').map((t) => t.id),
+        );
+        if (failed.size > 0) {
+          chunk = chunk.filter((transition) => !failed.has(transition.id));
+          continue;
+        }
+        if (round >= 8) throw new AnalysisWriteConflictError(project, chunk.length);
+        await backoff(round + 1);
+      }
+    }
+    options.afterChunk?.(applied.size);
+  }
+  return applied;
+}
+
+function transitionUpdate(project: string, transition: RequestTransition, now: string) {
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = { ':from': transition.from.status };
+  const sets: string[] = [];
+  const removes = new Set(transition.remove ?? []);
+  const add: string[] = [];
+  const set = (attribute: string, value: unknown) => {
+    if (value === undefined) return;
+    names[`#${attribute}`] = attribute;
+    values[`:${attribute}`] = value;
+    sets.push(`#${attribute} = :${attribute}`);
+    removes.delete(attribute);
+  };
+  set('status', transition.to);
+  set('updatedAt', now);
+  if (transition.from.status !== transition.to) {
+    for (const [attribute, value] of Object.entries(statusIndex(project, transition.to, now, transition.id)))
+      set(attribute, value);
+  }
+  for (const [attribute, value] of Object.entries(transition.set ?? {})) set(attribute, value);
+  if (transition.work === null) {
+    removes.add('workPk');
+    removes.add('workSk');
+  } else if (transition.work) {
+    set('workPk', transition.work.workPk);
+    set('workSk', transition.work.workSk);
+  }
+  if (transition.addCostNanos !== undefined && transition.addCostNanos !== 0) {
+    names['#costNanos'] = 'costNanos';
+    values[':addCost'] = transition.addCostNanos;
+    add.push('#costNanos :addCost');
+  }
+  const conditions = ['#status = :from'];
+  if (transition.from.batchId !== undefined) {
+    names['#batchId'] = 'batchId';
+    values[':fromBatch'] = transition.from.batchId;
+    conditions.push('#batchId = :fromBatch');
+  }
+  if (transition.from.claimBatchId === null) {
+    names['#claimBatchId'] = 'claimBatchId';
+    conditions.push('attribute_not_exists(#claimBatchId)');
+  } else if (transition.from.claimBatchId !== undefined) {
+    names['#claimBatchId'] = 'claimBatchId';
+    values[':fromClaim'] = transition.from.claimBatchId;
+    conditions.push('#claimBatchId = :fromClaim');
+  }
+  const removeNames = [...removes].map((attribute) => {
+    names[`#${attribute}`] = attribute;
+    return `#${attribute}`;
+  });
+  return {
+    TableName: table(),
+    Key: analysisRequestKey(project, transition.id),
+    UpdateExpression: [
+      `SET ${sets.join(', ')}`,
+      removeNames.length > 0 ? `REMOVE ${removeNames.join(', ')}` : '',
+      add.length > 0 ? `ADD ${add.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+    ConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+function counterUpdate(project: string, deltas: Partial<Record<AnalysisStatus, number>>) {
+  const entries = Object.entries(deltas).filter(([, delta]) => delta !== 0);
+  return {
+    Update: {
+      TableName: table(),
+      Key: counterKey(project, randomInt(COUNTER_SHARDS)),
+      UpdateExpression: `SET #entity = :entity, #project = :project ADD ${entries.map(([status]) => `#${status} :${status}`).join(', ')}`,
+      ExpressionAttributeNames: {
+        '#entity': 'entity',
+        '#project': 'project',
+        ...Object.fromEntries(entries.map(([status]) => [`#${status}`, status])),
+      },
+      ExpressionAttributeValues: {
+        ':entity': 'analysis-counter',
+        ':project': project,
+        ...Object.fromEntries(entries.map(([status, delta]) => [`:${status}`, delta])),
+      },
+    },
+  };
+}
+
+/**
+ * Request counts by status for a project: the sum of its counter shards (one Query).
+ *
+ * @example
+ * await analysisSummary('default'); // { pending_batching: 2, batching_in_progress: 0, ... }
+ */
+export async function analysisSummary(project: string): Promise<Record<AnalysisStatus, number>> {
+  const summary = Object.fromEntries(ANALYSIS_STATUSES.map((status) => [status, 0])) as Record<
+    AnalysisStatus,
+    number
+  >;
+  const { Items } = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ASTAT#${project}` },
+      ConsistentRead: true,
+    }),
+  );
+  for (const item of Items ?? []) {
+    for (const status of ANALYSIS_STATUSES) summary[status] += Number(item[status] ?? 0);
+  }
+  return summary;
+}
+
+export interface RequestPage {
+  requests: Pick<
+    AnalysisRequestItem,
+    'id' | 'interactionId' | 'status' | 'attempts' | 'failedAt' | 'error'
+  >[];
+  nextCursor?: string;
+}
+
+/**
+ * Requests of a project by status (or of every status, in status order), oldest first by the
+ * time they entered it, with an opaque cursor.
+ *
+ * @example
+ * const page = await listAnalysisRequests('default', { status: 'processing_failed', limit: 50 });
+ */
+export async function listAnalysisRequests(
+  project: string,
+  query: { status?: AnalysisStatus; limit: number; cursor?: string },
+): Promise<RequestPage> {
+  const statuses = query.status ? [query.status] : [...ANALYSIS_STATUSES];
+  const cursor = decodeCursor(query.cursor);
+  let statusIndexPosition = cursor?.s ?? 0;
+  let startKey = cursor?.k;
+  const requests: RequestPage['requests'] = [];
+  while (statusIndexPosition < statuses.length && requests.length < query.limit) {
+    const status = statuses[statusIndexPosition]!;
+    const result = await dynamo().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: STATUS_INDEX,
+        KeyConditionExpression: 'statusPk = :pk',
+        ExpressionAttributeValues: { ':pk': `ASTATUS#${project}#${status}` },
+        Limit: query.limit - requests.length,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    for (const item of result.Items ?? []) {
+      // The index is eventually consistent: skip an entry whose item already moved on.
+      if (item.status !== status) continue;
+      requests.push({
+        id: item.id as string,
+        interactionId: item.interactionId as string,
+        status: item.status as AnalysisStatus,
+        attempts: Number(item.attempts ?? 0),
+        ...(item.failedAt ? { failedAt: item.failedAt as string } : {}),
+        ...(item.error ? { error: item.error as AnalysisError } : {}),
+      });
+    }
+    startKey = result.LastEvaluatedKey;
+    if (!startKey) statusIndexPosition += 1;
+  }
+  const more = statusIndexPosition < statuses.length;
+  return more
+    ? { requests, nextCursor: encodeCursor({ s: statusIndexPosition, k: startKey }) }
+    : { requests };
+}
+
+/**
+ * Shows an analysis on its interaction (`GET /v1/interactions/{id}` → `analysis`). Never
+ * creates an interaction item: a missing interaction is skipped.
+ */
+export async function surfaceAnalysis(
+  project: string,
+  interactionId: string,
+  analysis: Record<string, unknown>,
+): Promise<void> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: interactionKey(project, interactionId),
+        UpdateExpression: 'SET #analysis = :analysis',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#analysis': 'analysis' },
+        ExpressionAttributeValues: { ':analysis': analysis },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
+
+// ── batches ────────────────────────────────────────────────────────────────
+
+/** A new batch id: its creation time first, so a project's batches list in time order. */
+export function newBatchId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+  return `ab_${stamp}_${randomInt(0x1000000).toString(16).padStart(6, '0')}${randomInt(0x1000000).toString(16).padStart(6, '0')}`;
+}
+
+/**
+ * Writes the intent of a batch before anything is claimed or uploaded: the item a re-run finds
+ * (in `ABATCH#creating`) to finish or abandon what a crashed run started.
+ */
+export async function putBatchIntent(batch: AnalysisBatchItem): Promise<void> {
+  await dynamo().send(
+    new PutCommand({
+      TableName: table(),
+      Item: {
+        ...analysisBatchKey(batch.project, batch.id),
+        ...batch,
+        workPk: BATCHES_CREATING,
+        workSk: `${batch.createdAt}#${batch.project}#${batch.id}`,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+export async function getAnalysisBatch(
+  project: string,
+  batchId: string,
+): Promise<AnalysisBatchItem | undefined> {
+  const { Item } = await dynamo().send(
+    new GetCommand({ TableName: table(), Key: analysisBatchKey(project, batchId), ConsistentRead: true }),
+  );
+  return Item as AnalysisBatchItem | undefined;
+}
+
+/**
+ * Updates a batch item; with `onlyIf`, only when those attributes still have those values
+ * (`null`: absent). Returns false when the condition failed.
+ */
+export async function updateAnalysisBatch(
+  project: string,
+  batchId: string,
+  change: { set?: Record<string, unknown>; remove?: string[]; add?: Record<string, number> },
+  onlyIf: Record<string, unknown> = {},
+): Promise<boolean> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const name = (attribute: string) => {
+    names[`#${attribute}`] = attribute;
+    return `#${attribute}`;
+  };
+  const sets = Object.entries(change.set ?? {})
+    .filter(([, value]) => value !== undefined)
+    .map(([attribute, value]) => {
+      values[`:s_${attribute}`] = value;
+      return `${name(attribute)} = :s_${attribute}`;
+    });
+  const adds = Object.entries(change.add ?? {}).map(([attribute, value]) => {
+    values[`:a_${attribute}`] = value;
+    return `${name(attribute)} :a_${attribute}`;
+  });
+  const removes = (change.remove ?? []).map(name);
+  const conditions = ['attribute_exists(pk)'];
+  for (const [attribute, value] of Object.entries(onlyIf)) {
+    if (value === null) conditions.push(`attribute_not_exists(${name(attribute)})`);
+    else {
+      values[`:c_${attribute}`] = value;
+      conditions.push(`${name(attribute)} = :c_${attribute}`);
+    }
+  }
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: analysisBatchKey(project, batchId),
+        UpdateExpression: [
+          sets.length > 0 ? `SET ${sets.join(', ')}` : '',
+          removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
+          adds.length > 0 ? `ADD ${adds.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join(' '),
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: names,
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/**
+ * Takes the batch's lease so two overlapping runs never work on it at once. A lease that ran out
+ * (its run crashed or timed out) can be taken over.
+ */
+export async function acquireBatchLease(
+  project: string,
+  batchId: string,
+  owner: string,
+  nowMs: number,
+  leaseMs: number,
+): Promise<boolean> {
+  try {
+    await dynamo().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: analysisBatchKey(project, batchId),
+        UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil <= :now OR leaseOwner = :owner)',
+        ExpressionAttributeValues: { ':owner': owner, ':until': nowMs + leaseMs, ':now': nowMs },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** Batches being created (`creating`) or in flight (`inflight`), oldest first: `{project, id}`. */
+export async function queryOpenBatches(
+  which: 'creating' | 'inflight',
+): Promise<{ project: string; id: string }[]> {
+  const rows = await queryWork(
+    which === 'creating' ? BATCHES_CREATING : BATCHES_IN_FLIGHT,
+    Number.POSITIVE_INFINITY,
+  );
+  return rows.map((row) => ({ project: row.project as string, id: row.id as string }));
+}
+
+/**
+ * A project's batches, newest first, with an opaque cursor.
+ *
+ * @example
+ * const { batches, nextCursor } = await listAnalysisBatches('default', { limit: 20 });
+ */
+export async function listAnalysisBatches(
+  project: string,
+  query: { limit: number; cursor?: string },
+): Promise<{ batches: AnalysisBatchItem[]; nextCursor?: string }> {
+  const cursor = decodeCursor(query.cursor);
+  const result = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `ABATCH#${project}`, ':prefix': 'ABATCH#' },
+      ScanIndexForward: false,
+      Limit: query.limit,
+      ...(cursor?.k ? { ExclusiveStartKey: cursor.k } : {}),
+    }),
+  );
+  return {
+    batches: (result.Items ?? []) as AnalysisBatchItem[],
+    ...(result.LastEvaluatedKey ? { nextCursor: encodeCursor({ s: 0, k: result.LastEvaluatedKey }) } : {}),
+  };
+}
+
+// ── helpers ────────────────────────────────────────────────────────────────
+
+async function queryWork(workPk: string, limit: number): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const input: QueryCommandInput = {
+      TableName: table(),
+      IndexName: WORK_INDEX,
+      KeyConditionExpression: 'workPk = :pk',
+      ExpressionAttributeValues: { ':pk': workPk },
+      ...(Number.isFinite(limit) ? { Limit: Math.min(1000, limit - rows.length) } : {}),
+      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+    };
+    const result = await dynamo().send(new QueryCommand(input));
+    rows.push(...(result.Items ?? []));
+    startKey = result.LastEvaluatedKey;
+  } while (startKey && rows.length < limit);
+  return rows;
+}
+
+function normalizeRow(row: Record<string, unknown>): WorkRow {
+  return {
+    id: row.id as string,
+    project: row.project as string,
+    model: row.model as string,
+    interactionId: row.interactionId as string,
+    createdAt: row.createdAt as string,
+    status: row.status as AnalysisStatus,
+    analyses: (row.analyses as AnalysisKind[] | undefined) ?? [],
+    maxInputChars: Number(row.maxInputChars ?? 0),
+  };
+}
+
+function reasonCodes(error: TransactionCanceledException): (string | undefined)[] {
+  return (error.CancellationReasons ?? []).map((reason) => reason.Code);
+}
+
+function prefixed(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [`:${key}`, value]));
+}
+
+function encodeCursor(cursor: { s: number; k?: Record<string, unknown> }): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): { s: number; k?: Record<string, unknown> } | undefined {
+  if (!cursor) return undefined;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      s?: unknown;
+      k?: unknown;
+    };
+    if (typeof parsed.s !== 'number' || !Number.isInteger(parsed.s) || parsed.s < 0) return undefined;
+    return {
+      s: parsed.s,
+      ...(parsed.k && typeof parsed.k === 'object' ? { k: parsed.k as Record<string, unknown> } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+async function backoff(round: number): Promise<void> {
+  const ms = Math.min(1000, 20 * 2 ** round) * (0.5 + Math.random() / 2);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Requeues failed requests (attempts reset to 0); requests in any other status are left alone.
+ *
+ * @example
+ * await requeueFailedRequests('default', ['ar_…']); // { requeuedCount: 1, notFoundCount: 0, skippedCount: 0 }
+ */
+export async function requeueFailedRequests(
+  project: string,
+  requestIds: readonly string[],
+): Promise<{ requeuedCount: number; notFoundCount: number; skippedCount: number }> {
+  const ids = [...new Set(requestIds)];
+  const found = await getAnalysisRequests(project, ids);
+  const failed = found.filter((request) => request.status === 'processing_failed');
+  const applied = await applyTransitions(
+    project,
+    failed.map(
+      (request): RequestTransition => ({
+        id: request.id,
+        from: { status: 'processing_failed' },
+        to: 'pending_batching',
+        set: { attempts: 0 },
+        remove: ['error', 'failedAt', 'claimBatchId', 'batchId'],
+        work: pendingWork(request.id, request.createdAt),
+      }),
+    ),
+  );
+  return {
+    requeuedCount: applied.size,
+    notFoundCount: ids.length - found.length,
+    skippedCount: found.length - applied.size,
+  };
+}
