@@ -98,23 +98,26 @@ async function postTraces(event: HttpEvent): Promise<HttpResult> {
   const results: ItemResult[] = [];
   for (let offset = 0; offset < mapped.interactions.length; offset += MAX_INTERACTIONS_PER_REQUEST) {
     const chunk = mapped.interactions.slice(offset, offset + MAX_INTERACTIONS_PER_REQUEST);
-    results.push(...(await accept(principal, { interactions: chunk })));
+    const chunkResults = await accept(principal, { interactions: chunk });
+    results.push(...chunkResults.map((result) => ({ ...result, index: offset + result.index })));
   }
-  const failed = count(results, 'failed');
-  if (failed > 0 && failed === results.length) {
-    throw new ServiceUnavailableError('could not queue the spans; the exporter will retry');
+  // Rejected spans must not be retried by the exporter, so a span we failed to queue is not
+  // "rejected": answer 503 and let the exporter resend the batch (span ids make that idempotent).
+  if (count(results, 'failed') > 0) {
+    throw new ServiceUnavailableError('could not queue every span; the exporter will retry');
   }
-  const invalid = results.filter((result) => result.status !== 'accepted');
+  const invalid = results.filter((result) => result.status === 'rejected');
   metrics.addMetric('SpansAccepted', MetricUnit.Count, count(results, 'accepted'));
   metrics.addMetric('SpansIgnored', MetricUnit.Count, mapped.ignoredSpans);
   metrics.addMetric('SpansRejected', MetricUnit.Count, mapped.rejected.length + invalid.length);
   const reasons = [
-    ...mapped.rejected.map((rejected) => rejected.reason),
-    ...invalid.map((result) =>
-      'issues' in result
-        ? `span ${result.index}: ${result.issues.map((issue) => `${issue.path} ${issue.message}`).join(', ')}`
-        : `span ${result.index}: not queued`,
-    ),
+    ...mapped.rejected.map((rejected) => `span ${rejected.spanId}: ${rejected.reason}`),
+    ...invalid.map((result) => {
+      const id = mapped.interactions[result.index]?.id ?? `#${result.index}`;
+      const issues =
+        'issues' in result ? result.issues.map((issue) => `${issue.path} ${issue.message}`).join(', ') : '';
+      return `span ${id}: ${issues}`;
+    }),
   ];
   return json(200, otlpPartialSuccess(mapped.rejected.length + invalid.length, reasons.join('; ')));
 }

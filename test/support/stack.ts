@@ -6,6 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../infra/local/twin';
 
 export async function startTestStack(options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
+  // Quiet by default; a test that inspects logs or metrics sets these before starting its stack.
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const dynamodbEndpoint = process.env.TOKENTRAIL_TEST_DYNAMODB_ENDPOINT;
   const awsEndpoint = process.env.TOKENTRAIL_TEST_AWS_ENDPOINT;
   if (!dynamodbEndpoint || !awsEndpoint)

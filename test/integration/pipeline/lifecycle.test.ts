@@ -66,20 +66,17 @@ describe('interaction lifecycle: started and completed merge into one record', (
     await stack.stop();
   });
 
-  const deliver = (interaction: Record<string, unknown>) =>
-    processRecord(
-      sqsRecord(
-        {
-          v: ENVELOPE_VERSION,
-          project: 'default',
-          id: interaction.id,
-          receivedAt: new Date().toISOString(),
-          interaction,
-        },
-        (counter += 1),
-      ),
-      {},
-    );
+  const deliver = (interaction: Record<string, unknown>) => {
+    counter += 1;
+    const envelope = {
+      v: ENVELOPE_VERSION,
+      project: 'default',
+      id: interaction.id,
+      receivedAt: new Date().toISOString(),
+      interaction,
+    };
+    return processRecord(sqsRecord(envelope, counter), {});
+  };
   const read = async (id: string) => (await api(stack, 'GET', `/v1/interactions/${id}`)).body;
 
   it('shows a started interaction as in progress, then completes it with latency derived', async () => {

@@ -67,6 +67,7 @@ describe('nothing unredacted at rest', () => {
 
   beforeAll(async () => {
     process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
       written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
