@@ -593,7 +593,8 @@ export async function surfaceAnalysis(
 
 /** A new batch id: its creation time first, so a project's batches list in time order. */
 export function newBatchId(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+  // Milliseconds included: batches of one project sort by creation even when made in the same second.
+  const stamp = now.toISOString().replace(/[-:.]/g, '');
   return `ab_${stamp}_${randomInt(0x1000000).toString(16).padStart(6, '0')}${randomInt(0x1000000).toString(16).padStart(6, '0')}`;
 }
 

@@ -37,14 +37,13 @@ export const TEXTS = {
 /** Posts interactions (`analyze: true` unless overridden) and waits for the processor. */
 export async function postInteractions(
   stack: LocalStack,
-  items: { id: string; text: string; analyze?: boolean }[],
+  /** `analyze` defaults to true; `null` sends no flag (selection by the project's sampling). */
+  items: { id: string; text: string; analyze?: boolean | null }[],
 ): Promise<string[]> {
-  const interactions = items.map((item) =>
-    openAiChat(
-      { id: item.id, ...(item.analyze === undefined ? { analyze: true } : { analyze: item.analyze }) },
-      item.text,
-    ),
-  );
+  const interactions = items.map((item) => {
+    const analyze = item.analyze === undefined ? true : item.analyze;
+    return openAiChat({ id: item.id, ...(analyze === null ? {} : { analyze }) }, item.text);
+  });
   const posted = await api(stack, 'POST', '/v1/interactions', { key: stack.apiKey, body: { interactions } });
   expect(posted.status).toBe(202);
   await stack.drain();
