@@ -5,14 +5,18 @@ import { ANALYSIS_ADMIN_FUNCTION, BATCH_CREATOR_FUNCTION, BATCH_POLLER_FUNCTION 
 import { TokentrailStack } from '../../infra/stack';
 import { synthStack } from './support';
 
+type FunctionProperties = {
+  Role: { 'Fn::GetAtt': [string, string] };
+  Environment: { Variables: Record<string, string> };
+};
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
 function functionOf(
   template: Template,
   description: string,
-): { logicalId: string; properties: Record<string, any> } {
+): { logicalId: string; properties: FunctionProperties } {
   const found = template.findResources('AWS::Lambda::Function', { Properties: { Description: description } });
-  const [[logicalId, resource]] = Object.entries(found) as [string, { Properties: Record<string, any> }][];
+  const [[logicalId, resource]] = Object.entries(found) as [string, { Properties: FunctionProperties }][];
   return { logicalId: logicalId!, properties: resource!.Properties };
 }
 
