@@ -426,13 +426,15 @@ async function guarded(run: CreatorRun, batch: AnalysisBatchItem, work: () => Pr
       phase: batch.phase,
       ...described,
     });
-    const failures = (batch.resumeFailures ?? 0) + 1;
+    // An open circuit means the call was never made: it does not use up the batch's attempts.
+    const counts = !(error instanceof OpenAiBatchError && error.kind === 'circuit_open');
+    const failures = (batch.resumeFailures ?? 0) + (counts ? 1 : 0);
     await updateAnalysisBatch(batch.project, batch.id, {
       set: { lastError: { code: described.code, message: described.message }, resumeFailures: failures },
       remove: ['leaseOwner', 'leaseUntil'],
     });
     const permanent = error instanceof OpenAiBatchError && !error.retryable;
-    if ((permanent || failures >= run.options.maxAttempts) && batch.phase !== 'submitted') {
+    if (counts && (permanent || failures >= run.options.maxAttempts) && batch.phase !== 'submitted') {
       const current = await getAnalysisBatch(batch.project, batch.id);
       if (current && current.phase !== 'submitted' && current.phase !== 'in_flight') {
         const client = await openAiClientFor(batch.project).catch(() => undefined);
