@@ -9,15 +9,10 @@ import middy from '@middy/core';
 import { getProjectSettings, putProjectSettingsSection } from '../../shared/aws/project-settings';
 import { repriceInteractions, unpricedInteractionKeys } from '../../shared/aws/reprice-store';
 import { authenticate } from '../../shared/http/auth';
-import { BadRequestError, NotFoundError } from '../../shared/http/errors';
-import {
-  errorResult,
-  type HttpEvent,
-  type HttpResult,
-  json,
-  parseJsonBody,
-} from '../../shared/http/response';
-import { createObservability, errorClassOf } from '../../shared/observability';
+import { BadRequestError } from '../../shared/http/errors';
+import { type HttpEvent, type HttpResult, json, parseJsonBody } from '../../shared/http/response';
+import { httpRouter } from '../../shared/http/router';
+import { createObservability } from '../../shared/observability';
 import { CATALOG, InvalidPricingRulesError, parsePricingRules, summarizeReprice } from '../../shared/pricing';
 import { InvalidRedactionConfigError, parseRedactionConfig } from '../../shared/redaction';
 
@@ -67,26 +62,20 @@ async function putRedaction(project: string, event: HttpEvent): Promise<HttpResu
   return json(200, { ok: true });
 }
 
-export async function route(event: HttpEvent): Promise<HttpResult> {
-  try {
-    const { project } = await authenticate(event, 'admin');
-    switch (event.routeKey) {
-      case 'GET /admin/pricing':
-        return await getPricing(project);
-      case 'PUT /admin/pricing':
-        return await putPricing(project, event);
-      case 'GET /admin/redaction':
-        return await getRedaction(project);
-      case 'PUT /admin/redaction':
-        return await putRedaction(project, event);
-      default:
-        throw new NotFoundError(`route ${event.routeKey}`);
-    }
-  } catch (error) {
-    const result = errorResult(error);
-    if (result.statusCode === 500) logger.error('admin request failed', { errorClass: errorClassOf(error) });
-    return result;
-  }
-}
+/** Runs a handler for the project of an admin-scoped key. */
+const asAdmin =
+  (handle: (project: string, event: HttpEvent) => Promise<HttpResult>) =>
+  async (event: HttpEvent): Promise<HttpResult> =>
+    handle((await authenticate(event, 'admin')).project, event);
+
+export const route = httpRouter(
+  {
+    'GET /admin/pricing': asAdmin(getPricing),
+    'PUT /admin/pricing': asAdmin(putPricing),
+    'GET /admin/redaction': asAdmin(getRedaction),
+    'PUT /admin/redaction': asAdmin(putRedaction),
+  },
+  logger,
+);
 
 export const handler = middy(route).use(injectLambdaContext(logger, { resetKeys: true }));

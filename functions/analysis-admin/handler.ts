@@ -4,6 +4,7 @@
  * `GET /admin/analysis/requests`, `POST /admin/analysis/requests/requeue`, `GET /admin/batches`.
  * Everything is scoped to the key's project.
  */
+
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
@@ -22,17 +23,12 @@ import {
 } from '../../shared/aws/analysis-store';
 import { getProjectSettings, putProjectSettingsSection } from '../../shared/aws/project-settings';
 import { authenticate } from '../../shared/http/auth';
-import { BadRequestError, NotFoundError } from '../../shared/http/errors';
-import {
-  errorResult,
-  type HttpEvent,
-  type HttpResult,
-  json,
-  parseJsonBody,
-} from '../../shared/http/response';
+import { BadRequestError } from '../../shared/http/errors';
+import { type HttpEvent, type HttpResult, json, parseJsonBody } from '../../shared/http/response';
+import { httpRouter } from '../../shared/http/router';
 import { toInputIssues } from '../../shared/interaction/schema';
 import { nanosToUsd } from '../../shared/money';
-import { createObservability, errorClassOf } from '../../shared/observability';
+import { createObservability } from '../../shared/observability';
 
 const { logger } = createObservability('analysis-admin');
 
@@ -137,29 +133,16 @@ export function toApiBatch(batch: AnalysisBatchItem): Record<string, unknown> {
   };
 }
 
-export async function route(event: HttpEvent): Promise<HttpResult> {
-  try {
-    switch (event.routeKey) {
-      case 'GET /admin/analysis/settings':
-        return await getSettings(event);
-      case 'PUT /admin/analysis/settings':
-        return await putSettings(event);
-      case 'GET /admin/analysis/summary':
-        return await summary(event);
-      case 'GET /admin/analysis/requests':
-        return await requests(event);
-      case 'POST /admin/analysis/requests/requeue':
-        return await requeue(event);
-      case 'GET /admin/batches':
-        return await batches(event);
-      default:
-        throw new NotFoundError(`route ${event.routeKey}`);
-    }
-  } catch (error) {
-    const result = errorResult(error);
-    if (result.statusCode === 500) logger.error('analysis admin failed', { errorClass: errorClassOf(error) });
-    return result;
-  }
-}
+export const route = httpRouter(
+  {
+    'GET /admin/analysis/settings': getSettings,
+    'PUT /admin/analysis/settings': putSettings,
+    'GET /admin/analysis/summary': summary,
+    'GET /admin/analysis/requests': requests,
+    'POST /admin/analysis/requests/requeue': requeue,
+    'GET /admin/batches': batches,
+  },
+  logger,
+);
 
 export const handler = middy(route).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -13,18 +13,12 @@ import type { Principal } from '../../shared/auth/api-keys';
 import { enqueueEnvelopes } from '../../shared/aws/ingest-queue';
 import { authenticate } from '../../shared/http/auth';
 import { BadRequestError, HttpError, ServiceUnavailableError } from '../../shared/http/errors';
-import {
-  errorResult,
-  type HttpEvent,
-  type HttpResult,
-  header,
-  json,
-  parseJsonBody,
-} from '../../shared/http/response';
+import { type HttpEvent, type HttpResult, header, json, parseJsonBody } from '../../shared/http/response';
+import { httpRouter } from '../../shared/http/router';
 import { acceptInteractions, type ItemResult } from '../../shared/ingest/accept';
 import { InvalidInteractionError } from '../../shared/interaction/errors';
 import { MAX_INTERACTIONS_PER_REQUEST } from '../../shared/interaction/schema';
-import { createObservability, errorClassOf } from '../../shared/observability';
+import { createObservability } from '../../shared/observability';
 import { InvalidOtlpRequestError, mapOtlpTraces, otlpPartialSuccess } from '../../shared/otel';
 
 const { logger, metrics } = createObservability('ingest');
@@ -122,20 +116,13 @@ async function postTraces(event: HttpEvent): Promise<HttpResult> {
   return json(200, otlpPartialSuccess(mapped.rejected.length + invalid.length, reasons.join('; ')));
 }
 
-export async function route(event: HttpEvent): Promise<HttpResult> {
-  try {
-    switch (event.routeKey) {
-      case 'POST /v1/traces':
-        return await postTraces(event);
-      default:
-        return await postInteractions(event);
-    }
-  } catch (error) {
-    const result = errorResult(error);
-    if (result.statusCode === 500) logger.error('ingest failed', { errorClass: errorClassOf(error) });
-    return result;
-  }
-}
+export const route = httpRouter(
+  {
+    'POST /v1/interactions': postInteractions,
+    'POST /v1/traces': postTraces,
+  },
+  logger,
+);
 
 export const handler = middy(route)
   .use(injectLambdaContext(logger, { resetKeys: true }))

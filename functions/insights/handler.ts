@@ -27,16 +27,11 @@ import {
 import { getProjectSettings, putProjectSettingsSection } from '../../shared/aws/project-settings';
 import { authenticate } from '../../shared/http/auth';
 import { BadRequestError, NotFoundError } from '../../shared/http/errors';
-import {
-  errorResult,
-  type HttpEvent,
-  type HttpResult,
-  json,
-  parseJsonBody,
-} from '../../shared/http/response';
+import { type HttpEvent, type HttpResult, json, parseJsonBody } from '../../shared/http/response';
+import { httpRouter } from '../../shared/http/router';
 import { toInputIssues } from '../../shared/interaction/schema';
 import { nanosToUsd } from '../../shared/money';
-import { createObservability, errorClassOf } from '../../shared/observability';
+import { createObservability } from '../../shared/observability';
 
 const { logger } = createObservability('insights');
 
@@ -261,30 +256,16 @@ async function putBudget(event: HttpEvent): Promise<HttpResult> {
   return json(200, { project: principal.project, budget: toApiBudget(budget) });
 }
 
-export async function route(event: HttpEvent): Promise<HttpResult> {
-  try {
-    switch (event.routeKey) {
-      case 'GET /v1/rollups':
-        return await rollups(event);
-      case 'GET /v1/anomalies':
-        return await anomalies(event);
-      case 'GET /v1/anomalies/{id}':
-        return await anomaly(event);
-      case 'PATCH /v1/anomalies/{id}':
-        return await patchAnomaly(event);
-      case 'GET /admin/budget':
-        return await getBudget(event);
-      case 'PUT /admin/budget':
-        return await putBudget(event);
-      default:
-        throw new NotFoundError(`route ${event.routeKey}`);
-    }
-  } catch (error) {
-    const result = errorResult(error);
-    if (result.statusCode === 500)
-      logger.error('insights request failed', { errorClass: errorClassOf(error) });
-    return result;
-  }
-}
+export const route = httpRouter(
+  {
+    'GET /v1/rollups': rollups,
+    'GET /v1/anomalies': anomalies,
+    'GET /v1/anomalies/{id}': anomaly,
+    'PATCH /v1/anomalies/{id}': patchAnomaly,
+    'GET /admin/budget': getBudget,
+    'PUT /admin/budget': putBudget,
+  },
+  logger,
+);
 
 export const handler = middy(route).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -8,10 +8,11 @@ import { z } from 'zod';
 import { getInteraction, listInteractions } from '../../shared/aws/ledger-store';
 import { authenticate } from '../../shared/http/auth';
 import { BadRequestError, NotFoundError } from '../../shared/http/errors';
-import { errorResult, type HttpEvent, type HttpResult, json } from '../../shared/http/response';
+import { type HttpEvent, type HttpResult, json } from '../../shared/http/response';
+import { httpRouter } from '../../shared/http/router';
 import { toInputIssues } from '../../shared/interaction/schema';
 import { toApiInteraction } from '../../shared/ledger/record';
-import { createObservability, errorClassOf } from '../../shared/observability';
+import { createObservability } from '../../shared/observability';
 
 const { logger } = createObservability('query');
 
@@ -53,23 +54,13 @@ async function list(event: HttpEvent): Promise<HttpResult> {
   });
 }
 
-export async function route(event: HttpEvent): Promise<HttpResult> {
-  try {
-    switch (event.routeKey) {
-      case 'GET /health':
-        return json(200, { ok: true });
-      case 'GET /v1/interactions/{id}':
-        return await getOne(event);
-      case 'GET /v1/interactions':
-        return await list(event);
-      default:
-        throw new NotFoundError(`route ${event.routeKey}`);
-    }
-  } catch (error) {
-    const result = errorResult(error);
-    if (result.statusCode === 500) logger.error('query failed', { errorClass: errorClassOf(error) });
-    return result;
-  }
-}
+export const route = httpRouter(
+  {
+    'GET /health': async () => json(200, { ok: true }),
+    'GET /v1/interactions/{id}': getOne,
+    'GET /v1/interactions': list,
+  },
+  logger,
+);
 
 export const handler = middy(route).use(injectLambdaContext(logger, { resetKeys: true }));
