@@ -17,7 +17,7 @@ import {
   type InteractionRecord,
   type PayloadPart,
 } from '../ledger/record';
-import { DAY_INDEX_SHARDS, LEDGER_TABLE } from '../ledger/tables';
+import { DAY_INDEX_SHARDS, type IndexDefinition, LEDGER_TABLE } from '../ledger/tables';
 import type { PreparedInteraction } from '../pipeline/prepare';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
@@ -132,6 +132,8 @@ export async function saveInteraction(prepared: PreparedInteraction): Promise<Sa
     .setIfAbsent('id', record.id)
     .setIfAbsent('project', record.project)
     .setIfAbsent('receivedAt', record.receivedAt)
+    // Retention (TTL) is fixed by the first event stored; undefined (keep forever) sets nothing.
+    .setIfAbsent('expiresAt', prepared.expiresAt)
     .set('processedAt', record.processedAt);
   // The start event is the authority on when and what was asked; a completion fills gaps only.
   const startAuthority = phase === 'started' && prepared.explicitStart;
@@ -399,37 +401,54 @@ interface IndexKey {
   sk: string;
 }
 
-async function querySession(
-  query: ListQuery,
-  lower: string,
-  upper: string,
-  exclusive: boolean,
-): Promise<IndexKey[]> {
+/** A range of one index partition: `[lower, upper]`, or `(lower, upper]` when `exclusive`. */
+interface IndexRange {
+  index: IndexDefinition;
+  partition: string;
+  lower: string;
+  upper: string;
+  exclusive: boolean;
+  /** Stop once more than this many keys were found (pages are read whole). */
+  limit: number;
+}
+
+/** Interaction keys of one index partition within a sort-key range, in order. */
+async function queryIndexKeys(range: IndexRange): Promise<IndexKey[]> {
+  const { index, partition, lower, upper, exclusive, limit } = range;
+  const pkName = index.partitionKey.name;
+  const skName = index.sortKey!.name;
   const keys: IndexKey[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await dynamo().send(
       new QueryCommand({
         TableName: table(),
-        IndexName: SESSION_INDEX.indexName,
-        KeyConditionExpression: 'sessionPk = :pk AND sessionSk BETWEEN :lower AND :upper',
-        ExpressionAttributeValues: {
-          ':pk': sessionIndexKey(query.project, query.sessionId!, '', '').sessionPk,
-          ':lower': lower,
-          ':upper': upper,
-        },
-        Limit: query.limit + 1,
+        IndexName: index.indexName,
+        KeyConditionExpression: `${pkName} = :pk AND ${skName} BETWEEN :lower AND :upper`,
+        ExpressionAttributeValues: { ':pk': partition, ':lower': lower, ':upper': upper },
+        ProjectionExpression: `pk, ${skName}`,
+        Limit: Math.min(limit + 1, 1000),
         ExclusiveStartKey: startKey,
       }),
     );
     for (const item of page.Items ?? []) {
-      const sk = item.sessionSk as string;
+      const sk = item[skName] as string;
       if (exclusive && sk === lower) continue;
       keys.push({ pk: item.pk as string, sk });
     }
     startKey = page.LastEvaluatedKey;
-  } while (startKey && keys.length <= query.limit);
+  } while (startKey && keys.length <= limit);
   return keys;
+}
+
+function querySession(
+  query: ListQuery,
+  lower: string,
+  upper: string,
+  exclusive: boolean,
+): Promise<IndexKey[]> {
+  const partition = sessionIndexKey(query.project, query.sessionId!, '', '').sessionPk;
+  return queryIndexKeys({ index: SESSION_INDEX, partition, lower, upper, exclusive, limit: query.limit });
 }
 
 async function queryDays(
@@ -453,35 +472,14 @@ async function queryDays(
 }
 
 /** Keys of one shard partition of the day index within `[lower, upper]` (exported for jobs that walk a day). */
-export async function queryShard(
+export function queryShard(
   partition: string,
   lower: string,
   upper: string,
   limit: number,
   exclusive: boolean,
 ): Promise<IndexKey[]> {
-  const keys: IndexKey[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await dynamo().send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: DAY_INDEX.indexName,
-        KeyConditionExpression: 'dayPk = :pk AND daySk BETWEEN :lower AND :upper',
-        ExpressionAttributeValues: { ':pk': partition, ':lower': lower, ':upper': upper },
-        ProjectionExpression: 'pk, daySk',
-        Limit: Math.min(limit, 1000),
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      const sk = item.daySk as string;
-      if (exclusive && sk === lower) continue;
-      keys.push({ pk: item.pk as string, sk });
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && keys.length < limit);
-  return keys;
+  return queryIndexKeys({ index: DAY_INDEX, partition, lower, upper, exclusive, limit });
 }
 
 /** Reads chosen attributes of interactions by partition key, 100 per request, retrying unprocessed keys. */
