@@ -81,6 +81,8 @@ export const ADMIN_FUNCTION: FunctionSpec = {
     { method: 'PUT', path: '/admin/pricing' },
     { method: 'GET', path: '/admin/redaction' },
     { method: 'PUT', path: '/admin/redaction' },
+    { method: 'GET', path: '/admin/retention' },
+    { method: 'PUT', path: '/admin/retention' },
   ],
 };
 

@@ -12,6 +12,8 @@ import { authenticate } from '../../shared/http/auth';
 import { BadRequestError } from '../../shared/http/errors';
 import { type HttpEvent, type HttpResult, json, parseJsonBody } from '../../shared/http/response';
 import { httpRouter } from '../../shared/http/router';
+import { toInputIssues } from '../../shared/interaction/schema';
+import { defaultRetentionDays, effectiveRetentionDays, retentionSchema } from '../../shared/ledger/retention';
 import { createObservability } from '../../shared/observability';
 import { CATALOG, InvalidPricingRulesError, parsePricingRules, summarizeReprice } from '../../shared/pricing';
 import { InvalidRedactionConfigError, parseRedactionConfig } from '../../shared/redaction';
@@ -62,6 +64,27 @@ async function putRedaction(project: string, event: HttpEvent): Promise<HttpResu
   return json(200, { ok: true });
 }
 
+/** The project's retention: its own setting, else the stack default (`source` says which). */
+async function getRetention(project: string): Promise<HttpResult> {
+  const stored = (await getProjectSettings(project)).retention;
+  const fallback = defaultRetentionDays();
+  const own = retentionSchema.safeParse(stored).success;
+  return json(200, {
+    ok: true,
+    retention: { days: effectiveRetentionDays(stored, fallback) },
+    source: own ? 'project' : 'default',
+    defaultDays: fallback,
+  });
+}
+
+/** Saves `{"days": n}` (0 keeps forever); applies to interactions stored from now on. */
+async function putRetention(project: string, event: HttpEvent): Promise<HttpResult> {
+  const parsed = retentionSchema.safeParse(parseJsonBody(event).value);
+  if (!parsed.success) throw new BadRequestError('invalid retention', toInputIssues(parsed.error));
+  await putProjectSettingsSection(project, 'retention', parsed.data);
+  return json(200, { ok: true, retention: parsed.data, source: 'project' });
+}
+
 /** Runs a handler for the project of an admin-scoped key. */
 const asAdmin =
   (handle: (project: string, event: HttpEvent) => Promise<HttpResult>) =>
@@ -74,6 +97,8 @@ export const route = httpRouter(
     'PUT /admin/pricing': asAdmin(putPricing),
     'GET /admin/redaction': asAdmin(getRedaction),
     'PUT /admin/redaction': asAdmin(putRedaction),
+    'GET /admin/retention': asAdmin(getRetention),
+    'PUT /admin/retention': asAdmin(putRetention),
   },
   logger,
 );

@@ -3,6 +3,8 @@
  * redaction configuration) and its pricing overrides. Built from the project settings and
  * reused while the settings are unchanged, so compiled rules and patterns stay warm.
  */
+
+import { defaultRetentionDays, effectiveRetentionDays } from '../ledger/retention';
 import { type PricingRule, parsePricingRules } from '../pricing';
 import { createRedactor, parseRedactionConfig, type Redactor } from '../redaction';
 import { getProjectSettings } from './project-settings';
@@ -11,6 +13,8 @@ export interface ProjectContext {
   redactor: Redactor;
   /** Project overrides, consulted before the catalog; empty when none. */
   pricingRules: PricingRule[];
+  /** Days interactions are kept (the project's `retention` or the stack default); 0 keeps forever. */
+  retentionDays?: number;
 }
 
 const built = new Map<string, { version: string; context: ProjectContext }>();
@@ -34,6 +38,7 @@ export async function projectContext(project: string): Promise<ProjectContext> {
       settings.redaction === undefined ? undefined : parseRedactionConfig(settings.redaction),
     ),
     pricingRules: settings.pricing === undefined ? [] : parsePricingRules(settings.pricing),
+    retentionDays: effectiveRetentionDays(settings.retention, defaultRetentionDays(process.env)),
   };
   built.set(project, { version, context });
   return context;

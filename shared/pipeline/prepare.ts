@@ -6,6 +6,7 @@
 import type { InlineEnvelope } from '../ingest/envelope';
 import { type InteractionInput, parseInteraction } from '../interaction/schema';
 import type { InteractionRecord, InteractionStatus, RequestPayload, ResponsePayload } from '../ledger/record';
+import { expiresAtFor } from '../ledger/retention';
 import { normalizeUsage } from '../normalize';
 import { type PricingRule, priceUsage } from '../pricing';
 import type { RedactionCounts, Redactor } from '../redaction';
@@ -14,6 +15,8 @@ export interface PrepareContext {
   redactor: Redactor;
   /** Project pricing overrides, consulted before the catalog. */
   pricingRules?: PricingRule[];
+  /** Days the project keeps interactions; 0 or absent keeps them forever. */
+  retentionDays?: number;
   now?: Date;
 }
 
@@ -29,6 +32,8 @@ export interface PreparedInteraction {
   explicitStart: boolean;
   /** True when the client gave `latencyMs` (rather than it being derived from the event's times). */
   explicitLatency: boolean;
+  /** DynamoDB TTL (epoch seconds) from the record's timestamp and the project's retention; absent keeps forever. */
+  expiresAt?: number;
 }
 
 /**
@@ -115,6 +120,7 @@ export function prepareInteraction(envelope: InlineEnvelope, context: PrepareCon
     responseJson: hasResponse ? JSON.stringify(responsePayload) : undefined,
     explicitStart: startedAt !== undefined,
     explicitLatency: input.latencyMs !== undefined,
+    expiresAt: expiresAtFor(timestamp, context.retentionDays),
   };
 }
 
