@@ -8,6 +8,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import { ENV } from '../shared/aws/config';
 import { PAYLOAD_PREFIX, STAGING_PREFIX } from '../shared/ledger/keys';
+import { RETENTION_ENV } from '../shared/ledger/retention';
 import { LEDGER_TABLE } from '../shared/ledger/tables';
 import {
   ADMIN_FUNCTION,
@@ -24,6 +25,7 @@ import { BatchAnalysis } from './constructs/batch-analysis';
 import { HttpApi } from './constructs/http-api';
 import { IngestQueue } from './constructs/ingest-queue';
 import { LambdaFunction } from './constructs/lambda-function';
+import { Observability } from './constructs/observability';
 import { Storage } from './constructs/storage';
 
 export interface TokentrailStackProps extends StackProps {
@@ -34,6 +36,12 @@ export interface TokentrailStackProps extends StackProps {
   logRetentionDays?: logs.RetentionDays;
   apiRateLimit?: number;
   apiBurstLimit?: number;
+  /** Days interactions are kept unless a project sets its own (0 keeps forever); default context `tokentrail:retentionDays`. */
+  retentionDays?: number;
+  /** Powertools log level of every function; default context `tokentrail:logLevel`, else `INFO`. */
+  logLevel?: string;
+  /** Fraction of invocations logged at DEBUG; default context `tokentrail:debugSampleRate`, else 0.01. */
+  debugSampleRate?: number;
 }
 
 /**
@@ -48,6 +56,7 @@ export class TokentrailStack extends Stack {
   /** Environment every function gets: the names of the shared resources. */
   public readonly functionEnvironment: Record<string, string>;
   private readonly logRetention: logs.RetentionDays;
+  private readonly logSettings: { logLevel?: string; debugSampleRate?: number };
 
   public constructor(scope: Construct, id: string, props: TokentrailStackProps) {
     super(scope, id, props);
@@ -62,7 +71,10 @@ export class TokentrailStack extends Stack {
 
     const { ledgerTable, keysTable, payloadBucket } = this.storage;
     const { queue, deadLetterQueue } = this.ingestQueue;
+    const retentionDays =
+      props.retentionDays ?? Number(this.node.tryGetContext('tokentrail:retentionDays') ?? 0);
     const environment = {
+      [RETENTION_ENV]: String(retentionDays),
       [ENV.ledgerTable]: ledgerTable.tableName,
       [ENV.keysTable]: keysTable.tableName,
       [ENV.ingestQueueUrl]: queue.queueUrl,
@@ -71,6 +83,11 @@ export class TokentrailStack extends Stack {
     };
     this.functionEnvironment = environment;
     this.logRetention = logRetention;
+    const sampleRate = props.debugSampleRate ?? this.node.tryGetContext('tokentrail:debugSampleRate');
+    this.logSettings = {
+      logLevel: props.logLevel ?? (this.node.tryGetContext('tokentrail:logLevel') as string | undefined),
+      debugSampleRate: sampleRate === undefined ? undefined : Number(sampleRate),
+    };
     const make = (spec: FunctionSpec) => this.addFunction(spec);
 
     // Least privilege, per function: explicit actions on explicit resources, no wildcard actions.
@@ -138,6 +155,8 @@ export class TokentrailStack extends Stack {
 
     new Analytics(this, 'Analytics');
     new BatchAnalysis(this, 'BatchAnalysis');
+    // Last, so its dashboard and alarms cover every function the feature constructs added.
+    new Observability(this, 'Observability');
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the tokentrail API' });
     new CfnOutput(this, 'KeysTableName', {
@@ -147,6 +166,10 @@ export class TokentrailStack extends Stack {
     });
     new CfnOutput(this, 'LedgerTableName', { value: ledgerTable.tableName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'IngestQueueUrl', {
+      value: queue.queueUrl,
+      description: 'Where `tokentrail dlq redrive --stack <name>` moves dead letters back to',
+    });
   }
 
   /**
@@ -159,6 +182,7 @@ export class TokentrailStack extends Stack {
       spec,
       environment: this.functionEnvironment,
       logRetention: this.logRetention,
+      ...this.logSettings,
     }).function;
     this.functions[spec.name] = fn;
     if (spec.routes) this.httpApi.addRoutes(spec.name, fn, spec.routes);

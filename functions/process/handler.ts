@@ -6,7 +6,7 @@
 
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -18,12 +18,18 @@ import { deleteObject, getStagingObject } from '../../shared/aws/payload-store';
 import { projectContext } from '../../shared/aws/project-context';
 import { envelopeSchema, type InlineEnvelope, isClaimCheck } from '../../shared/ingest/envelope';
 import { redactionsOf } from '../../shared/ledger/record';
-import { createObservability, errorClassOf } from '../../shared/observability';
+import { createObservability, errorClassOf, METRICS_NAMESPACE } from '../../shared/observability';
 import { prepareInteraction } from '../../shared/pipeline/prepare';
 import type { RedactionCounts } from '../../shared/redaction';
 
 const { logger, metrics } = createObservability('process');
 const processor = new BatchProcessor(EventType.SQS);
+
+/** Cost and tokens of the completions stored by one invocation, per `project\u0000model`. */
+export type CostTotals = Map<
+  string,
+  { project: string; model: string; nanos: number; input: number; output: number }
+>;
 
 /** Reads a queue message into an inline envelope, following a claim check when there is one. */
 async function readEnvelope(record: SQSRecord): Promise<{ envelope: InlineEnvelope; stagingKey?: string }> {
@@ -50,7 +56,11 @@ async function readEnvelope(record: SQSRecord): Promise<{ envelope: InlineEnvelo
  * @example
  * await processRecord(sqsRecord, counts);
  */
-export async function processRecord(record: SQSRecord, redactionTotals: RedactionCounts): Promise<void> {
+export async function processRecord(
+  record: SQSRecord,
+  redactionTotals: RedactionCounts,
+  costTotals: CostTotals = new Map(),
+): Promise<void> {
   const { envelope, stagingKey } = await readEnvelope(record);
   // Records of a batch run concurrently: correlation keys go on each log call, not on the shared logger.
   logger.debug('processing', {
@@ -72,6 +82,15 @@ export async function processRecord(record: SQSRecord, redactionTotals: Redactio
       metrics.addMetric('InteractionsUnpriced', MetricUnit.Count, 1);
     }
     if (outcome.payloadStore === 's3') metrics.addMetric('PayloadOffloads', MetricUnit.Count, 1);
+    if (outcome.phase === 'completed') {
+      const { project, model, cost, tokens } = prepared.record;
+      const group = `${project}\u0000${model}`;
+      const totals = costTotals.get(group) ?? { project, model, nanos: 0, input: 0, output: 0 };
+      totals.nanos += cost.totalNanos;
+      totals.input += tokens?.input ?? 0;
+      totals.output += tokens?.output ?? 0;
+      costTotals.set(group, totals);
+    }
     for (const [type, n] of Object.entries(redactionsOf(prepared.record))) {
       redactionTotals[type] = (redactionTotals[type] ?? 0) + n;
     }
@@ -81,11 +100,12 @@ export async function processRecord(record: SQSRecord, redactionTotals: Redactio
 
 export async function processBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   const redactionTotals: RedactionCounts = {};
+  const costTotals: CostTotals = new Map();
   const response = await processPartialResponse(
     event,
     async (record: SQSRecord) => {
       try {
-        await processRecord(record, redactionTotals);
+        await processRecord(record, redactionTotals, costTotals);
       } catch (error) {
         // The class only: messages may quote content.
         logger.warn('record failed; it will be retried', {
@@ -104,6 +124,17 @@ export async function processBatch(event: SQSEvent, context: Context): Promise<S
     const single = metrics.singleMetric();
     single.addDimension('type', type);
     single.addMetric('Redactions', MetricUnit.Count, n);
+  }
+  // One EMF document per project × model per invocation (not per record): cheap to ingest.
+  // Project and model are identifiers, never payload content.
+  for (const { project, model, nanos, input, output } of costTotals.values()) {
+    const group = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'process' });
+    group.addDimension('project', project);
+    group.addDimension('model', model);
+    group.addMetric('CostNanoUsd', MetricUnit.NoUnit, nanos);
+    group.addMetric('TokensIn', MetricUnit.Count, input);
+    group.addMetric('TokensOut', MetricUnit.Count, output);
+    group.publishStoredMetrics();
   }
   return response;
 }

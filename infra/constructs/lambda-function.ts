@@ -13,6 +13,13 @@ export interface LambdaFunctionProps {
   spec: FunctionSpec;
   environment: Record<string, string>;
   logRetention: logs.RetentionDays;
+  /** Powertools log level (default `INFO`; `WARN` drops the INFO lines handlers write per invocation). */
+  logLevel?: string;
+  /**
+   * Fraction of invocations logged at DEBUG whatever the level (Powertools sampling), so a
+   * trace of correlation ids exists without paying for debug logs everywhere. Default 0.01.
+   */
+  debugSampleRate?: number;
 }
 
 /**
@@ -44,7 +51,8 @@ export class LambdaFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: spec.name,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+        POWERTOOLS_LOGGER_SAMPLE_RATE: String(props.debugSampleRate ?? 0.01),
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },

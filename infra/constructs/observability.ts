@@ -1,0 +1,526 @@
+import { Aws, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import type { AnomalyKind } from '../../shared/analytics/keys';
+import { METRICS_NAMESPACE } from '../../shared/observability';
+import type { TokentrailStack } from '../stack';
+
+/** Alarm thresholds; each has a context key so an operator can tune it at deploy time. */
+export interface AlarmThresholds {
+  /** Oldest ingest message age that alarms (context `tokentrail:queueAgeAlarmSeconds`). */
+  oldestMessageAgeSeconds: number;
+  /** Errors per invocation of any one function, in percent (context `tokentrail:errorRateAlarmPercent`). */
+  functionErrorRatePercent: number;
+  /** API responses with a 5xx status, in percent (context `tokentrail:api5xxAlarmPercent`). */
+  api5xxRatePercent: number;
+  /** Throttled Lambda invocations and DynamoDB requests in 5 minutes (context `tokentrail:throttleAlarmCount`). */
+  throttlesPer5Minutes: number;
+}
+
+export const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
+  // Longer than the processor can take with every retry of a healthy batch, short enough to notice a stall.
+  oldestMessageAgeSeconds: 900,
+  functionErrorRatePercent: 5,
+  api5xxRatePercent: 5,
+  throttlesPer5Minutes: 10,
+};
+
+export interface ObservabilityProps {
+  /** E-mail subscribed to the alarm topic; default context `tokentrail:alarmEmail` (none when unset). */
+  alarmEmail?: string;
+  thresholds?: Partial<AlarmThresholds>;
+}
+
+/** Every kind the anomaly job can publish (exhaustive: a new kind fails the type check here). */
+const ANOMALY_KINDS = Object.keys({
+  high_cost: true,
+  suspiciously_low: true,
+  error_rate_spike: true,
+  unpriced_spike: true,
+} satisfies Record<AnomalyKind, true>) as AnomalyKind[];
+
+/** Functions that publish `AnomaliesDetected` (the daily rollup runs detection, and so does the on-demand job). */
+const ANOMALY_SERVICES = ['rollup', 'anomaly'];
+
+const FIVE_MINUTES = Duration.minutes(5);
+const WIDE = 12;
+const NARROW = 8;
+
+/**
+ * Operations for one stage: a CloudWatch dashboard (API, queue and DLQ, functions, DynamoDB,
+ * cost and tokens per project and model, redactions, pipeline counters, offline analysis,
+ * anomalies) and alarms (DLQ not empty, oldest message too old, function error rate, API 5xx
+ * rate, throttles, new anomaly) that notify an alarm topic.
+ *
+ * The alarm topic coexists with the analytics alert topic rather than reusing it: that one is
+ * encrypted with the AWS managed SNS key, whose policy cannot let CloudWatch publish, so alarms
+ * sent there would be dropped. This topic uses a customer managed key (rotated) whose policy
+ * lets CloudWatch alarms of this account encrypt messages. Both subscribe the same e-mail.
+ *
+ * @example
+ * const observability = new Observability(stack, 'Observability', { thresholds: { api5xxRatePercent: 2 } });
+ */
+export class Observability extends Construct {
+  public readonly dashboard: cloudwatch.Dashboard;
+  public readonly alarmTopic: sns.Topic;
+  public readonly alarms: cloudwatch.Alarm[] = [];
+  public readonly thresholds: AlarmThresholds;
+
+  public constructor(stack: TokentrailStack, id: string, props: ObservabilityProps = {}) {
+    super(stack, id);
+    const context = (key: string) => stack.node.tryGetContext(`tokentrail:${key}`) as string | undefined;
+    const fromContext = (key: string, fallback: number) => {
+      const value = Number(context(key) ?? fallback);
+      return Number.isFinite(value) && value > 0 ? value : fallback;
+    };
+    this.thresholds = {
+      oldestMessageAgeSeconds: fromContext(
+        'queueAgeAlarmSeconds',
+        DEFAULT_ALARM_THRESHOLDS.oldestMessageAgeSeconds,
+      ),
+      functionErrorRatePercent: fromContext(
+        'errorRateAlarmPercent',
+        DEFAULT_ALARM_THRESHOLDS.functionErrorRatePercent,
+      ),
+      api5xxRatePercent: fromContext('api5xxAlarmPercent', DEFAULT_ALARM_THRESHOLDS.api5xxRatePercent),
+      throttlesPer5Minutes: fromContext('throttleAlarmCount', DEFAULT_ALARM_THRESHOLDS.throttlesPer5Minutes),
+      ...props.thresholds,
+    };
+
+    this.alarmTopic = this.createAlarmTopic(props.alarmEmail ?? context('alarmEmail'));
+    const { api } = stack.httpApi;
+    const { queue, deadLetterQueue } = stack.ingestQueue;
+    const { ledgerTable, keysTable } = stack.storage;
+    const functions = Object.entries(stack.functions);
+
+    // ---- alarms ----
+    const alarm = (
+      name: string,
+      options: cloudwatch.CreateAlarmOptions & { metric: cloudwatch.Metric | cloudwatch.MathExpression },
+    ) => {
+      const { metric, ...alarmOptions } = options;
+      const created = metric.createAlarm(this, name, {
+        // No data means nothing happened (no traffic, empty queue), not an outage.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        ...alarmOptions,
+      });
+      created.addAlarmAction(new actions.SnsAction(this.alarmTopic));
+      created.addOkAction(new actions.SnsAction(this.alarmTopic));
+      this.alarms.push(created);
+      return created;
+    };
+
+    alarm('DeadLetterQueueNotEmpty', {
+      metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription:
+        'Interactions failed processing every retry and wait in the DLQ: inspect with `tokentrail dlq list`, fix, then `tokentrail dlq redrive`.',
+    });
+
+    alarm('OldestMessageTooOld', {
+      metric: queue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: this.thresholds.oldestMessageAgeSeconds,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription: `The oldest ingest message waited ${this.thresholds.oldestMessageAgeSeconds} s or more: the processor is failing, throttled or too slow.`,
+    });
+
+    for (const [name, fn] of functions) {
+      alarm(`${pascal(name)}ErrorRate`, {
+        metric: new cloudwatch.MathExpression({
+          expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
+          usingMetrics: {
+            errors: fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+            invocations: fn.metricInvocations({ period: FIVE_MINUTES, statistic: 'Sum' }),
+          },
+          period: FIVE_MINUTES,
+          label: `${name} error rate (%)`,
+        }),
+        threshold: this.thresholds.functionErrorRatePercent,
+        evaluationPeriods: 2,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        alarmDescription: `The ${name} function failed ${this.thresholds.functionErrorRatePercent}% or more of its invocations in two consecutive 5-minute periods.`,
+      });
+    }
+
+    alarm('Api5xxRate', {
+      metric: new cloudwatch.MathExpression({
+        expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+        usingMetrics: {
+          errors: api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }),
+          requests: api.metricCount({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        },
+        period: FIVE_MINUTES,
+        label: 'API 5xx rate (%)',
+      }),
+      threshold: this.thresholds.api5xxRatePercent,
+      evaluationPeriods: 2,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription: `${this.thresholds.api5xxRatePercent}% or more of API responses were 5xx in two consecutive 5-minute periods.`,
+    });
+
+    // An alarm's math takes at most 10 metrics: the hot path's functions and both tables.
+    const throttleInputs: Record<string, cloudwatch.IMetric> = {};
+    for (const name of ['ingest', 'process', 'query'].filter((candidate) => stack.functions[candidate])) {
+      throttleInputs[`${name}Throttles`] = stack.functions[name]!.metricThrottles({
+        period: FIVE_MINUTES,
+        statistic: 'Sum',
+      });
+    }
+    for (const [label, table] of [
+      ['ledger', ledgerTable],
+      ['keys', keysTable],
+    ] as const) {
+      throttleInputs[`${label}ReadThrottles`] = tableMetric(table.tableName, 'ReadThrottleEvents');
+      throttleInputs[`${label}WriteThrottles`] = tableMetric(table.tableName, 'WriteThrottleEvents');
+    }
+    alarm('Throttles', {
+      metric: new cloudwatch.MathExpression({
+        expression: Object.keys(throttleInputs).join(' + '),
+        usingMetrics: throttleInputs,
+        period: FIVE_MINUTES,
+        label: 'throttled invocations and requests',
+      }),
+      threshold: this.thresholds.throttlesPer5Minutes,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription: `${this.thresholds.throttlesPer5Minutes} or more throttled Lambda invocations (ingest, process, query) or DynamoDB requests in 5 minutes.`,
+    });
+
+    const anomalyInputs: Record<string, cloudwatch.IMetric> = {};
+    ANOMALY_SERVICES.forEach((service, serviceIndex) => {
+      ANOMALY_KINDS.forEach((kind, kindIndex) => {
+        anomalyInputs[`a${serviceIndex}k${kindIndex}`] = appMetric(
+          'AnomaliesDetected',
+          { service, kind },
+          Duration.hours(1),
+        );
+      });
+    });
+    alarm('NewAnomaly', {
+      metric: new cloudwatch.MathExpression({
+        expression: Object.keys(anomalyInputs).join(' + '),
+        usingMetrics: anomalyInputs,
+        period: Duration.hours(1),
+        label: 'new anomalies',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription:
+        'The anomaly job found a new cost or error anomaly: GET /v1/anomalies?status=open lists it.',
+    });
+
+    // ---- dashboard ----
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: `${stack.stackName}-operations`,
+      defaultInterval: Duration.hours(6),
+    });
+    const perFunction = (metric: (fn: lambda.Function) => cloudwatch.IMetric) =>
+      functions.map(([, fn]) => metric(fn));
+
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({
+        markdown: `# tokentrail ${stack.stackName}\nCost and tokens come from the processor's EMF metrics (namespace \`${METRICS_NAMESPACE}\`), per project and model. Alarms go to the alarm topic.`,
+        width: 24,
+        height: 2,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24, height: 3 }),
+    );
+    this.dashboard.addWidgets(
+      graph(
+        'API requests',
+        [api.metricCount({ period: FIVE_MINUTES, statistic: 'Sum', label: 'requests' })],
+        NARROW,
+      ),
+      graph(
+        'API 4xx and 5xx',
+        [
+          api.metricClientError({ period: FIVE_MINUTES, statistic: 'Sum', label: '4xx' }),
+          api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum', label: '5xx' }),
+        ],
+        NARROW,
+      ),
+      graph(
+        'API latency (ms)',
+        ['p50', 'p90', 'p99'].map((statistic) =>
+          api.metricLatency({ period: FIVE_MINUTES, statistic, label: `latency ${statistic}` }),
+        ),
+        NARROW,
+      ),
+    );
+    this.dashboard.addWidgets(
+      graph(
+        'Ingest queue depth',
+        [
+          queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', label: 'visible' }),
+          queue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Maximum', label: 'in flight' }),
+        ],
+        NARROW,
+      ),
+      graph(
+        'Age of oldest message (s)',
+        [queue.metricApproximateAgeOfOldestMessage({ statistic: 'Maximum', label: 'oldest message' })],
+        NARROW,
+        this.thresholds.oldestMessageAgeSeconds,
+      ),
+      graph(
+        'DLQ depth',
+        [
+          deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            statistic: 'Maximum',
+            label: 'dead letters',
+          }),
+        ],
+        NARROW,
+        1,
+      ),
+    );
+    this.dashboard.addWidgets(
+      graph(
+        'Lambda errors',
+        perFunction((fn) => fn.metricErrors({ statistic: 'Sum', label: labelOf(stack, fn) })),
+        WIDE,
+      ),
+      graph(
+        'Lambda throttles',
+        perFunction((fn) => fn.metricThrottles({ statistic: 'Sum', label: labelOf(stack, fn) })),
+        WIDE,
+      ),
+      graph(
+        'Lambda duration p99 (ms)',
+        perFunction((fn) => fn.metricDuration({ statistic: 'p99', label: labelOf(stack, fn) })),
+        WIDE,
+      ),
+      graph(
+        'Lambda concurrency',
+        perFunction((fn) =>
+          fn.metric('ConcurrentExecutions', { statistic: 'Maximum', label: labelOf(stack, fn) }),
+        ),
+        WIDE,
+      ),
+    );
+    this.dashboard.addWidgets(
+      graph(
+        'DynamoDB throttles',
+        [ledgerTable, keysTable].flatMap((table, index) => {
+          const name = index === 0 ? 'ledger' : 'keys';
+          return [
+            tableMetric(table.tableName, 'ReadThrottleEvents', `${name} read`),
+            tableMetric(table.tableName, 'WriteThrottleEvents', `${name} write`),
+          ];
+        }),
+        WIDE,
+      ),
+      graph(
+        'DynamoDB consumed capacity',
+        [
+          ledgerTable.metricConsumedWriteCapacityUnits({ statistic: 'Sum', label: 'ledger WCU' }),
+          ledgerTable.metricConsumedReadCapacityUnits({ statistic: 'Sum', label: 'ledger RCU' }),
+          keysTable.metricConsumedReadCapacityUnits({ statistic: 'Sum', label: 'keys RCU' }),
+          search(
+            `{AWS/DynamoDB,GlobalSecondaryIndexName,TableName} MetricName="ConsumedWriteCapacityUnits" TableName="${ledgerTable.tableName}"`,
+            'Sum',
+            FIVE_MINUTES,
+            'index WCU',
+          ),
+        ],
+        WIDE,
+      ),
+    );
+    const hour = Duration.hours(1);
+    this.dashboard.addWidgets(
+      graph(
+        'Cost per project and model (USD per hour)',
+        [
+          new cloudwatch.MathExpression({
+            expression: 'nanos / 1000000000',
+            usingMetrics: {
+              nanos: search(
+                `{${METRICS_NAMESPACE},model,project,service} MetricName="CostNanoUsd"`,
+                'Sum',
+                hour,
+              ),
+            },
+            period: hour,
+          }),
+        ],
+        WIDE,
+      ),
+      graph(
+        'Tokens per project and model (per hour)',
+        [
+          search(`{${METRICS_NAMESPACE},model,project,service} MetricName="TokensIn"`, 'Sum', hour),
+          search(`{${METRICS_NAMESPACE},model,project,service} MetricName="TokensOut"`, 'Sum', hour),
+        ],
+        WIDE,
+      ),
+    );
+    this.dashboard.addWidgets(
+      graph(
+        'Interactions',
+        [
+          appMetric('InteractionsAccepted', { service: 'ingest' }),
+          appMetric('InteractionsRejected', { service: 'ingest' }),
+          appMetric('EnqueueFailures', { service: 'ingest' }),
+          appMetric('InteractionsProcessed', { service: 'process' }),
+          appMetric('InteractionsDuplicate', { service: 'process' }),
+          appMetric('RecordFailures', { service: 'process' }),
+        ],
+        NARROW,
+      ),
+      graph(
+        'Unpriced, offloaded, abandoned',
+        [
+          appMetric('InteractionsUnpriced', { service: 'process' }),
+          appMetric('PayloadOffloads', { service: 'process' }),
+          appMetric('InteractionsNewlyPriced', { service: 'reprice' }),
+          appMetric('InteractionsAbandoned', { service: 'sweep' }),
+        ],
+        NARROW,
+      ),
+      graph(
+        'Redactions by type',
+        [search(`{${METRICS_NAMESPACE},service,type} MetricName="Redactions"`, 'Sum', FIVE_MINUTES)],
+        NARROW,
+      ),
+    );
+    this.dashboard.addWidgets(
+      graph(
+        'Batch pipeline',
+        [
+          appMetric('AnalysisBatchesCreated', { service: 'batch-creator' }),
+          appMetric('AnalysisRequestsBatched', { service: 'batch-creator' }),
+          appMetric('AnalysisBatchesProcessed', { service: 'batch-poller' }),
+          appMetric('AnalysisRequestsCompleted', { service: 'batch-poller' }),
+          appMetric('AnalysisRequestsRequeued', { service: 'batch-poller' }),
+          search(`{${METRICS_NAMESPACE},service} MetricName="AnalysisRequestsFailed"`, 'Sum', FIVE_MINUTES),
+          search(`{${METRICS_NAMESPACE},service} MetricName="AnalysisJobErrors"`, 'Sum', FIVE_MINUTES),
+        ],
+        WIDE,
+      ),
+      graph(
+        'Anomalies and budget thresholds',
+        [
+          search(`{${METRICS_NAMESPACE},kind,service} MetricName="AnomaliesDetected"`, 'Sum', hour),
+          search(
+            `{${METRICS_NAMESPACE},service,threshold} MetricName="BudgetThresholdsCrossed"`,
+            'Sum',
+            hour,
+          ),
+        ],
+        WIDE,
+      ),
+    );
+
+    new CfnOutput(stack, 'DashboardUrl', {
+      value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${this.dashboard.dashboardName}`,
+      description: 'CloudWatch dashboard of this stage',
+    });
+    new CfnOutput(stack, 'AlarmTopicArn', {
+      value: this.alarmTopic.topicArn,
+      description: 'CloudWatch alarms of this stage (subscribe with -c tokentrail:alarmEmail=<address>)',
+    });
+  }
+
+  private createAlarmTopic(alarmEmail: string | undefined): sns.Topic {
+    const key = new kms.Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the tokentrail alarm topic; CloudWatch alarms of this account may use it',
+      enableKeyRotation: true,
+    });
+    // The AWS managed SNS key cannot grant this, which is why alarms need a key of their own.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      displayName: 'tokentrail alarms',
+      enforceSSL: true,
+      masterKey: key,
+    });
+    if (alarmEmail) topic.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
+    return topic;
+  }
+}
+
+function graph(
+  title: string,
+  metrics: cloudwatch.IMetric[],
+  width: number,
+  annotation?: number,
+): cloudwatch.GraphWidget {
+  return new cloudwatch.GraphWidget({
+    title,
+    left: metrics,
+    width,
+    height: 6,
+    leftAnnotations: annotation === undefined ? undefined : [{ value: annotation, label: 'alarm' }],
+  });
+}
+
+/** One of our EMF metrics; dimensions always include `service` (Powertools adds it). */
+function appMetric(metricName: string, dimensionsMap: Record<string, string>, period = FIVE_MINUTES) {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap,
+    statistic: 'Sum',
+    period,
+    label: metricName,
+  });
+}
+
+/** A CloudWatch SEARCH over metrics whose dimension values are data (projects, models, types). */
+function search(
+  query: string,
+  statistic: string,
+  period: Duration,
+  label?: string,
+): cloudwatch.MathExpression {
+  return new cloudwatch.MathExpression({
+    expression: `SEARCH('${query}', '${statistic}', ${period.toSeconds()})`,
+    usingMetrics: {},
+    period,
+    label,
+  });
+}
+
+function tableMetric(tableName: string, metricName: string, label?: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'AWS/DynamoDB',
+    metricName,
+    dimensionsMap: { TableName: tableName },
+    statistic: 'Sum',
+    period: FIVE_MINUTES,
+    label,
+  });
+}
+
+function labelOf(stack: TokentrailStack, fn: lambda.Function): string {
+  return Object.entries(stack.functions).find(([, candidate]) => candidate === fn)?.[0] ?? fn.node.id;
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase());
+}
