@@ -273,6 +273,21 @@ describe('Observability construct', () => {
       }
     });
 
+    it('switches the tables to provisioned capacity with write auto-scaling at 70% from context', () => {
+      const app = new App({
+        context: { 'aws:cdk:bundling-stacks': [], 'tokentrail:billing': 'provisioned' },
+      });
+      const custom = Template.fromStack(new TokentrailStack(app, 'Tokentrail-prov', { stage: 'prov' }));
+      custom.allResourcesProperties('AWS::DynamoDB::GlobalTable', {
+        BillingMode: 'PROVISIONED',
+        WriteProvisionedThroughputSettings: {
+          WriteCapacityAutoScalingSettings: Match.objectLike({
+            TargetTrackingScalingPolicyConfiguration: { TargetValue: 70 },
+          }),
+        },
+      });
+    });
+
     it('passes retention days and log level from context to the functions', () => {
       const app = new App({
         context: {

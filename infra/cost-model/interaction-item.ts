@@ -1,0 +1,183 @@
+/**
+ * Measures what one interaction costs on the table: a representative OpenAI chat completion of a
+ * given serialized size goes through the real processing step (`prepareInteraction`: normalize,
+ * redact, price) and becomes the item `saveInteraction` writes (gzip-compressed inline payload
+ * parts, index keys), whose billed size and index projections are then computed. Only the text is
+ * supplied by the caller, so the compression ratio is that of real prose, not of filler.
+ */
+
+import { ENVELOPE_VERSION, type InlineEnvelope } from '../../shared/ingest/envelope';
+import { dayIndexKey, interactionKey, sessionIndexKey } from '../../shared/ledger/keys';
+import { compressPayload, INLINE_PAYLOAD_LIMIT_BYTES } from '../../shared/ledger/record';
+import { prepareInteraction } from '../../shared/pipeline/prepare';
+import { createRedactor } from '../../shared/redaction';
+import { itemBytes } from './dynamo-size';
+
+export interface IndexShape {
+  indexName: string;
+  partitionKey: string;
+  sortKey?: string;
+  projection: 'ALL' | 'KEYS_ONLY' | { include: string[] };
+}
+
+export interface InteractionItemMeasurement {
+  /** Serialized size of the interaction as sent (what `--payload-kb` sets). */
+  payloadBytes: number;
+  /** The queue message (ingest envelope) size. */
+  envelopeBytes: number;
+  /** Billed size of the table item. */
+  itemBytes: number;
+  /** Bytes of the compressed payload parts inside the item. */
+  compressedPayloadBytes: number;
+  /** True when a part exceeds the inline limit and would go to S3. */
+  offloaded: boolean;
+  /** Billed size of each index entry the item creates (indexes it is not in are absent). */
+  indexEntryBytes: Record<string, number>;
+}
+
+/** Takes `length` bytes of `text` starting at `offset` (wrapping), cut at a character boundary. */
+function slice(text: string, offset: number, length: number): string {
+  let out = '';
+  let position = offset % text.length;
+  while (Buffer.byteLength(out) < length) {
+    out += text.slice(position, position + (length - Buffer.byteLength(out)));
+    position = 0;
+  }
+  return out;
+}
+
+/** A chat completion whose serialized form is about `payloadBytes`: system, user and assistant text from `text`. */
+export function representativeInteraction(payloadBytes: number, text: string, sessionId?: string) {
+  const shell = (system: string, user: string, answer: string) => ({
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    sessionId,
+    request: {
+      model: 'gpt-4o-mini',
+      messages: [
+        { role: 'system', content: system },
+        { role: 'user', content: user },
+      ],
+    },
+    response: {
+      id: 'chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT',
+      object: 'chat.completion',
+      created: 1_764_000_000,
+      model: 'gpt-4o-mini-2024-07-18',
+      choices: [{ index: 0, message: { role: 'assistant', content: answer }, finish_reason: 'stop' }],
+      usage: {
+        prompt_tokens: Math.round(payloadBytes * 0.15),
+        completion_tokens: Math.round(payloadBytes * 0.1),
+        total_tokens: Math.round(payloadBytes * 0.25),
+        prompt_tokens_details: { cached_tokens: 0 },
+      },
+    },
+    latencyMs: 1234,
+    startedAt: '2026-11-22T08:00:00.000Z',
+    endedAt: '2026-11-22T08:00:01.234Z',
+  });
+  const overhead = Buffer.byteLength(JSON.stringify(shell('', '', '')));
+  const budget = Math.max(0, payloadBytes - overhead);
+  return shell(
+    slice(text, 0, Math.round(budget * 0.15)),
+    slice(text, Math.floor(text.length / 3), Math.round(budget * 0.45)),
+    slice(text, Math.floor((2 * text.length) / 3), Math.round(budget * 0.4)),
+  );
+}
+
+/**
+ * The billed sizes of the item and index entries for one completed interaction of about
+ * `payloadBytes`, as the processor would store it.
+ *
+ * @example
+ * measureInteractionItem({ payloadBytes: 2048, text: readme, indexes, withSession: true }).itemBytes; // ≈ 1,700
+ */
+export function measureInteractionItem(args: {
+  payloadBytes: number;
+  text: string;
+  indexes: IndexShape[];
+  tablePartitionKey?: string;
+  tableSortKey?: string;
+  withSession: boolean;
+}): InteractionItemMeasurement {
+  const id = 'chat-2026-11-22-000042';
+  const project = 'default';
+  const interaction = representativeInteraction(
+    args.payloadBytes,
+    args.text,
+    args.withSession ? 'session-7f3a9c' : undefined,
+  );
+  const envelope: InlineEnvelope = {
+    v: ENVELOPE_VERSION,
+    project,
+    id,
+    receivedAt: '2026-11-22T08:00:01.500Z',
+    interaction: interaction as unknown as Record<string, unknown>,
+  };
+  const prepared = prepareInteraction(envelope, { redactor: createRedactor(), retentionDays: 365 });
+  const { record } = prepared;
+  const part = (json: string | undefined) =>
+    json === undefined
+      ? undefined
+      : { store: 'inline', data: compressPayload(json), bytes: Buffer.byteLength(json) };
+  const requestPart = part(prepared.requestJson);
+  const responsePart = part(prepared.responseJson);
+  // The attributes saveInteraction sets for a first, completed event.
+  const item: Record<string, unknown> = {
+    ...interactionKey(project, id),
+    entity: record.entity,
+    id,
+    project,
+    receivedAt: record.receivedAt,
+    expiresAt: prepared.expiresAt,
+    processedAt: record.processedAt,
+    startedAt: record.startedAt,
+    timestamp: record.timestamp,
+    ...dayIndexKey(project, record.timestamp, id),
+    ...(record.sessionId ? sessionIndexKey(project, record.sessionId, record.timestamp, id) : {}),
+    provider: record.provider,
+    sessionId: record.sessionId,
+    userId: record.userId,
+    tags: record.tags,
+    requestPart,
+    requestRedactions: record.requestRedactions,
+    status: record.status,
+    completedAt: record.processedAt,
+    model: record.model,
+    tokens: record.tokens,
+    usage: record.usage,
+    cost: record.cost,
+    endedAt: record.endedAt,
+    errorClass: record.errorClass,
+    batch: record.batch,
+    analyze: record.analyze,
+    responsePart,
+    responseRedactions: responsePart ? record.responseRedactions : undefined,
+    latencyMs: record.latencyMs,
+  };
+  const tableKeys = [args.tablePartitionKey ?? 'pk', args.tableSortKey ?? 'sk'];
+  const indexEntryBytes: Record<string, number> = {};
+  for (const index of args.indexes) {
+    const keys = [index.partitionKey, index.sortKey].filter((key): key is string => key !== undefined);
+    // A sparse index holds only items that carry its keys.
+    if (keys.some((key) => item[key] === undefined)) continue;
+    const projected =
+      index.projection === 'ALL'
+        ? Object.keys(item)
+        : [...tableKeys, ...keys, ...(index.projection === 'KEYS_ONLY' ? [] : index.projection.include)];
+    indexEntryBytes[index.indexName] = itemBytes(
+      Object.fromEntries([...new Set(projected)].map((name) => [name, item[name]])),
+    );
+  }
+  const compressed = (requestPart?.data.byteLength ?? 0) + (responsePart?.data.byteLength ?? 0);
+  return {
+    payloadBytes: Buffer.byteLength(JSON.stringify(interaction)),
+    envelopeBytes: Buffer.byteLength(JSON.stringify(envelope)),
+    itemBytes: itemBytes(item),
+    compressedPayloadBytes: compressed,
+    offloaded: [prepared.requestJson, prepared.responseJson].some(
+      (json) => json !== undefined && Buffer.byteLength(json) > INLINE_PAYLOAD_LIMIT_BYTES,
+    ),
+    indexEntryBytes,
+  };
+}

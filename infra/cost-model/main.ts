@@ -1,0 +1,140 @@
+/**
+ * `npm run cost-model -- --payload-kb 2 --batch 100`: synthesizes the stack in-process (bundling
+ * skipped), reads its template, measures a representative interaction's item with the real
+ * processing code, and prints the AWS list-price cost per million interactions line by line,
+ * then the fixed monthly costs and the effect of each lever.
+ *
+ * Flags: `--payload-kb N` (serialized interaction size, default 2), `--batch N` (interactions per
+ * API request, default 100), `--records N` (records per processor invocation, default the
+ * mapping's batch size), `--without-session` (no session id, so no bySession entry),
+ * `--pairs N` (project × model pairs, default 10), `--context key=value` (CDK context, e.g.
+ * `tokentrail:billing=provisioned`, repeatable), `--json`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { TokentrailStack } from '../stack';
+import { measureInteractionItem } from './interaction-item';
+import {
+  type Assumptions,
+  type CostReport,
+  costPerMillion,
+  DEFAULT_ASSUMPTIONS,
+  fixedMonthlyCosts,
+} from './model';
+import { PRICES, PRICES_CHECKED_ON, PRICES_REGION } from './prices';
+import { type TemplateJson, templateFacts } from './template-facts';
+
+const ROOT = join(__dirname, '..', '..');
+
+export function synthesizedTemplate(context: Record<string, string>): TemplateJson {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const stack = new TokentrailStack(app, 'Tokentrail-costmodel', { stage: 'costmodel' });
+  return Template.fromStack(stack).toJSON() as TemplateJson;
+}
+
+function main(argv: string[]): number {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'payload-kb': { type: 'string', default: '2' },
+      batch: { type: 'string', default: String(DEFAULT_ASSUMPTIONS.interactionsPerRequest) },
+      records: { type: 'string' },
+      'without-session': { type: 'boolean', default: false },
+      pairs: { type: 'string', default: '10' },
+      context: { type: 'string', multiple: true, default: [] },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const context = Object.fromEntries(
+    values.context.map((entry) => {
+      const at = entry.indexOf('=');
+      return [entry.slice(0, at), entry.slice(at + 1)];
+    }),
+  );
+  const facts = templateFacts(synthesizedTemplate(context));
+  const text = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const measure = (withSession: boolean) =>
+    measureInteractionItem({
+      payloadBytes: Math.round(Number(values['payload-kb']) * 1024),
+      text,
+      indexes: facts.ledger.indexes,
+      tablePartitionKey: facts.ledger.partitionKey,
+      tableSortKey: facts.ledger.sortKey,
+      withSession,
+    });
+  const item = measure(!values['without-session']);
+  const assumptions: Assumptions = {
+    ...DEFAULT_ASSUMPTIONS,
+    interactionsPerRequest: Number(values.batch),
+    recordsPerInvocation: values.records === undefined ? undefined : Number(values.records),
+  };
+  const billing = facts.ledger.billingMode === 'PROVISIONED' ? 'provisioned' : 'on-demand';
+  const report = costPerMillion({ facts, item, prices: PRICES, assumptions, billing });
+  const fixed = fixedMonthlyCosts({
+    facts,
+    prices: PRICES,
+    projectModelPairs: Number(values.pairs),
+    storedBytesPerInteraction: report.storedBytesPerInteraction,
+  });
+  const lever = (label: string, variant: CostReport) => ({ label, totalUsd: variant.totalUsd });
+  const levers = [
+    lever('as deployed', report),
+    lever(
+      'DynamoDB provisioned + auto-scaling (-c tokentrail:billing=provisioned)',
+      costPerMillion({ facts, item, prices: PRICES, assumptions, billing: 'provisioned' }),
+    ),
+    lever(
+      'no session id (no bySession entry)',
+      costPerMillion({ facts, item: measure(false), prices: PRICES, assumptions, billing }),
+    ),
+    lever(
+      'provisioned and no session id',
+      costPerMillion({ facts, item: measure(false), prices: PRICES, assumptions, billing: 'provisioned' }),
+    ),
+    lever(
+      'batches of 10 instead',
+      costPerMillion({
+        facts,
+        item,
+        prices: PRICES,
+        assumptions: { ...assumptions, interactionsPerRequest: 10 },
+        billing,
+      }),
+    ),
+  ];
+
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ item, report, fixed, levers, assumptions }, null, 2)}\n`);
+    return 0;
+  }
+  const usd = (n: number) => `$${n.toFixed(4)}`;
+  const out: string[] = [];
+  out.push(
+    `tokentrail cost per 1,000,000 interactions — ${values['payload-kb']} KB each, ${assumptions.interactionsPerRequest} per request`,
+    `AWS list prices, ${PRICES_REGION}, checked ${PRICES_CHECKED_ON} (infra/cost-model/prices.ts); durations are assumptions (infra/cost-model/model.ts)`,
+    `measured item: interaction ${item.payloadBytes} B, queue message ${item.envelopeBytes} B, table item ${item.itemBytes} B, index entries ${JSON.stringify(item.indexEntryBytes)}`,
+    '',
+  );
+  const width = Math.max(
+    ...report.lines.map((line) => line.component.length),
+    ...fixed.lines.map((line) => line.component.length),
+  );
+  for (const line of report.lines)
+    out.push(`${line.component.padEnd(width)}  ${usd(line.usd).padStart(9)}  ${line.detail}`);
+  out.push(
+    `${'TOTAL per million'.padEnd(width)}  ${usd(report.totalUsd).padStart(9)}  (${report.writeUnitsPerInteraction} DynamoDB write units per interaction)`,
+    '',
+  );
+  out.push('Fixed per month (independent of volume):');
+  for (const line of fixed.lines)
+    out.push(`${line.component.padEnd(width)}  ${usd(line.usd).padStart(9)}  ${line.detail}`);
+  out.push('', 'Levers (total per million):');
+  for (const entry of levers) out.push(`  ${usd(entry.totalUsd).padStart(9)}  ${entry.label}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+  return 0;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
