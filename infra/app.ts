@@ -2,6 +2,9 @@
  * CDK app: `npm run synth` / `npm run deploy`. Context (`-c key=value` or cdk.json):
  * - `tokentrail:stage` (default `dev`): stack name `Tokentrail-<stage>`.
  * - `tokentrail:retainData` (default `true`): keep tables and bucket on stack deletion.
+ * - `tokentrail:alarmEmail`, `tokentrail:retentionDays` (default 0 = keep forever),
+ *   `tokentrail:billing` (`on-demand` | `provisioned`), `tokentrail:logLevel`,
+ *   `tokentrail:openAiSecretName` and the alarm thresholds: see the README's "Deploy to AWS".
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
