@@ -202,18 +202,31 @@ function isNumberCode(code: number): boolean {
   );
 }
 
-function numberStartsAt(text: string, i: number): boolean {
-  if (i > 0 && isDigitCode(text.charCodeAt(i - 1))) return false;
+/**
+ * Whether a number starts at the digit `i`: it is not preceded by a digit, and has at least 4
+ * digits in its first 32 characters of `0-9 .()+/-` (or follows two capital letters, as an IBAN's
+ * check digits do). Returns −1 when it does; otherwise the index before which no digit can start
+ * a number either, so that the search does not check the rest of the same run again.
+ */
+function numberScan(text: string, i: number): number {
+  const length = text.length;
+  if (i > 0 && isDigitCode(text.charCodeAt(i - 1))) {
+    let end = i + 1;
+    while (end < length && isDigitCode(text.charCodeAt(end))) end++;
+    return end;
+  }
   // IBAN check digits follow two capital letters and may be followed by letters.
-  if (i >= 2 && isUpperCode(text.charCodeAt(i - 1)) && isUpperCode(text.charCodeAt(i - 2))) return true;
+  if (i >= 2 && isUpperCode(text.charCodeAt(i - 1)) && isUpperCode(text.charCodeAt(i - 2))) return -1;
   let digits = 0;
-  const limit = Math.min(text.length, i + 32);
+  const limit = Math.min(length, i + 32);
   for (let j = i; j < limit; j++) {
     const code = text.charCodeAt(j);
-    if (!isNumberCode(code)) break;
-    if (isDigitCode(code) && ++digits >= 4) return true;
+    // Every later digit of this run sees the same stop within its own 32 characters, and fewer
+    // digits before it; the run holds no capital letters, so the IBAN case cannot apply either.
+    if (!isNumberCode(code)) return j;
+    if (isDigitCode(code) && ++digits >= 4) return -1;
   }
-  return false;
+  return i + 1;
 }
 
 function literalAt(text: string, i: number, entry: TriggerEntry): boolean {
@@ -226,10 +239,72 @@ function literalAt(text: string, i: number, entry: TriggerEntry): boolean {
   return true;
 }
 
+function caseVariants(char: string, anyCase: boolean): Set<string> {
+  return new Set(anyCase ? [char.toLowerCase(), char.toUpperCase()] : [char]);
+}
+
+/** Where a literal trigger is looked for: at its `offset`-th character (its anchor). */
+interface Anchor {
+  entry: TriggerEntry;
+  offset: number;
+}
+
+/** Character kinds in the search table: nothing, the anchor of a literal trigger, a digit. */
+const ANCHOR = 1;
+const NUMBER = 2;
+
 /**
- * Groups detectors by trigger and builds the trigger search: a table from the first character
- * (ASCII) to the triggers starting with it, checked by hand. This is several times faster than
- * a regular expression alternation over plain text, where almost no position is a trigger.
+ * How often a character occurs in chat text, coarsely (lower is rarer): a literal trigger is
+ * looked for at its rarest character, so that the search stops at few positions in prose.
+ * `authorization` is found at its `z`, `eyJ` at its `J`, `ghp_` at its `_`.
+ */
+function commonness(char: string): number {
+  if (/[0-9 .,-]/.test(char)) return 3;
+  if (/[a-z]/.test(char)) return /[jkqvxz]/.test(char) ? 1 : 2;
+  return 0;
+}
+
+/** Whether `later`, starting `shift` characters after `earlier`, can match at the same time. */
+function canOverlap(earlier: TriggerEntry, later: TriggerEntry, shift: number): boolean {
+  const anyCase = earlier.anyCase || later.anyCase;
+  const length = Math.min(earlier.literal.length - shift, later.literal.length);
+  for (let k = 0; k < length; k++) {
+    const a = earlier.literal[shift + k]!;
+    const b = later.literal[k]!;
+    if (anyCase ? a.toLowerCase() !== b.toLowerCase() : a !== b) return false;
+  }
+  return true;
+}
+
+/**
+ * Anchor offset of each literal trigger: its rarest character, unless another trigger could start
+ * inside it at or before that character. Then triggers are still found in the order of their start
+ * positions (each is found at its anchor, and no anchor is passed before an earlier start is seen).
+ */
+function anchorOffsets(entries: readonly TriggerEntry[]): number[] {
+  return entries.map((entry) => {
+    if (entry.numberStart) return 0;
+    const literal = entry.literal;
+    let offset = 0;
+    for (let k = 1; k < literal.length; k++) {
+      if (commonness(literal[k]!) < commonness(literal[offset]!)) offset = k;
+    }
+    for (let shift = 1; shift <= offset; shift++) {
+      // A number could start inside the literal, or another literal (found at any of its characters).
+      if (isDigitCode(literal.charCodeAt(shift))) return 0;
+      if (entries.some((other) => !other.numberStart && canOverlap(entry, other, shift))) return 0;
+    }
+    return offset;
+  });
+}
+
+/**
+ * Groups detectors by trigger and builds the trigger search: one pass over the text with a table
+ * from character code to kind (nothing, a literal's anchor, a digit), so that every character of
+ * prose costs one table load. Literals are found at their rarest character and checked around
+ * it; a digit is a trigger only where a number starts. This is faster than a native regular
+ * expression here: Irregexp runs a character class or an alternation at about the same speed
+ * per character, and returning to JavaScript at each of the many digits costs more.
  */
 function compileTriggers(detectors: readonly BuiltinDetector[]): {
   groups: TriggerGroup[];
@@ -260,46 +335,52 @@ function compileTriggers(detectors: readonly BuiltinDetector[]): {
     group.combined = new RegExp(group.members.map((index) => `(${detectors[index]!.source})`).join('|'), 'y');
   }
 
-  // Two-level prefilter: most characters are rejected by the first table, most of the rest by
-  // the (first, second) character pair table, before any trigger is compared.
-  const table: TriggerEntry[][] = Array.from({ length: 128 }, () => []);
-  const firstChars = new Uint8Array(128);
-  const pairs = new Uint8Array(128 * 128);
-  const allow = (first: number, second?: number) => {
-    firstChars[first] = 1;
-    if (second === undefined) pairs.fill(1, first << 7, (first + 1) << 7);
-    else pairs[(first << 7) | second] = 1;
-  };
-  for (const entry of entries) {
+  // The whole UTF-16 range, so the loop needs no range check; non-ASCII characters are never triggers.
+  const kinds = new Uint8Array(65536);
+  const anchors: Anchor[][] = Array.from({ length: 128 }, () => []);
+  // (anchor, next character) pairs that some literal allows: most anchors in prose fail this test.
+  const followers = new Uint8Array(128 * 128);
+  let numberGroup = -1;
+  const offsets = anchorOffsets(entries);
+  entries.forEach((entry, i) => {
     if (entry.numberStart) {
-      for (let code = 48; code <= 57; code++) {
-        table[code]!.push(entry);
-        allow(code);
-      }
-      continue;
+      numberGroup = entry.group;
+      for (let code = 48; code <= 57; code++) kinds[code]! |= NUMBER;
+      return;
     }
-    const literal = entry.literal;
-    const firsts = entry.anyCase ? [literal[0]!, literal[0]!.toUpperCase()] : [literal[0]!];
-    const seconds =
-      literal.length < 2 ? [] : entry.anyCase ? [literal[1]!, literal[1]!.toUpperCase()] : [literal[1]!];
-    for (const first of new Set(firsts)) {
-      table[first.charCodeAt(0)]!.push(entry);
-      if (seconds.length === 0) allow(first.charCodeAt(0));
-      for (const second of seconds) allow(first.charCodeAt(0), second.charCodeAt(0));
+    const offset = offsets[i]!;
+    const char = entry.literal[offset]!;
+    const next = entry.literal[offset + 1];
+    for (const variant of caseVariants(char, entry.anyCase)) {
+      const code = variant.charCodeAt(0);
+      kinds[code]! |= ANCHOR;
+      anchors[code]!.push({ entry, offset });
+      if (next === undefined) followers.fill(1, code << 7, (code + 1) << 7);
+      else
+        for (const after of caseVariants(next, entry.anyCase))
+          followers[(code << 7) | after.charCodeAt(0)] = 1;
     }
-  }
+  });
 
   const findTrigger = (text: string, from: number): TriggerHit => {
     const length = text.length;
+    let noNumberBefore = 0;
     for (let i = from; i < length; i++) {
-      const code = text.charCodeAt(i);
-      if (code >= 128 || firstChars[code] === 0) continue;
-      const next = i + 1 < length ? text.charCodeAt(i + 1) & 127 : 0;
-      if (pairs[(code << 7) | next] === 0) continue;
-      for (const entry of table[code]!) {
-        if (entry.numberStart ? numberStartsAt(text, i) : literalAt(text, i, entry)) {
-          return { position: i, group: entry.group };
+      const kind = kinds[text.charCodeAt(i)]!;
+      if (kind === 0) continue;
+      if (
+        (kind & ANCHOR) !== 0 &&
+        followers[(text.charCodeAt(i) << 7) | (text.charCodeAt(i + 1) & 127)] === 1
+      ) {
+        for (const { entry, offset } of anchors[text.charCodeAt(i)]!) {
+          const start = i - offset;
+          if (start >= from && literalAt(text, start, entry)) return { position: start, group: entry.group };
         }
+      }
+      if ((kind & NUMBER) !== 0 && i >= noNumberBefore) {
+        const stop = numberScan(text, i);
+        if (stop < 0) return { position: i, group: numberGroup };
+        noNumberBefore = stop;
       }
     }
     return NONE;
