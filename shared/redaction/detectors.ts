@@ -35,8 +35,10 @@ export type BuiltinDetectorType = (typeof BUILTIN_DETECTOR_TYPES)[number];
 
 /**
  * Where a detector's match can start: a literal (`'sk-'`), a literal in any letter case, or the
- * first digit of a number that has at least 4 digits in its first 32 characters of `0-9 .()+/-`
- * (or follows two capital letters, as an IBAN's check digits do).
+ * first digit of a number whose first 32 characters of `0-9 .()+/-` hold at least 9 digits (the
+ * fewest of a card, an SSN or a phone number without `+`) or at least 4 digits and 3 dots (a
+ * dotted quad), or that follows two capital letters, as an IBAN's check digits do. A numeric
+ * detector whose shortest match needs less must widen this rule (see `numberScan` in scanner.ts).
  */
 export type Trigger = string | { anyCase: string } | { numberStart: true };
 

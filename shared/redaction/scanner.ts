@@ -6,6 +6,7 @@
  * check rejects is retried against the later detectors at the same position, then the search
  * moves on by one character.
  */
+import { Buffer } from 'node:buffer';
 import {
   BUILTIN_DETECTORS,
   type BuiltinDetector,
@@ -86,22 +87,23 @@ function compileScanner(detectors: readonly BuiltinDetector[], context: CheckCon
     const detections: Detection[] = [];
     const placeholders: Span[] = [];
     // Not re-entrant (nothing inside a scan calls back into it), so compiled patterns are reused.
+    const bytes = bytesOf(text);
     let cursor = 0;
-    let at = findTrigger(text, 0);
+    let at = findTrigger(text, bytes, 0);
     while (at.position >= 0) {
       const position = at.position;
       const { members, combined } = groups[at.group]!;
       combined.lastIndex = position;
       const match = combined.exec(text);
       if (match === null) {
-        at = findTrigger(text, position + 1);
+        at = findTrigger(text, bytes, position + 1);
         continue;
       }
       if (members.length === 0) {
         // The placeholder group: keep it, and let nothing else start inside it.
         placeholders.push({ start: position, end: position + match[0].length });
         cursor = position + match[0].length;
-        at = findTrigger(text, cursor);
+        at = findTrigger(text, bytes, cursor);
         continue;
       }
       let member = 0;
@@ -132,9 +134,9 @@ function compileScanner(detectors: readonly BuiltinDetector[], context: CheckCon
             : detectors[index]!.type;
         detections.push({ type, start: span.start, end: span.end });
         cursor = span.end;
-        at = findTrigger(text, Math.max(span.end, position + 1));
+        at = findTrigger(text, bytes, Math.max(span.end, position + 1));
       } else {
-        at = findTrigger(text, position + 1);
+        at = findTrigger(text, bytes, position + 1);
       }
     }
     return { detections, placeholders };
@@ -203,10 +205,11 @@ function isNumberCode(code: number): boolean {
 }
 
 /**
- * Whether a number starts at the digit `i`: it is not preceded by a digit, and has at least 4
- * digits in its first 32 characters of `0-9 .()+/-` (or follows two capital letters, as an IBAN's
- * check digits do). Returns −1 when it does; otherwise the index before which no digit can start
- * a number either, so that the search does not check the rest of the same run again.
+ * Whether a number starts at the digit `i` (see `NUMBER_START_TRIGGER`): it is not preceded by a
+ * digit, and its first 32 characters of `0-9 .()+/-` hold at least 9 digits (a card, an SSN, a
+ * phone number) or at least 4 digits and 3 dots (a dotted quad); or it follows two capital
+ * letters, as an IBAN's check digits do. Returns −1 when it does; otherwise the index before which
+ * no digit can start a number either, so that the search does not check the same run again.
  */
 function numberScan(text: string, i: number): number {
   const length = text.length;
@@ -218,13 +221,19 @@ function numberScan(text: string, i: number): number {
   // IBAN check digits follow two capital letters and may be followed by letters.
   if (i >= 2 && isUpperCode(text.charCodeAt(i - 1)) && isUpperCode(text.charCodeAt(i - 2))) return -1;
   let digits = 0;
+  let dots = 0;
   const limit = Math.min(length, i + 32);
   for (let j = i; j < limit; j++) {
     const code = text.charCodeAt(j);
-    // Every later digit of this run sees the same stop within its own 32 characters, and fewer
-    // digits before it; the run holds no capital letters, so the IBAN case cannot apply either.
-    if (!isNumberCode(code)) return j;
-    if (isDigitCode(code) && ++digits >= 4) return -1;
+    if (isDigitCode(code)) {
+      if (++digits >= 9 || (digits >= 4 && dots >= 3)) return -1;
+    } else if (code === 46) {
+      dots++;
+    } else if (!isNumberCode(code)) {
+      // Every later digit of this run sees the same stop within its own 32 characters, and fewer
+      // digits and dots before it; the run holds no capital letters, so the IBAN case cannot apply.
+      return j;
+    }
   }
   return i + 1;
 }
@@ -299,16 +308,44 @@ function anchorOffsets(entries: readonly TriggerEntry[]): number[] {
 }
 
 /**
+ * The text under scan, one byte per UTF-16 code unit (`latin1` keeps each unit's low byte), so
+ * that the search can test two characters with one table load. The copy is made natively (a
+ * memory copy for the usual one-byte strings); a non-Latin-1 character may alias an ASCII trigger
+ * byte, which only adds a candidate: every candidate is checked on the text itself.
+ */
+interface TextBytes {
+  buffer: Buffer;
+  /** Byte pairs: `pairs[w]` holds the bytes of characters `2w` and `2w + 1`. */
+  pairs: Uint16Array;
+}
+
+function textBytes(capacity: number): TextBytes {
+  const memory = new ArrayBuffer(capacity);
+  return { buffer: Buffer.from(memory), pairs: new Uint16Array(memory) };
+}
+
+/** Reused for texts up to this length (scans are synchronous, one at a time); longer ones get their own. */
+const SHARED_CAPACITY = 1 << 16;
+const shared = textBytes(SHARED_CAPACITY);
+
+function bytesOf(text: string): TextBytes {
+  const bytes = text.length < SHARED_CAPACITY ? shared : textBytes((text.length + 2) & ~1);
+  bytes.buffer.write(text, 0, 'latin1');
+  return bytes;
+}
+
+/**
  * Groups detectors by trigger and builds the trigger search: one pass over the text with a table
- * from character code to kind (nothing, a literal's anchor, a digit), so that every character of
- * prose costs one table load. Literals are found at their rarest character and checked around
- * it; a digit is a trigger only where a number starts. This is faster than a native regular
- * expression here: Irregexp runs a character class or an alternation at about the same speed
- * per character, and returning to JavaScript at each of the many digits costs more.
+ * from character code to kind (nothing, a literal's anchor, a digit). Prose costs one table load
+ * per two characters (on the byte copy, see `TextBytes`); literals are found at their rarest
+ * character and checked around it; a digit is a trigger only where a number starts. This is
+ * faster than a native regular expression here: Irregexp runs a character class or an
+ * alternation at about the speed of a per-character loop, and returning to JavaScript at each of
+ * the many digits costs more.
  */
 function compileTriggers(detectors: readonly BuiltinDetector[]): {
   groups: TriggerGroup[];
-  findTrigger: (text: string, from: number) => TriggerHit;
+  findTrigger: (text: string, bytes: TextBytes, from: number) => TriggerHit;
 } {
   const groups: TriggerGroup[] = [{ members: [], combined: new RegExp(`(${PLACEHOLDER_SOURCE})`, 'y') }];
   const keys: string[] = ['=['];
@@ -361,26 +398,36 @@ function compileTriggers(detectors: readonly BuiltinDetector[]): {
           followers[(code << 7) | after.charCodeAt(0)] = 1;
     }
   });
+  // Whether either byte of a pair (in either order, so endianness does not matter) may be a trigger.
+  const pairKinds = new Uint8Array(65536);
+  for (let a = 0; a < 256; a++) {
+    for (let b = 0; b < 256; b++) pairKinds[a | (b << 8)] = kinds[a]! | kinds[b]!;
+  }
 
-  const findTrigger = (text: string, from: number): TriggerHit => {
+  const findTrigger = (text: string, { pairs }: TextBytes, from: number): TriggerHit => {
     const length = text.length;
     let noNumberBefore = 0;
-    for (let i = from; i < length; i++) {
-      const kind = kinds[text.charCodeAt(i)]!;
-      if (kind === 0) continue;
-      if (
-        (kind & ANCHOR) !== 0 &&
-        followers[(text.charCodeAt(i) << 7) | (text.charCodeAt(i + 1) & 127)] === 1
-      ) {
-        for (const { entry, offset } of anchors[text.charCodeAt(i)]!) {
-          const start = i - offset;
-          if (start >= from && literalAt(text, start, entry)) return { position: start, group: entry.group };
+    // The byte after an odd length is stale: it can only add a pair to look at, never hide one.
+    const words = (length + 1) >> 1;
+    for (let w = from >> 1; w < words; w++) {
+      if (pairKinds[pairs[w]!] === 0) continue;
+      const end = Math.min(2 * w + 2, length);
+      for (let i = Math.max(2 * w, from); i < end; i++) {
+        const code = text.charCodeAt(i);
+        const kind = kinds[code]!;
+        if (kind === 0) continue;
+        if ((kind & ANCHOR) !== 0 && followers[(code << 7) | (text.charCodeAt(i + 1) & 127)] === 1) {
+          for (const { entry, offset } of anchors[code]!) {
+            const start = i - offset;
+            if (start >= from && literalAt(text, start, entry))
+              return { position: start, group: entry.group };
+          }
         }
-      }
-      if ((kind & NUMBER) !== 0 && i >= noNumberBefore) {
-        const stop = numberScan(text, i);
-        if (stop < 0) return { position: i, group: numberGroup };
-        noNumberBefore = stop;
+        if ((kind & NUMBER) !== 0 && i >= noNumberBefore) {
+          const stop = numberScan(text, i);
+          if (stop < 0) return { position: i, group: numberGroup };
+          noNumberBefore = stop;
+        }
       }
     }
     return NONE;
