@@ -207,21 +207,29 @@ function isNumberCode(code: number): boolean {
 /**
  * Whether a number starts at the digit `i` (see `NUMBER_START_TRIGGER`): it is not preceded by a
  * digit, and its first 32 characters of `0-9 .()+/-` hold at least 9 digits (a card, an SSN, a
- * phone number) or at least 4 digits and 3 dots (a dotted quad); or it follows two capital
- * letters, as an IBAN's check digits do. Returns −1 when it does; otherwise the index before which
- * no digit can start a number either, so that the search does not check the same run again.
+ * phone number) or at least 4 digits and 3 dots (a dotted quad); or it is an IBAN's two check
+ * digits after two capital letters. Returns −1 when it does; otherwise an index `skip > i` such
+ * that no trigger is found in between: no digit there starts a number, and no character there is
+ * an anchor (`kinds`), so the search can resume at `skip`.
  */
-function numberScan(text: string, i: number): number {
+function numberScan(text: string, i: number, kinds: Uint8Array): number {
   const length = text.length;
   if (i > 0 && isDigitCode(text.charCodeAt(i - 1))) {
     let end = i + 1;
-    while (end < length && isDigitCode(text.charCodeAt(end))) end++;
+    while (end < length && kinds[text.charCodeAt(end)] === NUMBER) end++; // digits, none an anchor
     return end;
   }
-  // IBAN check digits follow two capital letters and may be followed by letters.
-  if (i >= 2 && isUpperCode(text.charCodeAt(i - 1)) && isUpperCode(text.charCodeAt(i - 2))) return -1;
+  if (
+    i >= 2 &&
+    isUpperCode(text.charCodeAt(i - 1)) &&
+    isUpperCode(text.charCodeAt(i - 2)) &&
+    isDigitCode(text.charCodeAt(i + 1))
+  ) {
+    return -1;
+  }
   let digits = 0;
   let dots = 0;
+  let anchorAt = -1;
   const limit = Math.min(length, i + 32);
   for (let j = i; j < limit; j++) {
     const code = text.charCodeAt(j);
@@ -231,8 +239,10 @@ function numberScan(text: string, i: number): number {
       dots++;
     } else if (!isNumberCode(code)) {
       // Every later digit of this run sees the same stop within its own 32 characters, and fewer
-      // digits and dots before it; the run holds no capital letters, so the IBAN case cannot apply.
-      return j;
+      // digits and dots before it (and no capital letters right before it).
+      return anchorAt < 0 ? j : anchorAt;
+    } else if (anchorAt < 0 && (kinds[code]! & ANCHOR) !== 0) {
+      anchorAt = j; // `(`, `+`: the search must look at it
     }
   }
   return i + 1;
@@ -324,6 +334,9 @@ function textBytes(capacity: number): TextBytes {
   return { buffer: Buffer.from(memory), pairs: new Uint16Array(memory) };
 }
 
+/** Byte order of `Uint16Array` reads, which put a pair's first character in the low byte or the high one. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Reused for texts up to this length (scans are synchronous, one at a time); longer ones get their own. */
 const SHARED_CAPACITY = 1 << 16;
 const shared = textBytes(SHARED_CAPACITY);
@@ -398,21 +411,34 @@ function compileTriggers(detectors: readonly BuiltinDetector[]): {
           followers[(code << 7) | after.charCodeAt(0)] = 1;
     }
   });
-  // Whether either byte of a pair (in either order, so endianness does not matter) may be a trigger.
-  const pairKinds = new Uint8Array(65536);
-  for (let a = 0; a < 256; a++) {
-    for (let b = 0; b < 256; b++) pairKinds[a | (b << 8)] = kinds[a]! | kinds[b]!;
+  // Whether a trigger can be at either character of a pair, from the pair alone: an anchor (with
+  // a follower some literal allows, when the follower is in the pair) or a digit (followed by a
+  // number character). A character outside Latin-1 keeps only its low byte and may look like an
+  // ASCII trigger or follower (an extra candidate, checked on the text), while an ASCII character
+  // is always its own byte: a pair is ruled out only when its real characters cannot qualify.
+  const pairStarts = new Uint8Array(65536);
+  for (let first = 0; first < 256; first++) {
+    const kind = kinds[first]!;
+    for (let second = 0; second < 256; second++) {
+      const atFirst =
+        ((kind & ANCHOR) !== 0 && followers[(first << 7) | (second & 127)] === 1) ||
+        ((kind & NUMBER) !== 0 && isNumberCode(second));
+      const atSecond = kinds[second] !== 0;
+      pairStarts[LITTLE_ENDIAN ? first | (second << 8) : (first << 8) | second] = atFirst || atSecond ? 1 : 0;
+    }
   }
 
   const findTrigger = (text: string, { pairs }: TextBytes, from: number): TriggerHit => {
     const length = text.length;
-    let noNumberBefore = 0;
-    // The byte after an odd length is stale: it can only add a pair to look at, never hide one.
+    // The byte after an odd length is stale. It is never looked at as a character, and cannot hide
+    // a trigger at the last one: no trigger there needs a next character that `pairStarts` tests
+    // (a literal ending at its anchor allows any follower; a number needs more than one digit).
     const words = (length + 1) >> 1;
+    let next = from;
     for (let w = from >> 1; w < words; w++) {
-      if (pairKinds[pairs[w]!] === 0) continue;
+      if (pairStarts[pairs[w]!] === 0) continue;
       const end = Math.min(2 * w + 2, length);
-      for (let i = Math.max(2 * w, from); i < end; i++) {
+      for (let i = Math.max(2 * w, next); i < end; i++) {
         const code = text.charCodeAt(i);
         const kind = kinds[code]!;
         if (kind === 0) continue;
@@ -423,10 +449,13 @@ function compileTriggers(detectors: readonly BuiltinDetector[]): {
               return { position: start, group: entry.group };
           }
         }
-        if ((kind & NUMBER) !== 0 && i >= noNumberBefore) {
-          const stop = numberScan(text, i);
-          if (stop < 0) return { position: i, group: numberGroup };
-          noNumberBefore = stop;
+        if ((kind & NUMBER) !== 0) {
+          const skip = numberScan(text, i, kinds);
+          if (skip < 0) return { position: i, group: numberGroup };
+          // Resume at `skip`: the outer loop moves on to the pair that holds it.
+          next = skip;
+          w = (skip >> 1) - 1;
+          break;
         }
       }
     }
