@@ -83,12 +83,12 @@ export async function processRecord(
     }
     if (outcome.payloadStore === 's3') metrics.addMetric('PayloadOffloads', MetricUnit.Count, 1);
     if (outcome.phase === 'completed') {
-      const { project, model, cost, tokens } = prepared.record;
+      const { project, model, cost, usage } = prepared.record;
       const group = `${project}\u0000${model}`;
       const totals = costTotals.get(group) ?? { project, model, nanos: 0, input: 0, output: 0 };
       totals.nanos += cost.totalNanos;
-      totals.input += tokens?.input ?? 0;
-      totals.output += tokens?.output ?? 0;
+      totals.input += usage?.inputTokens ?? 0;
+      totals.output += usage?.outputTokens ?? 0;
       costTotals.set(group, totals);
     }
     for (const [type, n] of Object.entries(redactionsOf(prepared.record))) {

@@ -8,7 +8,7 @@
 
 import { ENVELOPE_VERSION, type InlineEnvelope } from '../../shared/ingest/envelope';
 import { dayIndexKey, interactionKey, sessionIndexKey } from '../../shared/ledger/keys';
-import { compressPayload, INLINE_PAYLOAD_LIMIT_BYTES } from '../../shared/ledger/record';
+import { compressPayload, INLINE_PAYLOAD_LIMIT_BYTES, storedCounts } from '../../shared/ledger/record';
 import { prepareInteraction } from '../../shared/pipeline/prepare';
 import { createRedactor } from '../../shared/redaction';
 import { itemBytes } from './dynamo-size';
@@ -85,23 +85,33 @@ export function representativeInteraction(payloadBytes: number, text: string, se
   );
 }
 
+/** The representative interaction as the queue message carries it, and the item it becomes. */
+export interface RepresentativeItem {
+  /** The ingest envelope (queue message body). */
+  envelope: InlineEnvelope;
+  /** The table item `saveInteraction` writes for it as a first, completed event. */
+  item: Record<string, unknown>;
+  prepared: ReturnType<typeof prepareInteraction>;
+}
+
 /**
- * The billed sizes of the item and index entries for one completed interaction of about
- * `payloadBytes`, as the processor would store it.
+ * The item the processor stores for a representative completed interaction of about
+ * `payloadBytes`: the attributes `saveInteraction` sets for a first, completed event. An
+ * integration test stores the same envelope through the real processor and compares.
  *
  * @example
- * measureInteractionItem({ payloadBytes: 2048, text: readme, indexes, withSession: true }).itemBytes; // ≈ 1,700
+ * const { envelope, item } = representativeItem({ payloadBytes: 2048, text: readme, withSession: true });
  */
-export function measureInteractionItem(args: {
+export function representativeItem(args: {
   payloadBytes: number;
   text: string;
-  indexes: IndexShape[];
-  tablePartitionKey?: string;
-  tableSortKey?: string;
   withSession: boolean;
-}): InteractionItemMeasurement {
-  const id = 'chat-2026-11-22-000042';
-  const project = 'default';
+  id?: string;
+  project?: string;
+  now?: Date;
+}): RepresentativeItem {
+  const id = args.id ?? 'chat-2026-11-22-000042';
+  const project = args.project ?? 'default';
   const interaction = representativeInteraction(
     args.payloadBytes,
     args.text,
@@ -114,7 +124,11 @@ export function measureInteractionItem(args: {
     receivedAt: '2026-11-22T08:00:01.500Z',
     interaction: interaction as unknown as Record<string, unknown>,
   };
-  const prepared = prepareInteraction(envelope, { redactor: createRedactor(), retentionDays: 365 });
+  const prepared = prepareInteraction(envelope, {
+    redactor: createRedactor(),
+    retentionDays: 365,
+    ...(args.now ? { now: args.now } : {}),
+  });
   const { record } = prepared;
   const part = (json: string | undefined) =>
     json === undefined
@@ -122,7 +136,6 @@ export function measureInteractionItem(args: {
       : { store: 'inline', data: compressPayload(json), bytes: Buffer.byteLength(json) };
   const requestPart = part(prepared.requestJson);
   const responsePart = part(prepared.responseJson);
-  // The attributes saveInteraction sets for a first, completed event.
   const item: Record<string, unknown> = {
     ...interactionKey(project, id),
     entity: record.entity,
@@ -134,17 +147,16 @@ export function measureInteractionItem(args: {
     startedAt: record.startedAt,
     timestamp: record.timestamp,
     ...dayIndexKey(project, record.timestamp, id),
-    ...(record.sessionId ? sessionIndexKey(project, record.sessionId, record.timestamp, id) : {}),
+    ...(record.sessionId ? sessionIndexKey(project, record.sessionId) : {}),
     provider: record.provider,
     sessionId: record.sessionId,
     userId: record.userId,
     tags: record.tags,
     requestPart,
-    requestRedactions: record.requestRedactions,
+    requestRedactions: storedCounts(record.requestRedactions),
     status: record.status,
     completedAt: record.processedAt,
     model: record.model,
-    tokens: record.tokens,
     usage: record.usage,
     cost: record.cost,
     endedAt: record.endedAt,
@@ -152,9 +164,32 @@ export function measureInteractionItem(args: {
     batch: record.batch,
     analyze: record.analyze,
     responsePart,
-    responseRedactions: responsePart ? record.responseRedactions : undefined,
+    responseRedactions: responsePart ? storedCounts(record.responseRedactions) : undefined,
     latencyMs: record.latencyMs,
   };
+  for (const [name, value] of Object.entries(item)) if (value === undefined) delete item[name];
+  return { envelope, item, prepared };
+}
+
+/**
+ * The billed sizes of the item and index entries for one completed interaction of about
+ * `payloadBytes`, as the processor would store it.
+ *
+ * @example
+ * measureInteractionItem({ payloadBytes: 2048, text: readme, indexes, withSession: true }).itemBytes; // ≈ 1,840
+ */
+export function measureInteractionItem(args: {
+  payloadBytes: number;
+  text: string;
+  indexes: IndexShape[];
+  tablePartitionKey?: string;
+  tableSortKey?: string;
+  withSession: boolean;
+}): InteractionItemMeasurement {
+  const { envelope, item, prepared } = representativeItem(args);
+  const interaction = envelope.interaction;
+  const requestPart = item.requestPart as { data: Uint8Array } | undefined;
+  const responsePart = item.responsePart as { data: Uint8Array } | undefined;
   const tableKeys = [args.tablePartitionKey ?? 'pk', args.tableSortKey ?? 'sk'];
   const indexEntryBytes: Record<string, number> = {};
   for (const index of args.indexes) {

@@ -34,7 +34,9 @@ import {
   rollupItemKey,
 } from '../analytics';
 import { dayPartition } from '../ledger/keys';
+import { tokenCountsOf } from '../ledger/record';
 import { DAY_INDEX_SHARDS, LEDGER_TABLE } from '../ledger/tables';
+import type { NormalizedUsage } from '../normalize';
 import { BatchWriteIncompleteError } from './analytics-errors';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
@@ -117,7 +119,6 @@ const count = (value: unknown) => (typeof value === 'number' ? value : 0);
 /** A projected `byDay` item as a rollup source record; absent numeric fields count as 0. */
 export function toRollupSource(item: Item): RollupSourceRecord {
   const cost = (item.cost ?? {}) as Record<string, unknown>;
-  const tokens = item.tokens as Record<string, unknown> | undefined;
   const status = STATUSES.has(item.status as RollupStatus) ? (item.status as RollupStatus) : 'in_progress';
   return {
     project: item.project as string,
@@ -125,15 +126,7 @@ export function toRollupSource(item: Item): RollupSourceRecord {
     model: item.model as string,
     status,
     timestamp: item.timestamp as string,
-    tokens: tokens
-      ? {
-          input: count(tokens.input),
-          output: count(tokens.output),
-          cachedInput: count(tokens.cachedInput),
-          cacheWriteInput: count(tokens.cacheWriteInput),
-          reasoning: count(tokens.reasoning),
-        }
-      : undefined,
+    tokens: tokenCountsOf(item.usage as Partial<NormalizedUsage> | undefined),
     cost: {
       priced: cost.priced === true,
       unpricedReason: cost.unpricedReason as string | undefined,

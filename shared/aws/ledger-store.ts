@@ -16,6 +16,7 @@ import {
   type InteractionPayload,
   type InteractionRecord,
   type PayloadPart,
+  storedCounts,
 } from '../ledger/record';
 import { DAY_INDEX_SHARDS, type IndexDefinition, LEDGER_TABLE } from '../ledger/tables';
 import type { PreparedInteraction } from '../pipeline/prepare';
@@ -38,6 +39,7 @@ type Item = Record<string, unknown>;
 /** Collects `SET` clauses for one UpdateItem; undefined values are skipped. */
 class UpdateBuilder {
   private readonly clauses: string[] = [];
+  private readonly removals: string[] = [];
   public readonly names: Record<string, string> = {};
   public readonly values: Record<string, unknown> = {};
 
@@ -53,13 +55,22 @@ class UpdateBuilder {
     );
   }
 
+  public remove(attribute: string): this {
+    const name = `#${attribute}`;
+    this.names[name] = attribute;
+    this.removals.push(name);
+    return this;
+  }
+
   public expression(): string {
-    return `SET ${this.clauses.join(', ')}`;
+    const remove = this.removals.length > 0 ? ` REMOVE ${this.removals.join(', ')}` : '';
+    return `SET ${this.clauses.join(', ')}${remove}`;
   }
 
   public clone(): UpdateBuilder {
     const copy = new UpdateBuilder();
     copy.clauses.push(...this.clauses);
+    copy.removals.push(...this.removals);
     Object.assign(copy.names, this.names);
     Object.assign(copy.values, this.values);
     return copy;
@@ -123,9 +134,7 @@ export async function saveInteraction(prepared: PreparedInteraction): Promise<Sa
   const responsePart = await storePart(record.project, record.id, 'response', prepared.responseJson);
   const key = interactionKey(record.project, record.id);
   const dayKeys = dayIndexKey(record.project, record.timestamp, record.id);
-  const sessionKeys = record.sessionId
-    ? sessionIndexKey(record.project, record.sessionId, record.timestamp, record.id)
-    : undefined;
+  const sessionKeys = record.sessionId ? sessionIndexKey(record.project, record.sessionId) : undefined;
 
   const update = new UpdateBuilder()
     .setIfAbsent('entity', record.entity)
@@ -156,7 +165,10 @@ export async function saveInteraction(prepared: PreparedInteraction): Promise<Sa
   onStart(update, 'tags', record.tags);
   if (requestPart) {
     onStart(update, 'requestPart', requestPart);
-    onStart(update, 'requestRedactions', record.requestRedactions);
+    // No counts are stored as no attribute; the start authority clears counts of a request it replaces.
+    const counts = storedCounts(record.requestRedactions);
+    if (counts === undefined && phase === 'started') update.remove('requestRedactions');
+    else onStart(update, 'requestRedactions', counts);
   }
 
   let outcome: SaveOutcome;
@@ -166,7 +178,6 @@ export async function saveInteraction(prepared: PreparedInteraction): Promise<Sa
       .set('status', record.status)
       .set('completedAt', record.processedAt)
       .set('model', record.model)
-      .set('tokens', record.tokens)
       .set('usage', record.usage)
       .set('cost', record.cost)
       .set('endedAt', record.endedAt)
@@ -174,11 +185,9 @@ export async function saveInteraction(prepared: PreparedInteraction): Promise<Sa
       .set('batch', record.batch)
       .set('analyze', record.analyze)
       .set('responsePart', responsePart)
-      .set('responseRedactions', responsePart ? record.responseRedactions : undefined);
+      .set('responseRedactions', responsePart ? storedCounts(record.responseRedactions) : undefined);
     if (record.cost.unpricedReason === 'unknown_model') {
-      for (const [attribute, value] of Object.entries(
-        unpricedIndexKey(record.project, record.timestamp, record.id),
-      )) {
+      for (const [attribute, value] of Object.entries(unpricedIndexKey(record.project))) {
         update.set(attribute, value);
       }
     }
@@ -337,7 +346,7 @@ const SUMMARY_ATTRIBUTES = [
   'timestamp',
   'receivedAt',
   'latencyMs',
-  'tokens',
+  'usage',
   'cost',
   'sessionId',
   'requestRedactions',
@@ -447,7 +456,7 @@ function querySession(
   upper: string,
   exclusive: boolean,
 ): Promise<IndexKey[]> {
-  const partition = sessionIndexKey(query.project, query.sessionId!, '', '').sessionPk;
+  const partition = sessionIndexKey(query.project, query.sessionId!).sessionPk;
   return queryIndexKeys({ index: SESSION_INDEX, partition, lower, upper, exclusive, limit: query.limit });
 }
 

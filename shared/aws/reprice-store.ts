@@ -50,7 +50,7 @@ export async function unpricedInteractionKeys(project: string, limit: number): P
         TableName: table(),
         IndexName: UNPRICED_INDEX.indexName,
         KeyConditionExpression: 'unpricedPk = :pk',
-        ExpressionAttributeValues: { ':pk': unpricedIndexKey(project, '', '').unpricedPk },
+        ExpressionAttributeValues: { ':pk': unpricedIndexKey(project).unpricedPk },
         Limit: Math.min(limit - keys.length, 1000),
         ExclusiveStartKey: startKey,
       }),
@@ -111,9 +111,7 @@ export async function repriceInteractions(
         new UpdateCommand({
           TableName: table(),
           Key: interactionKey(item.project as string, item.id as string),
-          UpdateExpression: stillUnknown
-            ? 'SET cost = :cost'
-            : 'SET cost = :cost REMOVE unpricedPk, unpricedSk',
+          UpdateExpression: stillUnknown ? 'SET cost = :cost' : 'SET cost = :cost REMOVE unpricedPk',
           ConditionExpression: 'completedAt = :completedAt',
           ExpressionAttributeValues: { ':cost': next, ':completedAt': item.completedAt },
         }),

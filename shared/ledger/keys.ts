@@ -7,9 +7,12 @@ import { DAY_INDEX_SHARDS } from './tables';
 
 export const interactionKey = (project: string, id: string) => ({ pk: `INT#${project}#${id}`, sk: 'INT' });
 
-export const sessionIndexKey = (project: string, sessionId: string, timestamp: string, id: string) => ({
+/**
+ * Session index partition. The session, unpriced and day indexes all sort on the item's `daySk`
+ * (`<timestamp>#<id>`): one attribute instead of three copies keeps the item smaller.
+ */
+export const sessionIndexKey = (project: string, sessionId: string) => ({
   sessionPk: `SES#${project}#${sessionId}`,
-  sessionSk: `${timestamp}#${id}`,
 });
 
 /** Stable shard for an interaction id, so a re-delivery lands on the same shard. */
@@ -18,9 +21,8 @@ export function dayShard(id: string): number {
 }
 
 /** Sparse index entry of an interaction no rule could price yet (removed once priced). */
-export const unpricedIndexKey = (project: string, timestamp: string, id: string) => ({
+export const unpricedIndexKey = (project: string) => ({
   unpricedPk: `UNPRICED#${project}`,
-  unpricedSk: `${timestamp}#${id}`,
 });
 
 export const dayPartition = (project: string, day: string, shard: number) => `DAY#${project}#${day}#${shard}`;

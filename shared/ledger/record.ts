@@ -62,8 +62,11 @@ export interface InteractionRecord {
   startedAt?: string;
   endedAt?: string;
   latencyMs?: number;
-  tokens?: TokenCounts;
-  /** Normalized usage with every detail pricing needs (cache-write TTLs, modalities), kept for repricing. */
+  /**
+   * Normalized usage with every detail pricing needs (cache-write TTLs, modalities), kept for
+   * repricing. The only token counts stored: `tokens` in answers and rollups is derived from it
+   * (`tokenCountsOf`), which keeps the item a write unit smaller.
+   */
   usage?: NormalizedUsage;
   cost: CostBreakdown;
   requestRedactions?: RedactionCounts;
@@ -96,6 +99,36 @@ export interface InteractionAnalysis {
   /** Every billed attempt, nano-USD; never part of the interaction's own `cost`. */
   costNanos?: number;
 }
+
+/**
+ * The token counts an interaction answers with, from its normalized usage.
+ *
+ * @example
+ * tokenCountsOf({ inputTokens: 1200, outputTokens: 300, cachedInputTokens: 1024, cacheWriteInputTokens: 0, reasoningTokens: 0 });
+ * // { input: 1200, output: 300, cachedInput: 1024, cacheWriteInput: 0, reasoning: 0 }
+ */
+export function tokenCountsOf(usage: Partial<NormalizedUsage> | undefined): TokenCounts | undefined {
+  if (!usage) return undefined;
+  const count = (value: unknown) => (typeof value === 'number' ? value : 0);
+  return {
+    input: count(usage.inputTokens),
+    output: count(usage.outputTokens),
+    cachedInput: count(usage.cachedInputTokens),
+    cacheWriteInput: count(usage.cacheWriteInputTokens),
+    reasoning: count(usage.reasoningTokens),
+  };
+}
+
+/**
+ * Redaction counts as stored: none (the common case) is no attribute rather than an empty map,
+ * and reads back as none.
+ *
+ * @example
+ * storedCounts({}); // undefined
+ * storedCounts({ EMAIL: 1 }); // { EMAIL: 1 }
+ */
+export const storedCounts = (counts: RedactionCounts | undefined): RedactionCounts | undefined =>
+  counts && Object.keys(counts).length > 0 ? counts : undefined;
 
 /** Redaction counts of both parts, summed. */
 export function redactionsOf(
@@ -139,7 +172,7 @@ export function toApiInteraction(
     batch: record.batch,
     tags: record.tags,
     errorClass: record.errorClass,
-    tokens: record.tokens ?? null,
+    tokens: tokenCountsOf(record.usage) ?? null,
     cost: {
       priced: cost.priced,
       currency: cost.currency,

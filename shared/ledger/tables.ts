@@ -33,6 +33,7 @@ export interface TableDefinition {
  * - `byDay` (write-sharded): `<project>#<day>#<shard>` → time-ordered interactions of that day,
  *   with just the fields rollups and list filters need projected. Sharding keeps a busy
  *   project's day from becoming one hot partition.
+ * The three interaction indexes share one sort key attribute, `daySk` (`<timestamp>#<id>`).
  * - `byWork` (sparse, analysis only): the offline-analysis work queues. A request carries
  *   `workPk` only while it waits (`AWORK#pending#<shard>`) or is in a batch (`AWORK#batch#<id>`),
  *   a batch only while it is being created or in flight; finished items leave the index.
@@ -48,13 +49,13 @@ export const LEDGER_TABLE = {
     {
       indexName: 'bySession',
       partitionKey: { name: 'sessionPk', type: 'S' },
-      sortKey: { name: 'sessionSk', type: 'S' },
+      sortKey: { name: 'daySk', type: 'S' },
       projection: 'KEYS_ONLY',
     },
     {
       indexName: 'byUnpriced',
       partitionKey: { name: 'unpricedPk', type: 'S' },
-      sortKey: { name: 'unpricedSk', type: 'S' },
+      sortKey: { name: 'daySk', type: 'S' },
       projection: 'KEYS_ONLY',
     },
     {
@@ -69,7 +70,7 @@ export const LEDGER_TABLE = {
           'model',
           'status',
           'timestamp',
-          'tokens',
+          'usage',
           'cost',
           'latencyMs',
           'tags',

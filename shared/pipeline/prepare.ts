@@ -91,13 +91,6 @@ export function prepareInteraction(envelope: InlineEnvelope, context: PrepareCon
     startedAt: startedAt ?? (completed ? undefined : envelope.receivedAt),
     endedAt,
     latencyMs: input.latencyMs ?? latencyBetween(startedAt, endedAt),
-    tokens: usage && {
-      input: usage.inputTokens,
-      output: usage.outputTokens,
-      cachedInput: usage.cachedInputTokens,
-      cacheWriteInput: usage.cacheWriteInputTokens,
-      reasoning: usage.reasoningTokens,
-    },
     usage,
     cost,
     errorClass: responseSide.redact(input.errorClass),

@@ -109,6 +109,17 @@ describe('interaction lifecycle: started and completed merge into one record', (
     expect(JSON.stringify(body.request)).toContain('[REDACTED:EMAIL]');
   });
 
+
+  it('takes the request side and its redaction counts from the start event, also when it has none', async () => {
+    await deliver(completed('life-3'));
+    await deliver(started('life-3'));
+    expect(await read('life-3')).toMatchObject({ redactions: { EMAIL: 1 } });
+    const clean = started('life-3');
+    await deliver({ ...clean, request: { model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] } });
+    const body = await read('life-3');
+    expect(body.redactions).toEqual({});
+    expect(body).toMatchObject({ status: 'success', tokens: { input: 1000, output: 100 } });
+  });
   it('converges to the same record for any order and multiplicity of events, delivered one by one or at once', async () => {
     await deliver(started('reference'));
     await deliver(completed('reference'));

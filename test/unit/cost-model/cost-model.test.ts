@@ -60,7 +60,7 @@ const fakeTemplate: TemplateJson = {
             IndexName: 'bySession',
             KeySchema: [
               { AttributeName: 'sessionPk', KeyType: 'HASH' },
-              { AttributeName: 'sessionSk', KeyType: 'RANGE' },
+              { AttributeName: 'daySk', KeyType: 'RANGE' },
             ],
             Projection: { ProjectionType: 'KEYS_ONLY' },
           },
@@ -137,7 +137,7 @@ describe('templateFacts', () => {
         sortKey: 'daySk',
         projection: { include: ['cost', 'tokens'] },
       },
-      { indexName: 'bySession', partitionKey: 'sessionPk', sortKey: 'sessionSk', projection: 'KEYS_ONLY' },
+      { indexName: 'bySession', partitionKey: 'sessionPk', sortKey: 'daySk', projection: 'KEYS_ONLY' },
     ]);
     expect(facts.alarmMetrics).toBe(2);
     expect(facts.dashboards).toBe(1);
