@@ -42,7 +42,7 @@ import {
 import { interactionKey } from '../ledger/keys';
 import type { NormalizedUsage } from '../normalize';
 import type { CostBreakdown } from '../pricing';
-import { AnalysisWriteConflictError } from './analysis-errors';
+import { AnalysisWriteConflictError, InvalidCursorError } from './analysis-errors';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
 
@@ -527,7 +527,17 @@ export async function listAnalysisRequests(
   query: { status?: AnalysisStatus; limit: number; cursor?: string },
 ): Promise<RequestPage> {
   const statuses = query.status ? [query.status] : [...ANALYSIS_STATUSES];
-  const cursor = decodeCursor(query.cursor);
+  const cursor = decodeCursor(query.cursor, 'requests');
+  // A cursor only ever resumes inside the partition of this project and filter it came from.
+  if (
+    cursor &&
+    (cursor.s >= statuses.length ||
+      (cursor.k &&
+        !keyOf(cursor.k, ['pk', 'sk', 'statusPk', 'statusSk'], {
+          statusPk: `ASTATUS#${project}#${statuses[cursor.s]}`,
+        })))
+  )
+    throw new InvalidCursorError('requests');
   let statusIndexPosition = cursor?.s ?? 0;
   let startKey = cursor?.k;
   const requests: RequestPage['requests'] = [];
@@ -736,7 +746,9 @@ export async function listAnalysisBatches(
   project: string,
   query: { limit: number; cursor?: string },
 ): Promise<{ batches: AnalysisBatchItem[]; nextCursor?: string }> {
-  const cursor = decodeCursor(query.cursor);
+  const cursor = decodeCursor(query.cursor, 'batches');
+  if (cursor?.k && !keyOf(cursor.k, ['pk', 'sk'], { pk: `ABATCH#${project}` }))
+    throw new InvalidCursorError('batches');
   const result = await dynamo().send(
     new QueryCommand({
       TableName: table(),
@@ -799,21 +811,41 @@ function encodeCursor(cursor: { s: number; k?: Record<string, unknown> }): strin
   return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string | undefined): { s: number; k?: Record<string, unknown> } | undefined {
+/**
+ * Reads a cursor of `encodeCursor`.
+ *
+ * @throws {InvalidCursorError} when it is not one: a made-up cursor is a 400, not a fresh start.
+ */
+function decodeCursor(
+  cursor: string | undefined,
+  list: 'requests' | 'batches',
+): { s: number; k?: Record<string, unknown> } | undefined {
   if (!cursor) return undefined;
+  let parsed: { s?: unknown; k?: unknown };
   try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
-      s?: unknown;
-      k?: unknown;
-    };
-    if (typeof parsed.s !== 'number' || !Number.isInteger(parsed.s) || parsed.s < 0) return undefined;
-    return {
-      s: parsed.s,
-      ...(parsed.k && typeof parsed.k === 'object' ? { k: parsed.k as Record<string, unknown> } : {}),
-    };
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as typeof parsed;
   } catch {
-    return undefined;
+    throw new InvalidCursorError(list);
   }
+  if (typeof parsed !== 'object' || parsed === null) throw new InvalidCursorError(list);
+  if (typeof parsed.s !== 'number' || !Number.isInteger(parsed.s) || parsed.s < 0)
+    throw new InvalidCursorError(list);
+  if (
+    parsed.k !== undefined &&
+    (typeof parsed.k !== 'object' || parsed.k === null || Array.isArray(parsed.k))
+  )
+    throw new InvalidCursorError(list);
+  return { s: parsed.s, ...(parsed.k ? { k: parsed.k as Record<string, unknown> } : {}) };
+}
+
+/** True when `key` has exactly these string attributes, with the given values where pinned. */
+function keyOf(key: Record<string, unknown>, names: string[], pinned: Record<string, string>): boolean {
+  const present = Object.keys(key).sort();
+  return (
+    present.length === names.length &&
+    [...names].sort().every((name, i) => present[i] === name && typeof key[name] === 'string') &&
+    Object.entries(pinned).every(([name, value]) => key[name] === value)
+  );
 }
 
 async function backoff(round: number): Promise<void> {

@@ -368,7 +368,10 @@ export function decodeCursor(cursor: string | undefined): Cursor | undefined {
   if (!cursor) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
-    return typeof parsed.after === 'string' ? parsed : undefined;
+    // A sort key of the index pages are read from: `<ISO timestamp>#<id>`.
+    return typeof parsed?.after === 'string' && /^\d{4}-\d{2}-\d{2}T[^#]*#./.test(parsed.after)
+      ? { after: parsed.after }
+      : undefined;
   } catch {
     return undefined;
   }

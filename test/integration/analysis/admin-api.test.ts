@@ -153,6 +153,24 @@ describe('offline analysis: admin API', () => {
     }
     const badStatus = await api(stack, 'GET', '/admin/analysis/requests?status=nope');
     expect(badStatus.status).toBe(400);
+    // Made-up cursors, and one used with another filter or list, are a 400 on `cursor`, never a 500.
+    const cursorOf = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const otherProject = cursorOf({
+      s: 0,
+      k: { pk: 'AREQ#x', sk: 'AREQ', statusPk: 'ASTATUS#other#processing_failed', statusSk: 'x' },
+    });
+    for (const url of [
+      '/admin/analysis/requests?cursor=not-a-cursor',
+      `/admin/analysis/requests?cursor=${cursorOf({ s: 0, k: { pk: 1 } })}`,
+      `/admin/analysis/requests?status=processing_failed&cursor=${otherProject}`,
+      `/admin/analysis/requests?status=processing_failed&cursor=${cursorOf({ s: 3 })}`,
+      `/admin/batches?cursor=${encodeURIComponent(firstPage.body.nextCursor!)}`,
+      `/admin/batches?cursor=${cursorOf({ s: 0, k: { pk: 'ABATCH#other', sk: 'ABATCH#1' } })}`,
+    ]) {
+      const answer = await api(stack, 'GET', url);
+      expect({ url, status: answer.status }).toEqual({ url, status: 400 });
+      expect(answer.body).toMatchObject({ error: { issues: [{ path: 'cursor' }] } });
+    }
 
     const before = await summary(stack);
     const requeued = await api(stack, 'POST', '/admin/analysis/requests/requeue', {

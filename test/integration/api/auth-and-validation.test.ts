@@ -123,6 +123,15 @@ describe('HTTP API: authentication and validation', () => {
       expect(paths).toEqual(['from', 'limit']);
     });
 
+    it('answers 400 on the cursor for a cursor no list handed out', async () => {
+      const forged = Buffer.from(JSON.stringify({ after: 'anything' })).toString('base64url');
+      for (const cursor of ['not-a-cursor', forged]) {
+        const answer = await api(stack, 'GET', `/v1/interactions?cursor=${cursor}`);
+        expect(answer.status).toBe(400);
+        expect(answer.body).toMatchObject({ error: { issues: [{ path: 'cursor' }] } });
+      }
+    });
+
     it('never echoes payload text in error messages', async () => {
       const answer = await api(stack, 'POST', '/v1/interactions', {
         body: { provider: 'openai', model: 'gpt-4o', phase: 'secret-sk-proj-abcdefghijklmnopqrstuv' },
