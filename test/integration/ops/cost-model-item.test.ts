@@ -6,34 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { SQSRecord } from 'aws-lambda';
 import { itemBytes, writeUnits } from '../../../infra/cost-model/dynamo-size';
 import { representativeItem } from '../../../infra/cost-model/interaction-item';
 import type { LocalStack } from '../../../infra/local/twin';
 import { dynamo } from '../../../shared/aws/clients';
 import { ENV, requireEnv } from '../../../shared/aws/config';
+import { sqsRecord } from '../../support/sqs';
 import { api, startTestStack } from '../../support/stack';
 
 const README = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
-
-function sqsRecord(body: unknown): SQSRecord {
-  return {
-    messageId: 'm-cost-model',
-    receiptHandle: 'r-cost-model',
-    body: JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 't',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:ingest',
-    awsRegion: 'us-east-1',
-  };
-}
 
 describe('cost model: the predicted item is the stored item', () => {
   let stack: LocalStack;
@@ -55,7 +36,7 @@ describe('cost model: the predicted item is the stored item', () => {
     // Same id length as the model's own example, one per case.
     const id = withSession ? 'chat-2026-11-22-000043' : 'chat-2026-11-22-000044';
     const expected = representativeItem({ payloadBytes: 2048, text: README, withSession, id });
-    await processRecord(sqsRecord(expected.envelope), {});
+    await processRecord(sqsRecord(expected.envelope, `m-${id}`), {});
 
     const { Item: stored } = await dynamo().send(
       new GetCommand({ TableName: requireEnv(ENV.ledgerTable), Key: { pk: `INT#default#${id}`, sk: 'INT' } }),

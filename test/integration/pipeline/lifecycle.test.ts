@@ -1,7 +1,7 @@
-import type { SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import type { LocalStack } from '../../../infra/local/twin';
 import { ENVELOPE_VERSION } from '../../../shared/ingest/envelope';
+import { sqsRecord } from '../../support/sqs';
 import { api, startTestStack } from '../../support/stack';
 
 const started = (id: string) => ({
@@ -27,25 +27,6 @@ const completed = (id: string) => ({
     usage: { prompt_tokens: 1000, completion_tokens: 100 },
   },
 });
-
-function sqsRecord(body: unknown, n: number): SQSRecord {
-  return {
-    messageId: `m-${n}`,
-    receiptHandle: `r-${n}`,
-    body: JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 't',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:ingest',
-    awsRegion: 'us-east-1',
-  };
-}
 
 /** The stored record without what legitimately differs between deliveries (arrival and processing times). */
 function comparable(body: Record<string, unknown>) {
@@ -75,7 +56,7 @@ describe('interaction lifecycle: started and completed merge into one record', (
       receivedAt: new Date().toISOString(),
       interaction,
     };
-    return processRecord(sqsRecord(envelope, counter), {});
+    return processRecord(sqsRecord(envelope, `m-${counter}`), {});
   };
   const read = async (id: string) => (await api(stack, 'GET', `/v1/interactions/${id}`)).body;
 
@@ -108,7 +89,6 @@ describe('interaction lifecycle: started and completed merge into one record', (
     });
     expect(JSON.stringify(body.request)).toContain('[REDACTED:EMAIL]');
   });
-
 
   it('takes the request side and its redaction counts from the start event, also when it has none', async () => {
     await deliver(completed('life-3'));

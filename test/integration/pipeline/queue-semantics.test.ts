@@ -3,6 +3,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { lambdaContext } from '../../../infra/local/api-gateway';
 import type { LocalStack } from '../../../infra/local/twin';
 import { ENVELOPE_VERSION } from '../../../shared/ingest/envelope';
+import { sqsRecord } from '../../support/sqs';
 import { api, openAiChat, startTestStack } from '../../support/stack';
 
 const envelope = (id: string, sessionId: string) =>
@@ -49,27 +50,11 @@ describe('ingest queue semantics', () => {
 
   it('reports only the failing record of a batch, so only it is retried', async () => {
     const { handler } = await import('../../../functions/process/handler');
-    const record = (messageId: string, body: string) => ({
-      messageId,
-      receiptHandle: messageId,
-      body,
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 'test',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:ingest',
-      awsRegion: 'us-east-1',
-    });
     const event: SQSEvent = {
       Records: [
-        record('m-1', envelope('batch-1', 'session-batch')),
-        record('m-2', '{"not": "an envelope"}'),
-        record('m-3', envelope('batch-3', 'session-batch')),
+        sqsRecord(envelope('batch-1', 'session-batch'), 'm-1'),
+        sqsRecord('{"not": "an envelope"}', 'm-2'),
+        sqsRecord(envelope('batch-3', 'session-batch'), 'm-3'),
       ],
     };
     const response = await handler(event, lambdaContext('process'));
