@@ -43,6 +43,19 @@ export function csvField(value: string): string {
 }
 
 /**
+ * Client-supplied text made inert for spreadsheets: a cell starting with `=`, `+`, `-`, `@`, a
+ * tab or a carriage return would be read as a formula, so it gets a leading `'` (OWASP's advice
+ * for CSV injection). NDJSON export keeps values exactly.
+ *
+ * @example
+ * spreadsheetSafe('=HYPERLINK("http://x")'); // "'=HYPERLINK(\"http://x\")"
+ * spreadsheetSafe('gpt-4o'); // 'gpt-4o'
+ */
+export function spreadsheetSafe(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/**
  * One record, CRLF-terminated.
  *
  * @example
@@ -109,25 +122,28 @@ interface ApiInteraction {
 /**
  * The CSV record of one interaction as the API answers it, in {@link CSV_COLUMNS} order.
  * Money cells are empty when the interaction is not priced: an unknown price is not $0.
- * `redactions` is the total count over all types; `tags` is the tag object as JSON.
+ * `redactions` is the total count over all types; `tags` is the tag object as JSON. Text the
+ * application chose is {@link spreadsheetSafe}.
  *
  * @example
  * csvRecord({ id: 'a', model: 'gpt-4o', cost: { priced: true, totalUsd: 0.00355 } }); // ['a', '', '', '', 'gpt-4o', …]
  */
 export function csvRecord(item: ApiInteraction): string[] {
   const text = (value: unknown) => (value === undefined || value === null ? '' : String(value));
+  // What applications send (ids, names, tags) is untrusted in a spreadsheet; our own values are not.
+  const clientText = (value: unknown) => spreadsheetSafe(text(value));
   const tokens = item.tokens ?? undefined;
   const cost = item.cost ?? {};
   const money = (value: unknown) => (cost.priced === false ? '' : plainDecimal(value));
   const redactions = Object.values(item.redactions ?? {}).reduce((sum, n) => sum + n, 0);
   const record: Record<(typeof CSV_COLUMNS)[number], string> = {
-    id: text(item.id),
+    id: clientText(item.id),
     timestamp: text(item.timestamp),
-    project: text(item.project),
-    provider: text(item.provider),
-    model: text(item.model),
+    project: clientText(item.project),
+    provider: clientText(item.provider),
+    model: clientText(item.model),
     status: text(item.status),
-    sessionId: text(item.sessionId),
+    sessionId: clientText(item.sessionId),
     inputTokens: text(tokens?.input),
     outputTokens: text(tokens?.output),
     cachedInputTokens: text(tokens?.cachedInput),

@@ -1,4 +1,11 @@
-import { CSV_COLUMNS, csvField, csvRecord, csvRow, plainDecimal } from '../../../shared/cli/csv';
+import {
+  CSV_COLUMNS,
+  csvField,
+  csvRecord,
+  csvRow,
+  plainDecimal,
+  spreadsheetSafe,
+} from '../../../shared/cli/csv';
 
 describe('csvField / csvRow (RFC 4180)', () => {
   it.each([
@@ -114,5 +121,16 @@ describe('csvRecord', () => {
     expect(at('priced')).toBe('false');
     expect(at('inputTokens')).toBe('');
     expect(at('tags')).toBe('');
+  });
+
+  it('makes application text that a spreadsheet would run as a formula inert', () => {
+    for (const formula of ['=1+1', '+SUM(A1)', '-2+3', '@cmd', '\tx', '\r=1']) {
+      expect(spreadsheetSafe(formula)).toBe(`'${formula}`);
+    }
+    expect(spreadsheetSafe('gpt-4o')).toBe('gpt-4o');
+    const record = csvRecord({ ...item, model: '=HYPERLINK("http://evil")', sessionId: '@s' });
+    const at = (column: (typeof CSV_COLUMNS)[number]) => record[CSV_COLUMNS.indexOf(column)];
+    expect(at('model')).toBe(`'=HYPERLINK("http://evil")`);
+    expect(at('sessionId')).toBe(`'@s`);
   });
 });
