@@ -23,7 +23,8 @@ NDJSON (default), one interaction per line as the API answers it, or CSV (RFC 41
 the columns
   ${CSV_COLUMNS.join(',')}
 (USD as the API's decimals, empty when not priced; redactions: the count of all types;
-tags: the tag object as JSON).
+tags: the tag object as JSON; text the application chose that starts with = + - or @ gets a
+leading ' so a spreadsheet shows it instead of running it — NDJSON keeps values exactly).
 D is a UTC day (YYYY-MM-DD; --to includes that day) or an ISO timestamp with an offset (--to
 excludes it). Without --from or --session: the last 24 hours.
 Key: --key, else TOKENTRAIL_API_KEY, else the local stack's development key.
