@@ -1,17 +1,21 @@
 /**
  * Measures what one interaction costs on the table: a representative OpenAI chat completion of a
  * given serialized size goes through the real processing step (`prepareInteraction`: normalize,
- * redact, price) and becomes the item `saveInteraction` writes (gzip-compressed inline payload
+ * redact, price) and becomes the item `saveInteraction` writes (brotli-compressed inline payload
  * parts, index keys), whose billed size and index projections are then computed. Only the text is
  * supplied by the caller, so the compression ratio is that of real prose, not of filler.
  */
 
+import { join } from 'node:path';
 import { ENVELOPE_VERSION, type InlineEnvelope } from '../../shared/ingest/envelope';
 import { dayIndexKey, interactionKey, sessionIndexKey } from '../../shared/ledger/keys';
-import { compressPayload, INLINE_PAYLOAD_LIMIT_BYTES, storedCounts } from '../../shared/ledger/record';
+import { compressInline, INLINE_PAYLOAD_LIMIT_BYTES, storedCounts } from '../../shared/ledger/record';
 import { prepareInteraction } from '../../shared/pipeline/prepare';
 import { createRedactor } from '../../shared/redaction';
 import { itemBytes } from './dynamo-size';
+
+/** Prose the representative interaction's text is cut from: a fixed file, so README edits do not move the figures. */
+export const SAMPLE_TEXT_FILE = join(__dirname, 'sample-text.md');
 
 export interface IndexShape {
   indexName: string;
@@ -133,7 +137,7 @@ export function representativeItem(args: {
   const part = (json: string | undefined) =>
     json === undefined
       ? undefined
-      : { store: 'inline', data: compressPayload(json), bytes: Buffer.byteLength(json) };
+      : { store: 'inline', data: compressInline(json), bytes: Buffer.byteLength(json) };
   const requestPart = part(prepared.requestJson);
   const responsePart = part(prepared.responseJson);
   const item: Record<string, unknown> = {

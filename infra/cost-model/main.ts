@@ -11,12 +11,11 @@
  * `tokentrail:billing=provisioned`, repeatable), `--json`.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { TokentrailStack } from '../stack';
-import { measureInteractionItem } from './interaction-item';
+import { measureInteractionItem, SAMPLE_TEXT_FILE } from './interaction-item';
 import {
   type Assumptions,
   type CostReport,
@@ -26,8 +25,6 @@ import {
 } from './model';
 import { PRICES, PRICES_CHECKED_ON, PRICES_REGION } from './prices';
 import { type TemplateJson, templateFacts } from './template-facts';
-
-const ROOT = join(__dirname, '..', '..');
 
 export function synthesizedTemplate(context: Record<string, string>): TemplateJson {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
@@ -55,7 +52,7 @@ function main(argv: string[]): number {
     }),
   );
   const facts = templateFacts(synthesizedTemplate(context));
-  const text = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const text = readFileSync(SAMPLE_TEXT_FILE, 'utf8');
   const measure = (withSession: boolean) =>
     measureInteractionItem({
       payloadBytes: Math.round(Number(values['payload-kb']) * 1024),

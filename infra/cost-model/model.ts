@@ -20,7 +20,7 @@ export interface Assumptions {
   /** Ingest: fixed time per request (auth from the warm key cache, parse) plus per interaction (validate, serialize, send in parallel batches of 10). */
   ingestBaseMs: number;
   ingestMsPerInteraction: number;
-  /** Processor: fixed time per invocation plus per record (normalize, redact, price, gzip, one conditional UpdateItem; records run concurrently). */
+  /** Processor: fixed time per invocation plus per record (normalize, redact, price, brotli, one conditional UpdateItem; records run concurrently). */
   processBaseMs: number;
   processMsPerRecord: number;
   /** Lambda platform log lines per invocation (START, END, REPORT in JSON). */
@@ -149,7 +149,7 @@ export function costPerMillion(args: {
       : prices.dynamoWriteCapacityUnitHour.usd / (3600 * a.provisionedUtilization);
   add(
     'DynamoDB writes',
-    `${args.billing === 'on-demand' ? 'on-demand' : `provisioned at ${Math.round(a.provisionedUtilization * 100)}% utilization`}: item ${item.itemBytes} B (payload ${item.compressedPayloadBytes} B gzip) → ${tableUnits} WU; ${indexDetail || 'no index entries'}; ${units} WU per interaction`,
+    `${args.billing === 'on-demand' ? 'on-demand' : `provisioned at ${Math.round(a.provisionedUtilization * 100)}% utilization`}: item ${item.itemBytes} B (payload ${item.compressedPayloadBytes} B brotli) → ${tableUnits} WU; ${indexDetail || 'no index entries'}; ${units} WU per interaction`,
     MILLION * units * writePrice,
   );
 

@@ -10,7 +10,8 @@ import {
   unpricedIndexKey,
 } from '../ledger/keys';
 import {
-  compressPayload,
+  compressForBucket,
+  compressInline,
   decompressPayload,
   INLINE_PAYLOAD_LIMIT_BYTES,
   type InteractionPayload,
@@ -99,8 +100,9 @@ async function storePart(
 ) {
   if (json === undefined) return undefined;
   const bytes = Buffer.byteLength(json);
-  const data = compressPayload(json);
-  if (bytes <= INLINE_PAYLOAD_LIMIT_BYTES) return { store: 'inline' as const, data, bytes };
+  if (bytes <= INLINE_PAYLOAD_LIMIT_BYTES)
+    return { store: 'inline' as const, data: compressInline(json), bytes };
+  const data = compressForBucket(json);
   const key = payloadObjectKey(project, `${id}/${side}`, data);
   await putPayloadObject(key, data);
   return { store: 's3' as const, key, bytes };

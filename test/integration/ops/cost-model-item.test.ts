@@ -4,17 +4,16 @@
  * the stored item's attributes and billed size, so the model cannot drift from the store.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { itemBytes, writeUnits } from '../../../infra/cost-model/dynamo-size';
-import { representativeItem } from '../../../infra/cost-model/interaction-item';
+import { representativeItem, SAMPLE_TEXT_FILE } from '../../../infra/cost-model/interaction-item';
 import type { LocalStack } from '../../../infra/local/twin';
 import { dynamo } from '../../../shared/aws/clients';
 import { ENV, requireEnv } from '../../../shared/aws/config';
 import { sqsRecord } from '../../support/sqs';
 import { api, startTestStack } from '../../support/stack';
 
-const README = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+const TEXT = readFileSync(SAMPLE_TEXT_FILE, 'utf8');
 
 describe('cost model: the predicted item is the stored item', () => {
   let stack: LocalStack;
@@ -35,7 +34,7 @@ describe('cost model: the predicted item is the stored item', () => {
     const { processRecord } = await import('../../../functions/process/handler');
     // Same id length as the model's own example, one per case.
     const id = withSession ? 'chat-2026-11-22-000043' : 'chat-2026-11-22-000044';
-    const expected = representativeItem({ payloadBytes: 2048, text: README, withSession, id });
+    const expected = representativeItem({ payloadBytes: 2048, text: TEXT, withSession, id });
     await processRecord(sqsRecord(expected.envelope, `m-${id}`), {});
 
     const { Item: stored } = await dynamo().send(

@@ -3,6 +3,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../../infra/local/twin';
 import { dynamo } from '../../../shared/aws/clients';
+import { decompressPayload } from '../../../shared/ledger/record';
 import { api, startTestStack } from '../../support/stack';
 
 /** Values that must never reach the table, the payload bucket, logs or metrics. */
@@ -50,9 +51,9 @@ function interaction(id: string, padding = '') {
   };
 }
 
-/** Decompresses gzip payload parts so the search looks at their text, not their bytes. */
+/** Decompresses payload parts so the search looks at their text, not their bytes. */
 function readable(value: unknown): unknown {
-  if (value instanceof Uint8Array) return gunzipSync(value).toString('utf8');
+  if (value instanceof Uint8Array) return decompressPayload(value);
   if (Array.isArray(value)) return value.map(readable);
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, readable(inner)]));

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { itemBytes, valueBytes, writeUnits } from '../../../infra/cost-model/dynamo-size';
 import {
   type InteractionItemMeasurement,
   measureInteractionItem,
+  SAMPLE_TEXT_FILE,
 } from '../../../infra/cost-model/interaction-item';
 import { costPerMillion, DEFAULT_ASSUMPTIONS, fixedMonthlyCosts } from '../../../infra/cost-model/model';
 import { PRICES } from '../../../infra/cost-model/prices';
@@ -231,7 +231,7 @@ describe('costPerMillion', () => {
 });
 
 describe('measureInteractionItem', () => {
-  const text = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
+  const text = readFileSync(SAMPLE_TEXT_FILE, 'utf8');
   const indexes = LEDGER_TABLE.globalSecondaryIndexes.map((index) => ({
     indexName: index.indexName,
     partitionKey: index.partitionKey.name,
