@@ -32,8 +32,23 @@ export function synthesizedTemplate(context: Record<string, string>): TemplateJs
   return Template.fromStack(stack).toJSON() as TemplateJson;
 }
 
-function main(argv: string[]): number {
-  const { values } = parseArgs({
+const USAGE = `usage: npm run cost-model -- [--payload-kb N] [--batch N] [--records N] [--without-session]
+                              [--pairs N] [--context key=value]... [--json]
+
+Prints the AWS list-price cost per million interactions of N KB each, sent N per request, line by
+line, from the synthesized stack (memory, batch sizes, indexes, billing mode, log settings) and
+the item the processor stores for a representative chat completion.
+  --payload-kb N        serialized size of one interaction (default 2)
+  --batch N             interactions per ingest request (default ${DEFAULT_ASSUMPTIONS.interactionsPerRequest})
+  --records N           records per processor invocation (default: the event source's batch size)
+  --without-session     interactions without a session id (no bySession index entry)
+  --pairs N             project × model pairs, for the fixed metric cost (default 10)
+  --context key=value   CDK context for the synth, e.g. tokentrail:billing=provisioned
+  --json                the figures as JSON
+`;
+
+function parseOptions(argv: string[]) {
+  return parseArgs({
     args: argv,
     options: {
       'payload-kb': { type: 'string', default: '2' },
@@ -45,6 +60,22 @@ function main(argv: string[]): number {
       json: { type: 'boolean', default: false },
     },
   });
+}
+
+function main(argv: string[]): number {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(argv);
+  } catch (error) {
+    process.stderr.write(`cost-model: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    return 2;
+  }
+  const { values } = parsed;
+
   const context = Object.fromEntries(
     values.context.map((entry) => {
       const at = entry.indexOf('=');
