@@ -33,7 +33,22 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const command = (await import(file)) as CliCommand;
-  return command.run(args, io);
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    // An unknown or malformed option is a usage error (exit 2) whichever command parsed it.
+    if (isUsageError(error)) {
+      io.stderr(`tokentrail ${name}: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+/** Node's `parseArgs` errors, by code (not `instanceof`: they may come from another realm). */
+function isUsageError(error: unknown): error is Error {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_') && typeof message === 'string';
 }
 
 if (require.main === module) {

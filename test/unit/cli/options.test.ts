@@ -47,3 +47,16 @@ describe('API key resolution', () => {
     expect(resolveApiKey('tt_flag', deployed, env)).toBe('tt_flag');
   });
 });
+
+describe('tokentrail dispatcher', () => {
+  it('answers an unknown option of any command with a usage error (exit 2)', async () => {
+    const { main } = await import('../../../shared/cli/main');
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(await main(['dlq', 'list', '--bogus'])).toBe(2);
+      expect(String(stderr.mock.calls.at(-1)?.[0])).toContain("tokentrail dlq: Unknown option '--bogus'");
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+});
