@@ -23,7 +23,6 @@ import { type BatchInfo, type OpenAiBatchClient, OpenAiBatchError } from '../ada
 import {
   ANALYSIS_KINDS,
   type AnalysisKind,
-  type AnalysisStatus,
   type BatchLineResult,
   buildAnalysisRequestLine,
   interactionText,
@@ -41,6 +40,7 @@ import {
   type AnalysisBatchItem,
   type AnalysisRequestItem,
   acquireBatchLease,
+  analysisView,
   applyTransitions,
   BATCHES_IN_FLIGHT,
   batchWork,
@@ -879,16 +879,6 @@ function messageFor(code: string | undefined): string {
     default:
       return 'the analysis failed';
   }
-}
-
-/** What an interaction shows of its analysis. */
-function analysisView(
-  request: AnalysisRequestItem,
-  status: AnalysisStatus,
-  attempts: number,
-  extra: Record<string, unknown>,
-): Record<string, unknown> {
-  return { requestId: request.id, status, attempts, analyses: request.analyses, ...extra };
 }
 
 // ── helpers ────────────────────────────────────────────────────────────────

@@ -575,6 +575,21 @@ export async function listAnalysisRequests(
 }
 
 /**
+ * What an interaction shows of its analysis request.
+ *
+ * @example
+ * await surfaceAnalysis(project, request.interactionId, analysisView(request, 'pending_batching', 0, {}));
+ */
+export function analysisView(
+  request: Pick<AnalysisRequestItem, 'id' | 'analyses'>,
+  status: AnalysisStatus,
+  attempts: number,
+  extra: Record<string, unknown>,
+): Record<string, unknown> {
+  return { requestId: request.id, status, attempts, analyses: request.analyses, ...extra };
+}
+
+/**
  * Shows an analysis on its interaction (`GET /v1/interactions/{id}` → `analysis`). Never
  * creates an interaction item: a missing interaction is skipped.
  */
@@ -879,6 +894,18 @@ export async function requeueFailedRequests(
       }),
     ),
   );
+  // The interaction shows the request waiting again, not the failure that was just cleared.
+  for (const request of failed) {
+    if (!applied.has(request.id)) continue;
+    await surfaceAnalysis(
+      project,
+      request.interactionId,
+      analysisView(request, 'pending_batching', 0, {
+        model: request.model,
+        ...(request.costNanos ? { costNanos: request.costNanos } : {}),
+      }),
+    );
+  }
   return {
     requeuedCount: applied.size,
     notFoundCount: ids.length - found.length,

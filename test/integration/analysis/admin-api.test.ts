@@ -183,6 +183,14 @@ describe('offline analysis: admin API', () => {
       body: { requestIds: [ids[0]] },
     });
     expect(again.body).toMatchObject({ requeuedCount: 0, notFoundCount: 0 });
+    // The interaction shows the request waiting again, not the cleared failure.
+    const shown = await api<{ analysis: Record<string, unknown> }>(
+      stack,
+      'GET',
+      '/v1/interactions/rq-fail-1',
+    );
+    expect(shown.body.analysis).toMatchObject({ requestId: ids[0], status: 'pending_batching', attempts: 0 });
+    expect(shown.body.analysis.error).toBeUndefined();
     const after = await summary(stack);
     expect(after.processing_failed).toBe(before.processing_failed - 1);
     expect(after.pending_batching).toBe(before.pending_batching + 1);
