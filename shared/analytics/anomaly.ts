@@ -141,7 +141,7 @@ export interface RateAnomalyDetails {
 }
 
 export interface Anomaly {
-  /** {@link anomalyId}: one anomaly per project, model, kind and day. */
+  /** {@link anomalyId}: one anomaly per project, provider, model, kind and day. */
   id: string;
   kind: AnomalyKind;
   /** The judged day, `YYYY-MM-DD`. */
@@ -274,7 +274,7 @@ function costAnomalies(
     factor === null ? 'against a baseline of' : `${factor.toFixed(factor < 1 ? 3 : 1)}× the baseline of`;
   return [
     {
-      id: anomalyId(subject.project, subject.model, kind, subject.date),
+      id: anomalyId(subject.project, subject.provider, subject.model, kind, subject.date),
       kind,
       period: subject.date,
       project: subject.project,
@@ -325,7 +325,7 @@ function rateAnomalies(
   const label = kind === 'error_rate_spike' ? 'error rate' : 'unpriced rate';
   return [
     {
-      id: anomalyId(subject.project, subject.model, kind, subject.date),
+      id: anomalyId(subject.project, subject.provider, subject.model, kind, subject.date),
       kind,
       period: subject.date,
       project: subject.project,

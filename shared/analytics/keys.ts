@@ -67,14 +67,21 @@ const digest = (parts: string[]) =>
   createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 20);
 
 /**
- * The id of the one anomaly of a kind for a project's model on a day, URL-safe so it can be
+ * The id of the one anomaly of a kind for a project's provider and model on a day, URL-safe so it can be
  * used in `PATCH /v1/anomalies/{id}`: the date and kind stay readable, a digest covers the rest.
  *
  * @example
- * anomalyId('acme', 'gpt-4o', 'high_cost', '2026-11-21'); // '2026-11-21-high_cost-<20 hex digits>'
+ * anomalyId('acme', 'openai', 'gpt-4o', 'high_cost', '2026-11-21'); // '2026-11-21-high_cost-<20 hex digits>'
  */
-export function anomalyId(project: string, model: string, kind: AnomalyKind, date: string): string {
-  return `${date}-${kind}-${digest(['anomaly', project, model, kind, date])}`;
+export function anomalyId(
+  project: string,
+  provider: string,
+  model: string,
+  kind: AnomalyKind,
+  date: string,
+): string {
+  // The provider too: the same model name served by two providers (OpenAI and Azure) is two series.
+  return `${date}-${kind}-${digest(['anomaly', project, provider, model, kind, date])}`;
 }
 
 /**

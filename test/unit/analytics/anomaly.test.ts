@@ -114,7 +114,7 @@ describe('detectAnomalies: what must alarm', () => {
     expect(spike).toMatchObject({
       ...SUBJECT,
       period: dateAt(40),
-      id: anomalyId('acme', 'gpt-4o', 'high_cost', dateAt(40)),
+      id: anomalyId('acme', 'openai', 'gpt-4o', 'high_cost', dateAt(40)),
     });
     expect(spike!.factor).toBeGreaterThan(8);
     expect(spike!.factor).toBeLessThan(12);
@@ -250,20 +250,21 @@ describe('detectAnomalies: history', () => {
 });
 
 describe('anomalyId and toDailyObservation', () => {
-  it('one id per project, model, kind and day; URL-safe', () => {
-    const id = anomalyId('acme', 'gpt-4o', 'high_cost', '2026-11-21');
-    expect(id).toBe(anomalyId('acme', 'gpt-4o', 'high_cost', '2026-11-21'));
+  it('one id per project, provider, model, kind and day; URL-safe', () => {
+    const id = anomalyId('acme', 'openai', 'gpt-4o', 'high_cost', '2026-11-21');
+    expect(id).toBe(anomalyId('acme', 'openai', 'gpt-4o', 'high_cost', '2026-11-21'));
     expect(id).toMatch(/^2026-11-21-high_cost-[0-9a-f]{20}$/);
     expect(
       new Set([
         id,
-        anomalyId('acme', 'gpt-4o', 'suspiciously_low', '2026-11-21'),
-        anomalyId('acme', 'gpt-4o', 'high_cost', '2026-11-22'),
-        anomalyId('acme', 'gpt-4o-mini', 'high_cost', '2026-11-21'),
-        anomalyId('acme2', 'gpt-4o', 'high_cost', '2026-11-21'),
-        anomalyId('acme', '2gpt-4o', 'high_cost', '2026-11-21'),
+        anomalyId('acme', 'openai', 'gpt-4o', 'suspiciously_low', '2026-11-21'),
+        anomalyId('acme', 'openai', 'gpt-4o', 'high_cost', '2026-11-22'),
+        anomalyId('acme', 'openai', 'gpt-4o-mini', 'high_cost', '2026-11-21'),
+        anomalyId('acme2', 'openai', 'gpt-4o', 'high_cost', '2026-11-21'),
+        anomalyId('acme', 'openai', '2gpt-4o', 'high_cost', '2026-11-21'),
+        anomalyId('acme', 'azure', 'gpt-4o', 'high_cost', '2026-11-21'),
       ]).size,
-    ).toBe(6);
+    ).toBe(7);
   });
 
   it('reads a daily rollup: finished calls only in the rate denominator', () => {
