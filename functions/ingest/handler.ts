@@ -2,7 +2,8 @@
  * Ingest API: authenticate, validate, assign ids, queue, answer at once. Processing
  * (redaction, pricing, storage) happens behind the queue.
  * - `POST /v1/interactions`: one interaction or `{"interactions": [...]}`; 202 with a result per item.
- * - `POST /v1/traces`: OTLP/HTTP JSON spans with GenAI attributes; 200 with OTLP partial success.
+ * - `POST /v1/traces`: OTLP/HTTP spans (JSON or protobuf) with GenAI attributes; 200 with OTLP
+ *   partial success in the request's encoding.
  */
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -13,13 +14,29 @@ import type { Principal } from '../../shared/auth/api-keys';
 import { enqueueEnvelopes } from '../../shared/aws/ingest-queue';
 import { authenticate } from '../../shared/http/auth';
 import { BadRequestError, HttpError, ServiceUnavailableError } from '../../shared/http/errors';
-import { type HttpEvent, type HttpResult, header, json, parseJsonBody } from '../../shared/http/response';
+import {
+  type HttpEvent,
+  type HttpResult,
+  header,
+  json,
+  parseJsonBody,
+  readBody,
+} from '../../shared/http/response';
 import { httpRouter } from '../../shared/http/router';
 import { acceptInteractions, type ItemResult } from '../../shared/ingest/accept';
 import { InvalidInteractionError } from '../../shared/interaction/errors';
 import { MAX_INTERACTIONS_PER_REQUEST } from '../../shared/interaction/schema';
 import { createObservability } from '../../shared/observability';
-import { InvalidOtlpRequestError, mapOtlpTraces, otlpPartialSuccess } from '../../shared/otel';
+import {
+  decodeOtlpProtobufTraces,
+  encodeOtlpProtobufResponse,
+  InvalidOtlpRequestError,
+  mapOtlpTraces,
+  OTLP_PROTOBUF_CONTENT_TYPE,
+  type OtlpExportTraceResponse,
+  otlpEncodingOf,
+  otlpPartialSuccess,
+} from '../../shared/otel';
 
 const { logger, metrics } = createObservability('ingest');
 
@@ -73,17 +90,19 @@ async function postInteractions(event: HttpEvent): Promise<HttpResult> {
 
 async function postTraces(event: HttpEvent): Promise<HttpResult> {
   const principal = await authenticate(event, 'ingest');
-  const contentType = header(event, 'content-type') ?? 'application/json';
-  if (!contentType.includes('json')) {
+  const encoding = otlpEncodingOf(header(event, 'content-type'));
+  if (encoding === undefined) {
     throw new HttpError(
       415,
       'unsupported_media_type',
-      'send OTLP/HTTP with JSON encoding (application/json)',
+      'send OTLP/HTTP as JSON (application/json) or protobuf (application/x-protobuf)',
     );
   }
   let mapped: ReturnType<typeof mapOtlpTraces>;
   try {
-    mapped = mapOtlpTraces(parseJsonBody(event).value);
+    mapped = mapOtlpTraces(
+      encoding === 'json' ? parseJsonBody(event).value : decodeOtlpProtobufTraces(readBody(event)),
+    );
   } catch (error) {
     if (error instanceof InvalidOtlpRequestError)
       throw new BadRequestError('invalid OTLP trace export', error.issues);
@@ -113,7 +132,18 @@ async function postTraces(event: HttpEvent): Promise<HttpResult> {
       return `span ${id}: ${issues}`;
     }),
   ];
-  return json(200, otlpPartialSuccess(mapped.rejected.length + invalid.length, reasons.join('; ')));
+  const answer = otlpPartialSuccess(mapped.rejected.length + invalid.length, reasons.join('; '));
+  return encoding === 'json' ? json(200, answer) : protobufAnswer(answer);
+}
+
+/** OTLP/HTTP answers in the request's content type; API Gateway turns base64 back into bytes. */
+function protobufAnswer(answer: OtlpExportTraceResponse): HttpResult {
+  return {
+    statusCode: 200,
+    headers: { 'content-type': OTLP_PROTOBUF_CONTENT_TYPE },
+    body: Buffer.from(encodeOtlpProtobufResponse(answer)).toString('base64'),
+    isBase64Encoded: true,
+  };
 }
 
 export const route = httpRouter(

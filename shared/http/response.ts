@@ -41,6 +41,30 @@ export function parseJsonBody(
 ): { value: unknown; bytes: number } {
   if (!event.body)
     throw new BadRequestError('request body is required', [{ path: '', message: 'expected JSON' }]);
+  const raw = readBody(event, maxBytes);
+  try {
+    return { value: JSON.parse(raw.toString('utf8')), bytes: raw.byteLength };
+  } catch (error) {
+    const position = error instanceof SyntaxError ? /position (\d+)/.exec(error.message)?.[1] : undefined;
+    throw new BadRequestError('request body is not valid JSON', [
+      { path: '', message: position ? `invalid JSON at byte ${position}` : 'invalid JSON' },
+    ]);
+  }
+}
+
+/**
+ * The request body's bytes: base64-decoded when API Gateway sent it so (binary media such as
+ * protobuf, and anything content-encoded), then gunzipped for `Content-Encoding: gzip`, with
+ * the size limit applied before and after inflating. An absent body is empty.
+ *
+ * @throws {PayloadTooLargeError} over `maxBytes`.
+ * @throws {BadRequestError} when gzip is announced but the body is not gzip within the limit.
+ * @throws {HttpError} 415 for a content encoding other than gzip or identity.
+ * @example
+ * const bytes = readBody(event); // Buffer, e.g. an OTLP protobuf export
+ */
+export function readBody(event: HttpEvent, maxBytes = MAX_BODY_BYTES): Buffer {
+  if (!event.body) return Buffer.alloc(0);
   let raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (raw.byteLength > maxBytes) throw new PayloadTooLargeError(maxBytes);
   const encoding = header(event, 'content-encoding');
@@ -60,14 +84,7 @@ export function parseJsonBody(
       `content-encoding ${encoding.slice(0, 32)} is not supported; use gzip`,
     );
   }
-  try {
-    return { value: JSON.parse(raw.toString('utf8')), bytes: raw.byteLength };
-  } catch (error) {
-    const position = error instanceof SyntaxError ? /position (\d+)/.exec(error.message)?.[1] : undefined;
-    throw new BadRequestError('request body is not valid JSON', [
-      { path: '', message: position ? `invalid JSON at byte ${position}` : 'invalid JSON' },
-    ]);
-  }
+  return raw;
 }
 
 /** A header value, case-insensitively. */

@@ -16,7 +16,7 @@ export class OtelMappingError extends Error {
 }
 
 /**
- * The request is not an OTLP/HTTP JSON `ExportTraceServiceRequest` at all (the envelope is wrong),
+ * The request is not an OTLP/HTTP `ExportTraceServiceRequest` at all (JSON envelope wrong, bytes not protobuf),
  * so nothing in it can be accepted. Problems in single spans never raise this: they are rejected
  * one by one. Carries every issue found, never the input.
  */

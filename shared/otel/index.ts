@@ -1,5 +1,5 @@
 /**
- * OpenTelemetry ingestion: OTLP/HTTP JSON trace exports with GenAI attributes → interactions.
+ * OpenTelemetry ingestion: OTLP/HTTP trace exports (JSON or protobuf) with GenAI attributes → interactions.
  * Domain code: no AWS imports, no network.
  */
 export { InvalidOtlpRequestError, OtelMappingError, type OtlpIssue } from './errors';
@@ -24,4 +24,13 @@ export {
   otlpKeyValueSchema,
   otlpSpanSchema,
 } from './otlp-json';
+export {
+  decodeOtlpProtobufTraces,
+  encodeOtlpProtobufResponse,
+  OTLP_PROTOBUF_CONTENT_TYPE,
+  OTLP_TRACE_TYPES,
+  type OtlpEncoding,
+  type OtlpJson,
+  otlpEncodingOf,
+} from './otlp-proto';
 export { type OtlpExportTraceResponse, otlpPartialSuccess } from './partial-success';
