@@ -5,6 +5,7 @@
 export { InvalidOtlpRequestError, OtelMappingError, type OtlpIssue } from './errors';
 export { toTokentrailProvider, UNKNOWN_PROVIDER } from './genai';
 export {
+  MAX_SPANS_PER_EXPORT,
   mapOtlpSpan,
   mapOtlpTraces,
   type OtlpInteraction,

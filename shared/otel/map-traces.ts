@@ -78,6 +78,9 @@ export function otelInteractionId(traceId: string, spanId: string): string {
   return `otel-${traceId.toLowerCase()}-${spanId.toLowerCase()}`;
 }
 
+/** Spans one export request may carry. */
+export const MAX_SPANS_PER_EXPORT = 10_000;
+
 /**
  * Maps an OTLP/HTTP JSON `ExportTraceServiceRequest` to interaction inputs.
  *
@@ -89,7 +92,8 @@ export function otelInteractionId(traceId: string, spanId: string): string {
  * - Model-call spans that cannot be mapped (bad ids, impossible timing, invalid token counts)
  *   are listed in `rejected` with a reason; the rest of the request still maps.
  *
- * @throws {InvalidOtlpRequestError} when the body is not an export request at all.
+ * @throws {InvalidOtlpRequestError} when the body is not an export request at all, or carries
+ *   more than {@link MAX_SPANS_PER_EXPORT} spans.
  * @example
  * const { interactions, ignoredSpans, rejected } = mapOtlpTraces(JSON.parse(body));
  * const answer = otlpPartialSuccess(rejected.length, rejected.map((r) => r.reason).join('; '));
@@ -97,6 +101,20 @@ export function otelInteractionId(traceId: string, spanId: string): string {
 export function mapOtlpTraces(body: unknown): OtlpMappingResult {
   const envelope = otlpExportTraceRequestSchema.safeParse(body);
   if (!envelope.success) throw new InvalidOtlpRequestError(toInputIssues(envelope.error));
+  const spanCount = (envelope.data.resourceSpans ?? []).reduce(
+    (sum, resourceSpans) =>
+      sum + (resourceSpans.scopeSpans ?? []).reduce((inner, scope) => inner + (scope.spans?.length ?? 0), 0),
+    0,
+  );
+  // Bounds the work of one request: SDK exporters send at most 512 spans, a collector 8,192 by default.
+  if (spanCount > MAX_SPANS_PER_EXPORT) {
+    throw new InvalidOtlpRequestError([
+      {
+        path: 'resourceSpans',
+        message: `${spanCount} spans in one export; at most ${MAX_SPANS_PER_EXPORT} (send smaller batches)`,
+      },
+    ]);
+  }
 
   const result: OtlpMappingResult = { interactions: [], ignoredSpans: 0, rejected: [] };
   for (const resourceSpans of envelope.data.resourceSpans ?? []) {

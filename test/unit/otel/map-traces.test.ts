@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { parseInteraction } from '../../../shared/interaction/schema';
 import {
   InvalidOtlpRequestError,
+  MAX_SPANS_PER_EXPORT,
   mapOtlpTraces,
   otelInteractionId,
   otlpPartialSuccess,
@@ -587,5 +588,14 @@ describe('otlpPartialSuccess', () => {
   it('keeps the message readable', () => {
     const answer = otlpPartialSuccess(1, 'x'.repeat(5000));
     expect(answer.partialSuccess!.errorMessage).toHaveLength(1024);
+  });
+});
+
+describe('mapOtlpTraces: request size', () => {
+  it('refuses an export of more spans than one request may carry, naming the limit', () => {
+    const spans = Array.from({ length: MAX_SPANS_PER_EXPORT + 1 }, () => ({}));
+    expect(() => mapOtlpTraces(exportRequest(spans))).toThrow(InvalidOtlpRequestError);
+    expect(() => mapOtlpTraces(exportRequest(spans))).toThrow(/at most 10000/);
+    expect(() => mapOtlpTraces(exportRequest(spans.slice(1)))).not.toThrow();
   });
 });
