@@ -1,10 +1,10 @@
 import { gzipSync } from 'node:zlib';
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { LocalStack } from '../../../infra/local/twin';
 import { otelInteractionId } from '../../../shared/otel';
 import { api, startTestStack } from '../../support/stack';
+import { emitGenAiSpans } from './genai-spans';
 
 describe('POST /v1/traces with the real OpenTelemetry exporter', () => {
   let stack: LocalStack;
@@ -32,49 +32,7 @@ describe('POST /v1/traces with the real OpenTelemetry exporter', () => {
   it('turns GenAI spans with current and legacy attribute names into priced interactions findable by session', async () => {
     const provider = providerFor('gzip');
     const tracer = provider.getTracer('tokentrail-it');
-    const startTime = new Date('2026-11-20T10:00:00.000Z');
-    const endTime = new Date('2026-11-20T10:00:02.000Z');
-
-    const current = tracer.startSpan('chat gpt-4o', {
-      kind: SpanKind.CLIENT,
-      startTime,
-      attributes: {
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.provider.name': 'openai',
-        'gen_ai.request.model': 'gpt-4o',
-        'gen_ai.response.model': 'gpt-4o-2024-08-06',
-        'gen_ai.conversation.id': 'otel-session',
-        // input includes the 200 cached tokens
-        'gen_ai.usage.input_tokens': 1200,
-        'gen_ai.usage.cache_read.input_tokens': 200,
-        'gen_ai.usage.output_tokens': 80,
-        'gen_ai.input.messages': JSON.stringify([
-          { role: 'user', parts: [{ type: 'text', content: 'write to ops@example.org' }] },
-        ]),
-      },
-    });
-    current.setStatus({ code: SpanStatusCode.OK });
-    current.end(endTime);
-
-    const legacy = tracer.startSpan('anthropic.chat', {
-      kind: SpanKind.CLIENT,
-      startTime,
-      attributes: {
-        'gen_ai.system': 'Anthropic',
-        'gen_ai.request.model': 'claude-3-5-haiku-20241022',
-        'gen_ai.conversation.id': 'otel-session',
-        'gen_ai.usage.prompt_tokens': 1000,
-        'gen_ai.usage.completion_tokens': 100,
-        'gen_ai.prompt.0.role': 'user',
-        'gen_ai.prompt.0.content': 'hello',
-        'gen_ai.completion.0.role': 'assistant',
-        'gen_ai.completion.0.content': 'hi',
-      },
-    });
-    legacy.end(endTime);
-
-    const plain = tracer.startSpan('GET /index.html', { attributes: { 'http.request.method': 'GET' } });
-    plain.end();
+    const { current, legacy } = emitGenAiSpans(tracer, { sessionId: 'otel-session', day: '2026-11-20' });
     await provider.forceFlush();
     await provider.shutdown();
     await stack.drain();
