@@ -7,6 +7,34 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
 }
 
+/**
+ * Parses a command's options: an unknown or malformed option prints its message and the usage
+ * (exit 2), `--help` prints the usage (exit 0); otherwise the parsed options.
+ *
+ * @example
+ * const parsed = parseCommandOptions('send', USAGE, io, () => parseOptions(args));
+ * if (typeof parsed === 'number') return parsed;
+ */
+export function parseCommandOptions<T extends { values: { help?: boolean } }>(
+  name: string,
+  usage: string,
+  io: CliIo,
+  parse: () => T,
+): T | number {
+  let parsed: T;
+  try {
+    parsed = parse();
+  } catch (error) {
+    io.stderr(`${name}: ${(error as { message?: unknown })?.message ?? String(error)}\n${usage}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    io.stdout(usage);
+    return 0;
+  }
+  return parsed;
+}
+
 /** A command module: `shared/cli/commands/<name>.ts` exports `run`. Returns the exit code. */
 export interface CliCommand {
   run(args: string[], io: CliIo): Promise<number>;

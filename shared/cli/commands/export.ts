@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { resolveApiKey } from '../api-key';
 import { CSV_COLUMNS, csvRecord, csvRow } from '../csv';
 import { type ApiErrorBody, describeError, fetchJson, RetriesExhaustedError } from '../http';
-import type { CliIo } from '../io';
+import { type CliIo, parseCommandOptions } from '../io';
 import { resolveTarget } from '../target';
 
 const USAGE = `usage: tokentrail export [--from D] [--to D] [--session S] [--model M] [--status S]
@@ -62,18 +62,9 @@ export function rangeBound(value: string, bound: 'from' | 'to'): string | undefi
  * const code = await run(['--session', 'demo', '--format', 'csv'], processIo());
  */
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed: ReturnType<typeof parseOptions>;
-  try {
-    parsed = parseOptions(args);
-  } catch (error) {
-    io.stderr(`export: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandOptions('export', USAGE, io, () => parseOptions(args));
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
   const from = values.from === undefined ? undefined : rangeBound(values.from, 'from');
   const to = values.to === undefined ? undefined : rangeBound(values.to, 'to');
   if (

@@ -16,7 +16,7 @@ import { MAX_BODY_BYTES } from '../../http/response';
 import { MAX_INTERACTIONS_PER_REQUEST } from '../../interaction/schema';
 import { resolveApiKey } from '../api-key';
 import { type ApiErrorBody, describeError, fetchJson, RetriesExhaustedError, retryDelayMs } from '../http';
-import type { CliIo } from '../io';
+import { type CliIo, parseCommandOptions } from '../io';
 import { parseNdjsonLine, readLines } from '../ndjson';
 import { resolveTarget } from '../target';
 
@@ -68,18 +68,9 @@ class StopError extends Error {
  * const code = await run(['calls.ndjson', '--batch', '50'], processIo());
  */
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed: ReturnType<typeof parseOptions>;
-  try {
-    parsed = parseOptions(args);
-  } catch (error) {
-    io.stderr(`send: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandOptions('send', USAGE, io, () => parseOptions(args));
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
   const batch = values.batch === undefined ? MAX_INTERACTIONS_PER_REQUEST : Number(values.batch);
   const [input] = positionals;
   if (
