@@ -14,7 +14,6 @@ import {
   parseAnalysisSettings,
   storedAnalysisSettings,
 } from '../../shared/analysis';
-import { InvalidCursorError } from '../../shared/aws/analysis-errors';
 import {
   type AnalysisBatchItem,
   analysisSummary,
@@ -74,13 +73,6 @@ async function putSettings(event: HttpEvent): Promise<HttpResult> {
   return json(200, { ok: true, settings });
 }
 
-/** A cursor no list handed out is the caller's mistake: 400 with its path. */
-function cursorIssue(error: unknown): never {
-  if (error instanceof InvalidCursorError)
-    throw new BadRequestError('invalid query parameters', [{ path: 'cursor', message: error.message }]);
-  throw error;
-}
-
 async function summary(event: HttpEvent): Promise<HttpResult> {
   const { project } = await authenticate(event, 'admin');
   return json(200, { ok: true, summary: await analysisSummary(project) });
@@ -89,7 +81,7 @@ async function summary(event: HttpEvent): Promise<HttpResult> {
 async function requests(event: HttpEvent): Promise<HttpResult> {
   const { project } = await authenticate(event, 'admin');
   const parsed = query(requestsQuerySchema, event);
-  const page = await listAnalysisRequests(project, parsed).catch(cursorIssue);
+  const page = await listAnalysisRequests(project, parsed);
   return json(200, {
     ok: true,
     requests: page.requests.map((request) => ({
@@ -116,7 +108,7 @@ async function requeue(event: HttpEvent): Promise<HttpResult> {
 async function batches(event: HttpEvent): Promise<HttpResult> {
   const { project } = await authenticate(event, 'admin');
   const parsed = query(batchesQuerySchema, event);
-  const page = await listAnalysisBatches(project, parsed).catch(cursorIssue);
+  const page = await listAnalysisBatches(project, parsed);
   return json(200, { ok: true, batches: page.batches.map(toApiBatch), nextCursor: page.nextCursor ?? null });
 }
 

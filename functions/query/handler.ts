@@ -5,7 +5,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { decodeCursor, getInteraction, listInteractions } from '../../shared/aws/ledger-store';
+import { getInteraction, listInteractions } from '../../shared/aws/ledger-store';
 import { authenticate } from '../../shared/http/auth';
 import { BadRequestError, NotFoundError } from '../../shared/http/errors';
 import { type HttpEvent, type HttpResult, json } from '../../shared/http/response';
@@ -39,10 +39,6 @@ async function list(event: HttpEvent): Promise<HttpResult> {
   const parsed = listQuerySchema.safeParse(event.queryStringParameters ?? {});
   if (!parsed.success) throw new BadRequestError('invalid query parameters', toInputIssues(parsed.error));
   const query = parsed.data;
-  if (query.cursor !== undefined && !decodeCursor(query.cursor))
-    throw new BadRequestError('invalid query parameters', [
-      { path: 'cursor', message: "not a cursor from this list's nextCursor" },
-    ]);
   const now = Date.now();
   // Without a session or a range, the last 24 hours.
   const from = query.from

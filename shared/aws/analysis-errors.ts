@@ -16,14 +16,6 @@ export class AnalysisJobError extends Error {
   }
 }
 
-/** A list cursor that no list of this project and filter handed out (answered with a 400). */
-export class InvalidCursorError extends AnalysisJobError {
-  public constructor(list: 'requests' | 'batches') {
-    super(`not a cursor from this ${list} list's nextCursor`, { list });
-    this.name = 'InvalidCursorError';
-  }
-}
-
 /** No OpenAI key is configured for a project (neither `OPENAI_API_KEY` nor the secret has one). */
 export class MissingOpenAiKeyError extends AnalysisJobError {
   public constructor(project: string, source: 'environment' | 'secret') {

@@ -42,9 +42,10 @@ import {
 import { interactionKey } from '../ledger/keys';
 import type { NormalizedUsage } from '../normalize';
 import type { CostBreakdown } from '../pricing';
-import { AnalysisWriteConflictError, InvalidCursorError } from './analysis-errors';
+import { AnalysisWriteConflictError } from './analysis-errors';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
+import { InvalidCursorError } from './errors';
 
 const table = () => requireEnv(ENV.ledgerTable);
 const WORK_INDEX = 'byWork';

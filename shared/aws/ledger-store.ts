@@ -23,6 +23,7 @@ import { DAY_INDEX_SHARDS, type IndexDefinition, LEDGER_TABLE } from '../ledger/
 import type { PreparedInteraction } from '../pipeline/prepare';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
+import { InvalidCursorError } from './errors';
 import { deleteObject, getPayloadObject, putPayloadObject } from './payload-store';
 
 const table = () => requireEnv(ENV.ledgerTable);
@@ -388,6 +389,7 @@ export async function listInteractions(
   query: ListQuery,
 ): Promise<{ items: InteractionRecord[]; nextCursor?: string }> {
   const after = decodeCursor(query.cursor)?.after;
+  if (query.cursor !== undefined && after === undefined) throw new InvalidCursorError('interactions');
   // ' ' sorts before any ISO timestamp; DynamoDB rejects empty strings in key conditions.
   const lower = after ?? query.from ?? ' ';
   // Half-open range [from, to): a key is `<timestamp>#<id>`, so one at exactly `to` sorts after it.

@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { InvalidCursorError } from '../aws/errors';
 import { BadRequestError, HttpError, PayloadTooLargeError } from './errors';
 
 export type HttpEvent = APIGatewayProxyEventV2;
@@ -21,6 +22,11 @@ export function errorResult(error: unknown): HttpResult {
       error.statusCode,
       { error: { code: error.code, message: error.message, issues: error.issues } },
       error.headers,
+    );
+  }
+  if (error instanceof InvalidCursorError) {
+    return errorResult(
+      new BadRequestError('invalid query parameters', [{ path: 'cursor', message: error.message }]),
     );
   }
   return json(500, { error: { code: 'internal', message: 'internal error', issues: [] } });
