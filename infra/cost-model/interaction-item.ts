@@ -7,9 +7,10 @@
  */
 
 import { join } from 'node:path';
+import { interactionUpdate } from '../../shared/aws/ledger-store';
 import { ENVELOPE_VERSION, type InlineEnvelope } from '../../shared/ingest/envelope';
-import { dayIndexKey, interactionKey, sessionIndexKey } from '../../shared/ledger/keys';
-import { compressInline, INLINE_PAYLOAD_LIMIT_BYTES, storedCounts } from '../../shared/ledger/record';
+import { interactionKey } from '../../shared/ledger/keys';
+import { INLINE_PAYLOAD_LIMIT_BYTES, inlinePart } from '../../shared/ledger/record';
 import { prepareInteraction } from '../../shared/pipeline/prepare';
 import { createRedactor } from '../../shared/redaction';
 import { itemBytes } from './dynamo-size';
@@ -133,45 +134,15 @@ export function representativeItem(args: {
     retentionDays: 365,
     ...(args.now ? { now: args.now } : {}),
   });
-  const { record } = prepared;
-  const part = (json: string | undefined) =>
-    json === undefined
-      ? undefined
-      : { store: 'inline', data: compressInline(json), bytes: Buffer.byteLength(json) };
-  const requestPart = part(prepared.requestJson);
-  const responsePart = part(prepared.responseJson);
+  const parts = {
+    requestPart: prepared.requestJson === undefined ? undefined : inlinePart(prepared.requestJson),
+    responsePart: prepared.responseJson === undefined ? undefined : inlinePart(prepared.responseJson),
+  };
+  // Exactly what the processor's own update writes on a first, completed event.
   const item: Record<string, unknown> = {
     ...interactionKey(project, id),
-    entity: record.entity,
-    id,
-    project,
-    receivedAt: record.receivedAt,
-    expiresAt: prepared.expiresAt,
-    processedAt: record.processedAt,
-    startedAt: record.startedAt,
-    timestamp: record.timestamp,
-    ...dayIndexKey(project, record.timestamp, id),
-    ...(record.sessionId ? sessionIndexKey(project, record.sessionId) : {}),
-    provider: record.provider,
-    sessionId: record.sessionId,
-    userId: record.userId,
-    tags: record.tags,
-    requestPart,
-    requestRedactions: storedCounts(record.requestRedactions),
-    status: record.status,
-    completedAt: record.processedAt,
-    model: record.model,
-    usage: record.usage,
-    cost: record.cost,
-    endedAt: record.endedAt,
-    errorClass: record.errorClass,
-    batch: record.batch,
-    analyze: record.analyze,
-    responsePart,
-    responseRedactions: responsePart ? storedCounts(record.responseRedactions) : undefined,
-    latencyMs: record.latencyMs,
+    ...interactionUpdate(prepared, parts).attributes(),
   };
-  for (const [name, value] of Object.entries(item)) if (value === undefined) delete item[name];
   return { envelope, item, prepared };
 }
 
@@ -180,7 +151,7 @@ export function representativeItem(args: {
  * `payloadBytes`, as the processor would store it.
  *
  * @example
- * measureInteractionItem({ payloadBytes: 2048, text: readme, indexes, withSession: true }).itemBytes; // ≈ 1,840
+ * measureInteractionItem({ payloadBytes: 2048, text: readme, indexes, withSession: true }).itemBytes; // ≈ 1,780
  */
 export function measureInteractionItem(args: {
   payloadBytes: number;

@@ -11,11 +11,11 @@ import {
 } from '../ledger/keys';
 import {
   compressForBucket,
-  compressInline,
   decompressPayload,
   INLINE_PAYLOAD_LIMIT_BYTES,
   type InteractionPayload,
   type InteractionRecord,
+  inlinePart,
   type PayloadPart,
   storedCounts,
 } from '../ledger/record';
@@ -39,7 +39,7 @@ export type SaveOutcome =
 type Item = Record<string, unknown>;
 
 /** Collects `SET` clauses for one UpdateItem; undefined values are skipped. */
-class UpdateBuilder {
+export class UpdateBuilder {
   private readonly clauses: string[] = [];
   private readonly removals: string[] = [];
   public readonly names: Record<string, string> = {};
@@ -67,6 +67,15 @@ class UpdateBuilder {
   public expression(): string {
     const remove = this.removals.length > 0 ? ` REMOVE ${this.removals.join(', ')}` : '';
     return `SET ${this.clauses.join(', ')}${remove}`;
+  }
+
+  /** The attributes the `SET` clauses write, as on an item this update creates. */
+  public attributes(): Record<string, unknown> {
+    return Object.fromEntries(
+      Object.entries(this.names)
+        .filter(([name]) => !this.removals.includes(name))
+        .map(([, attribute]) => [attribute, this.values[`:${attribute}`]]),
+    );
   }
 
   public clone(): UpdateBuilder {
@@ -98,15 +107,14 @@ async function storePart(
   id: string,
   side: 'request' | 'response',
   json: string | undefined,
-) {
+): Promise<PayloadPart | undefined> {
   if (json === undefined) return undefined;
   const bytes = Buffer.byteLength(json);
-  if (bytes <= INLINE_PAYLOAD_LIMIT_BYTES)
-    return { store: 'inline' as const, data: compressInline(json), bytes };
+  if (bytes <= INLINE_PAYLOAD_LIMIT_BYTES) return inlinePart(json);
   const data = compressForBucket(json);
   const key = payloadObjectKey(project, `${id}/${side}`, data);
   await putPayloadObject(key, data);
-  return { store: 's3' as const, key, bytes };
+  return { store: 's3', key, bytes };
 }
 
 /** Deletes our object when the record ended up pointing elsewhere (a lost race, or a duplicate). */
@@ -118,24 +126,19 @@ async function dropIfUnreferenced(
 }
 
 /**
- * Merges one lifecycle event into the interaction's single record, exactly once, with
- * conditional updates (no read-modify-write):
- * - `completed` is applied only if no completion was stored yet, so a repeated completion never
- *   prices twice; request-side fields it carries fill gaps only.
- * - `started` sets the request side and the start time (the start event is their authority),
- *   and marks the record in progress only while no completion exists, so a late `started`
- *   never erases completion data.
- * - `latencyMs` is derived from `startedAt`/`endedAt` once both are known, when not given.
- * Payload parts over 64 KB are written to the payload bucket before the item points at them.
+ * The update one lifecycle event makes to its interaction's item (see {@link saveInteraction} for
+ * the merge rules), without the `in_progress` status a start adds only while no completion exists.
+ * Pure: the cost model builds the item it prices from it, as the processor stores it.
  *
  * @example
- * const outcome = await saveInteraction(prepareInteraction(envelope, context));
+ * const item = { ...interactionKey(project, id), ...interactionUpdate(prepared, { requestPart }).attributes() };
  */
-export async function saveInteraction(prepared: PreparedInteraction): Promise<SaveOutcome> {
+export function interactionUpdate(
+  prepared: PreparedInteraction,
+  parts: { requestPart?: PayloadPart; responsePart?: PayloadPart },
+): UpdateBuilder {
   const { record, phase } = prepared;
-  const requestPart = await storePart(record.project, record.id, 'request', prepared.requestJson);
-  const responsePart = await storePart(record.project, record.id, 'response', prepared.responseJson);
-  const key = interactionKey(record.project, record.id);
+  const { requestPart, responsePart } = parts;
   const dayKeys = dayIndexKey(record.project, record.timestamp, record.id);
   const sessionKeys = record.sessionId ? sessionIndexKey(record.project, record.sessionId) : undefined;
 
@@ -173,9 +176,6 @@ export async function saveInteraction(prepared: PreparedInteraction): Promise<Sa
     if (counts === undefined && phase === 'started') update.remove('requestRedactions');
     else onStart(update, 'requestRedactions', counts);
   }
-
-  let outcome: SaveOutcome;
-  let old: Item | undefined;
   if (phase === 'completed') {
     update
       .set('status', record.status)
@@ -197,6 +197,36 @@ export async function saveInteraction(prepared: PreparedInteraction): Promise<Sa
     // Latency the client measured wins; one derived from this event's own times fills a gap only.
     if (prepared.explicitLatency) update.set('latencyMs', record.latencyMs);
     else update.setIfAbsent('latencyMs', record.latencyMs);
+  } else {
+    update.setIfAbsent('model', record.model).setIfAbsent('cost', record.cost);
+  }
+  return update;
+}
+
+/**
+ * Merges one lifecycle event into the interaction's single record, exactly once, with
+ * conditional updates (no read-modify-write):
+ * - `completed` is applied only if no completion was stored yet, so a repeated completion never
+ *   prices twice; request-side fields it carries fill gaps only.
+ * - `started` sets the request side and the start time (the start event is their authority),
+ *   and marks the record in progress only while no completion exists, so a late `started`
+ *   never erases completion data.
+ * - `latencyMs` is derived from `startedAt`/`endedAt` once both are known, when not given.
+ * Payload parts over 64 KB are written to the payload bucket before the item points at them.
+ *
+ * @example
+ * const outcome = await saveInteraction(prepareInteraction(envelope, context));
+ */
+export async function saveInteraction(prepared: PreparedInteraction): Promise<SaveOutcome> {
+  const { record, phase } = prepared;
+  const requestPart = await storePart(record.project, record.id, 'request', prepared.requestJson);
+  const responsePart = await storePart(record.project, record.id, 'response', prepared.responseJson);
+  const key = interactionKey(record.project, record.id);
+  const update = interactionUpdate(prepared, { requestPart, responsePart });
+
+  let outcome: SaveOutcome;
+  let old: Item | undefined;
+  if (phase === 'completed') {
     const applied = await conditionalUpdate(key, update, 'attribute_not_exists(completedAt)');
     old = applied.old;
     if (!applied.ok) {
@@ -211,7 +241,6 @@ export async function saveInteraction(prepared: PreparedInteraction): Promise<Sa
       payloadStore: storeOf(requestPart, responsePart, old),
     };
   } else {
-    update.setIfAbsent('model', record.model).setIfAbsent('cost', record.cost);
     const applied = await conditionalUpdate(
       key,
       update.clone().set('status', 'in_progress'),

@@ -166,6 +166,18 @@ export function compressInline(json: string): Uint8Array {
 }
 
 /**
+ * A payload part stored inline in the item: its JSON compressed with {@link compressInline}.
+ *
+ * @example
+ * inlinePart('{"messages":[]}'); // { store: 'inline', data: <brotli bytes>, bytes: 15 }
+ */
+export const inlinePart = (json: string): PayloadPart => ({
+  store: 'inline',
+  data: compressInline(json),
+  bytes: Buffer.byteLength(json),
+});
+
+/**
  * Compresses a part for the payload bucket: gzip, the format S3 serves with
  * `Content-Encoding: gzip` and every tool an auditor uses reads.
  *
