@@ -21,6 +21,7 @@ import {
 } from '../ledger/record';
 import { DAY_INDEX_SHARDS, type IndexDefinition, LEDGER_TABLE } from '../ledger/tables';
 import type { PreparedInteraction } from '../pipeline/prepare';
+import { isCatalogMiss } from '../pricing';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
 import { InvalidCursorError } from './errors';
@@ -189,7 +190,7 @@ export function interactionUpdate(
       .set('analyze', record.analyze)
       .set('responsePart', responsePart)
       .set('responseRedactions', responsePart ? storedCounts(record.responseRedactions) : undefined);
-    if (record.cost.unpricedReason === 'unknown_model') {
+    if (isCatalogMiss(record.cost.unpricedReason)) {
       for (const [attribute, value] of Object.entries(unpricedIndexKey(record.project))) {
         update.set(attribute, value);
       }

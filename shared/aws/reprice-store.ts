@@ -11,6 +11,7 @@ import { DAY_INDEX_SHARDS, LEDGER_TABLE } from '../ledger/tables';
 import type { NormalizedUsage } from '../normalize';
 import {
   type CostBreakdown,
+  isCatalogMiss,
   type PricingRule,
   priceUsage,
   type RepriceResult,
@@ -105,7 +106,7 @@ export async function repriceInteractions(
     const result = repriceCost(previous, next);
     results.push(result);
     if (!result.changed) continue;
-    const stillUnknown = next.unpricedReason === 'unknown_model';
+    const stillUnknown = isCatalogMiss(next.unpricedReason);
     try {
       await dynamo().send(
         new UpdateCommand({

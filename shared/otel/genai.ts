@@ -5,22 +5,59 @@
  * 2. their deprecated names still emitted by older instrumentation (`gen_ai.system`,
  *    `gen_ai.usage.prompt_tokens`, flattened `gen_ai.prompt.N.*`, Traceloop's
  *    `gen_ai.usage.cache_read_input_tokens`…);
- * 3. OpenInference (`llm.model_name`, `llm.token_count.*`, `llm.input_messages.N.message.*`) and
- *    Traceloop's `llm.*` names.
+ * 3. OpenInference (`llm.model_name`, `embedding.model_name`, `llm.token_count.*`,
+ *    `llm.input_messages.N.message.*`) and Traceloop's `llm.*` names;
+ * 4. the Vercel AI SDK's own `ai.*` names (`ai.model.provider`, `ai.usage.*`, `ai.prompt.messages`…),
+ *    which ai 5 and 6 (`experimental_telemetry`) and ai 7's `LegacyOpenTelemetry` emit.
+ * LangSmith's JSON usage blobs and other library shapes are first rewritten to these names (see `dialects.ts`).
  */
 import type { AttributeValue } from './otlp-json';
 
+/**
+ * Where libraries put the application's own key/values: the AI SDK's `experimental_telemetry.metadata`
+ * (ai 5, 6) and runtime `context` (ai 7), Traceloop's association properties, LangSmith's run metadata.
+ * Session and user keys under them are read as the session and user; the other keys become tags.
+ */
+export const CONTEXT_PREFIXES = [
+  'ai.telemetry.metadata.',
+  'ai.settings.context.',
+  'traceloop.association.properties.',
+  'langsmith.metadata.',
+] as const;
+
+function libraryKeys(keys: readonly string[]): string[] {
+  return CONTEXT_PREFIXES.flatMap((prefix) => keys.map((key) => `${prefix}${key}`));
+}
+
 export const ATTR = {
-  providerName: ['gen_ai.provider.name', 'gen_ai.system', 'llm.provider', 'llm.system'],
+  // LangSmith names the provider in its run metadata and falls back to `gen_ai.system: langchain`.
+  providerName: [
+    'langsmith.metadata.ls_provider',
+    'gen_ai.provider.name',
+    'gen_ai.system',
+    'llm.provider',
+    'llm.system',
+    'ai.model.provider',
+  ],
   operationName: ['gen_ai.operation.name', 'llm.request.type'],
-  responseModel: ['gen_ai.response.model', 'llm.response.model'],
-  requestModel: ['gen_ai.request.model', 'llm.model_name', 'llm.request.model'],
+  responseModel: ['gen_ai.response.model', 'llm.response.model', 'ai.response.model'],
+  requestModel: [
+    'gen_ai.request.model',
+    'llm.model_name',
+    'llm.request.model',
+    'embedding.model_name',
+    'ai.model.id',
+  ],
   // `gen_ai.usage.input_tokens` includes cache reads and cache writes (semconv: SHOULD include).
   inputTokens: [
     'gen_ai.usage.input_tokens',
     'gen_ai.usage.prompt_tokens',
     'llm.token_count.prompt',
     'llm.usage.prompt_tokens',
+    'ai.usage.inputTokens',
+    'ai.usage.promptTokens',
+    // Embedding calls (`ai.embed.doEmbed`) count only input tokens.
+    'ai.usage.tokens',
   ],
   // `gen_ai.usage.output_tokens` includes reasoning tokens.
   outputTokens: [
@@ -28,29 +65,43 @@ export const ATTR = {
     'gen_ai.usage.completion_tokens',
     'llm.token_count.completion',
     'llm.usage.completion_tokens',
+    'ai.usage.outputTokens',
+    'ai.usage.completionTokens',
   ],
   totalTokens: ['gen_ai.usage.total_tokens', 'llm.token_count.total', 'llm.usage.total_tokens'],
   cacheReadTokens: [
     'gen_ai.usage.cache_read.input_tokens',
     'gen_ai.usage.cache_read_input_tokens',
     'llm.token_count.prompt_details.cache_read',
+    'ai.usage.inputTokenDetails.cacheReadTokens',
+    'ai.usage.cachedInputTokens',
   ],
   cacheWriteTokens: [
     'gen_ai.usage.cache_creation.input_tokens',
     'gen_ai.usage.cache_creation_input_tokens',
     'llm.token_count.prompt_details.cache_write',
+    'ai.usage.inputTokenDetails.cacheWriteTokens',
   ],
   reasoningTokens: [
     'gen_ai.usage.reasoning.output_tokens',
     'gen_ai.usage.reasoning_tokens',
     'llm.token_count.completion_details.reasoning',
+    'ai.usage.outputTokenDetails.reasoningTokens',
+    'ai.usage.reasoningTokens',
   ],
-  conversationId: ['gen_ai.conversation.id', 'session.id'],
-  userId: ['user.id', 'enduser.id'],
+  conversationId: [
+    'gen_ai.conversation.id',
+    'session.id',
+    ...libraryKeys(['session_id', 'sessionId', 'thread_id', 'threadId', 'conversation_id', 'conversationId']),
+  ],
+  userId: ['user.id', 'enduser.id', ...libraryKeys(['user_id', 'userId'])],
   responseId: ['gen_ai.response.id'],
   finishReasons: ['gen_ai.response.finish_reasons'],
   inputMessages: ['gen_ai.input.messages'],
   outputMessages: ['gen_ai.output.messages'],
+  /** Whole-request and whole-response blobs: the AI SDK's prompt, LangSmith's run inputs and outputs. */
+  inputBlobs: ['ai.prompt.messages', 'ai.prompt', 'ai.values', 'ai.value', 'gen_ai.prompt'],
+  outputBlobs: ['gen_ai.completion'],
   systemInstructions: ['gen_ai.system_instructions'],
   toolDefinitions: ['gen_ai.tool.definitions'],
   errorType: ['error.type'],
@@ -63,6 +114,7 @@ export const FLATTENED_MESSAGES = {
     { prefix: 'gen_ai.prompt.', unwrap: undefined },
     { prefix: 'llm.input_messages.', unwrap: 'message' },
     { prefix: 'llm.prompts.', unwrap: undefined },
+    { prefix: 'embedding.embeddings.', unwrap: 'embedding' },
   ],
   output: [
     { prefix: 'gen_ai.completion.', unwrap: undefined },
@@ -119,6 +171,16 @@ const PROVIDERS: Record<string, string> = {
   deepseek: 'deepseek',
   groq: 'groq',
   perplexity: 'perplexity',
+  // The Vercel AI SDK's provider ids, as `<provider>` or `<provider>.<api>` (`openai.chat`, `google.vertex.chat`).
+  'amazon-bedrock': 'bedrock',
+  'azure-openai': 'azure-openai',
+  'google-vertex': 'google',
+  'mistral-ai': 'mistral',
+};
+
+/** AI SDK provider ids whose first segment is not the vendor whose prices apply: Claude on Vertex (`vertex.anthropic.messages`). */
+const VERCEL_PREFIXES: Record<string, string> = {
+  'vertex.anthropic': 'anthropic',
 };
 
 /** Provider used when a span names none. */
@@ -131,11 +193,21 @@ export const UNKNOWN_PROVIDER = 'unknown';
  * @example
  * toTokentrailProvider('aws.bedrock'); // 'bedrock'
  * toTokentrailProvider('OpenAI'); // 'openai'
+ * toTokentrailProvider('anthropic.messages'); // 'anthropic' (AI SDK)
  */
 export function toTokentrailProvider(name: string | undefined): string {
   if (name === undefined || name.trim() === '') return UNKNOWN_PROVIDER;
   const key = name.trim().toLowerCase();
-  return PROVIDERS[key] ?? key.slice(0, 64);
+  const exact = PROVIDERS[key];
+  if (exact !== undefined) return exact;
+  // The AI SDK's `<provider>.<api>` ids (`openai.responses`, `anthropic.messages`, `google.generative-ai`).
+  const prefixed = Object.entries(VERCEL_PREFIXES).find(
+    ([prefix]) => key === prefix || key.startsWith(`${prefix}.`),
+  );
+  if (prefixed) return prefixed[1];
+  const dot = key.indexOf('.');
+  const vendor = dot > 0 ? PROVIDERS[key.slice(0, dot)] : undefined;
+  return vendor ?? key.slice(0, 64);
 }
 
 /** The first of `names` that is present (and not null) in `attributes`. */

@@ -5,6 +5,13 @@
  */
 import type { z } from 'zod';
 import { interactionInputSchema, toInputIssues } from '../interaction/schema';
+import {
+  contextTags,
+  isLibraryWrapper,
+  vercelResponseMessages,
+  withLibraryUsage,
+  withoutVectors,
+} from './dialects';
 import { InvalidOtlpRequestError } from './errors';
 import {
   ATTR,
@@ -146,7 +153,7 @@ export function mapOtlpSpan(raw: unknown, origin: SpanOrigin): SpanMapping {
     return { outcome: 'rejected', reason: `malformed span: ${issues.join('; ')}` };
   }
   const span = parsed.data;
-  const attributes = decodeAttributes(span.attributes);
+  const attributes = withLibraryUsage(decodeAttributes(span.attributes));
 
   const responseModel = firstString(attributes, ATTR.responseModel);
   const requestModel = firstString(attributes, ATTR.requestModel);
@@ -181,7 +188,7 @@ export function mapOtlpSpan(raw: unknown, origin: SpanOrigin): SpanMapping {
       status: status.status,
       errorClass: status.errorClass,
       errorMessage: status.errorMessage,
-      tags: readTags(origin.resource),
+      tags: readTags(origin.resource, attributes),
       sessionId: firstString(attributes, ATTR.conversationId),
       userId: truncate(firstString(attributes, ATTR.userId), MAX_SHORT_TEXT),
       traceId: ids.traceId,
@@ -202,8 +209,12 @@ export function mapOtlpSpan(raw: unknown, origin: SpanOrigin): SpanMapping {
   return validate(interaction);
 }
 
-/** A model-call span: not an agent/tool/workflow operation, not a non-LLM OpenInference span. */
+/**
+ * A model-call span: not an agent/tool/workflow operation, not a non-LLM OpenInference span, not a
+ * library's wrapper around model calls (they repeat their children's usage).
+ */
 function isModelCall(attributes: ReadonlyMap<string, AttributeValue>): boolean {
+  if (isLibraryWrapper(attributes)) return false;
   const operation = firstString(attributes, ATTR.operationName);
   if (operation !== undefined && NON_MODEL_OPERATIONS.has(operation)) return false;
   const openInferenceKind = firstString(attributes, ATTR.openInferenceSpanKind);
@@ -315,9 +326,14 @@ function readMessages(
   if (structured !== undefined) return parseStructured(structured);
   for (const { prefix, unwrap } of FLATTENED_MESSAGES[direction]) {
     const list = unflattenList(attributes, prefix, unwrap);
-    if (list !== undefined) return list;
+    if (list !== undefined) return withoutVectors(list);
   }
-  return undefined;
+  if (direction === 'output') {
+    const answer = vercelResponseMessages(attributes);
+    if (answer !== undefined) return answer;
+  }
+  const blob = firstValue(attributes, direction === 'input' ? ATTR.inputBlobs : ATTR.outputBlobs);
+  return blob === undefined ? undefined : parseStructured(blob);
 }
 
 function readRequest(
@@ -376,10 +392,18 @@ function readStatus(
   };
 }
 
-/** Resource attributes worth grouping by: `service.name` → `service`, deployment environment → `environment`. */
-function readTags(resource: ReadonlyMap<string, AttributeValue>): Record<string, string> | undefined {
+/**
+ * Tags: the application's key/values the library recorded (AI SDK metadata, Traceloop association
+ * properties, LangSmith metadata), then the resource's `service.name` → `service` and deployment
+ * environment → `environment`.
+ */
+function readTags(
+  resource: ReadonlyMap<string, AttributeValue>,
+  attributes: ReadonlyMap<string, AttributeValue>,
+): Record<string, string> | undefined {
   return nonEmpty(
     definedEntries({
+      ...contextTags(attributes),
       service: truncate(firstString(resource, ['service.name']), MAX_SHORT_TEXT),
       environment: truncate(
         firstString(resource, ['deployment.environment.name', 'deployment.environment']),

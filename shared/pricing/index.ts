@@ -30,6 +30,7 @@ export type {
   PricingRule,
   UnpricedReason,
 } from './types';
+export { isCatalogMiss } from './types';
 
 /** The shipped catalog (all vendors). */
 export const CATALOG = catalog;

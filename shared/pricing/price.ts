@@ -68,7 +68,7 @@ export function priceUsage(args: PriceUsageArgs): CostBreakdown {
   if (Number.isNaN(atMs)) return unpriced('invalid_time');
   if (usageProblems(usage).length > 0) return unpriced('invalid_usage');
   const resolved = resolveRule(args, atMs);
-  if (!resolved) return unpriced('unknown_model');
+  if (!resolved) return unpriced(isKnownProvider(args) ? 'unknown_model' : 'unknown_provider');
   try {
     return computeCost(usage, resolved, args.batch === true);
   } catch {
@@ -89,6 +89,16 @@ export function findRule(
 ): ResolvedRule | undefined {
   const atMs = Date.parse(args.at);
   return Number.isNaN(atMs) ? undefined : resolveRule(args, atMs);
+}
+
+/** True when the catalog or an override has any rule for the provider (under any of its search keys). */
+function isKnownProvider(
+  args: Pick<PriceUsageArgs, 'provider' | 'rules' | 'overrides' | 'catalog'>,
+): boolean {
+  const keys = providerSearchKeys(args.provider);
+  return [args.catalog ?? shippedCatalog, args.overrides, args.rules].some(
+    (rules) => rules !== undefined && keys.some((key) => compileRules(rules).byProvider.has(key)),
+  );
 }
 
 function resolveRule(

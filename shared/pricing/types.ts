@@ -77,7 +77,22 @@ export interface DiscountRule extends RuleBase {
 
 export type PricingRule = PriceListRule | DiscountRule;
 
-export type UnpricedReason = 'unknown_model' | 'missing_usage' | 'invalid_usage' | 'invalid_time';
+/**
+ * Why an interaction is not priced. `unknown_provider`: no rule at all for the provider as named
+ * (a model name alone cannot say whose price list applies); `unknown_model`: the provider is
+ * known but no rule matches the model.
+ */
+export type UnpricedReason =
+  | 'unknown_model'
+  | 'unknown_provider'
+  | 'missing_usage'
+  | 'invalid_usage'
+  | 'invalid_time';
+
+/** Reasons a newer catalog or an override can fix: such records wait in the unpriced index for a reprice. */
+export function isCatalogMiss(reason: UnpricedReason | undefined): boolean {
+  return reason === 'unknown_model' || reason === 'unknown_provider';
+}
 
 /**
  * The cost of one interaction in integer nano-USD, one amount per usage type:

@@ -659,7 +659,7 @@ describe('priceUsage: unpriced, never $0 priced, never thrown', () => {
     [
       'an unknown provider',
       { provider: 'acme-llm', model: 'gpt-4o', usage: usageOf(10, 1), at },
-      'unknown_model',
+      'unknown_provider',
     ],
     [
       'a model before it existed',
