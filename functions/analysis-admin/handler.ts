@@ -7,7 +7,7 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ANALYSIS_STATUSES,
   InvalidAnalysisInputError,

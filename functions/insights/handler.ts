@@ -5,7 +5,7 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, assertDate, assertMonth, toApiRollup } from '../../shared/analytics';
 import {
   budgetRequestSchema,

@@ -5,6 +5,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../../shared/observability';
+import { bundleOptionsFor } from '../bundling';
 import type { FunctionSpec } from '../catalog';
 
 const ROOT = join(__dirname, '..', '..');
@@ -32,6 +33,7 @@ export class LambdaFunction extends Construct {
   public constructor(scope: Construct, id: string, props: LambdaFunctionProps) {
     super(scope, id);
     const { spec } = props;
+    const bundle = bundleOptionsFor(spec);
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -53,13 +55,14 @@ export class LambdaFunction extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
         POWERTOOLS_LOGGER_SAMPLE_RATE: String(props.debugSampleRate ?? 0.01),
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(bundle.sourceMap ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         ...props.environment,
       },
       bundling: {
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
+        minify: bundle.minify,
+        sourceMap: bundle.sourceMap,
+        sourcesContent: false,
+        target: bundle.target,
         format: nodejs.OutputFormat.CJS,
         // The Lambda runtime ships the AWS SDK v3, but pinning our own keeps local and cloud identical.
         externalModules: [],

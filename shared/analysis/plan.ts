@@ -2,7 +2,7 @@
  * Batch planning: which pending analysis requests go into which OpenAI batch file. Pure; the
  * batch-creator reads the pending queue, calls {@link planBatches}, and submits each batch.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidAnalysisInputError } from './errors';
 
 /** OpenAI's limits for one batch input file. */

@@ -3,7 +3,7 @@
  * (`/v1/chat/completions`). The prompt's first line is a stable marker so the local emulator
  * (and anyone reading a batch file) recognises tokentrail analysis requests and their version.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidAnalysisInputError } from './errors';
 
 /** What one analysis request can ask for; each kind is one key of the answer. */

@@ -6,7 +6,7 @@
  * that passes {@link AnalysisResultSchema}. Failed lines still carry `usage` when the provider
  * billed them, so batch cost stays exact.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { NormalizedUsage } from '../normalize';
 import { ANALYSIS_KINDS, type AnalysisKind } from './prompt';
 import { sanitizeProviderCode, sanitizeProviderMessage } from './sanitize';

@@ -3,7 +3,7 @@
  * which completed interactions get an analysis request. Pure: no AWS SDK, no network.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidAnalysisInputError } from './errors';
 import { ANALYSIS_KINDS, DEFAULT_MAX_INPUT_CHARS } from './prompt';
 

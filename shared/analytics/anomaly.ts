@@ -43,7 +43,7 @@
  * is how a model that stopped being called shows up as `suspiciously_low`: call detection for
  * every project × model seen in the window, not only those with a rollup on the target day.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { nanosToUsd } from '../money';
 import { fitWeeklyBaseline } from './baseline';
 import { InvalidHistoryError } from './errors';

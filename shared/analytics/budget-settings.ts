@@ -2,7 +2,7 @@
  * A project's monthly budget as stored in its settings (section `budget`) and as the admin API
  * reads and writes it. Stored in integer nano-USD; decimal USD only in the API shapes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { nanosToUsd, usdToNanos } from '../money';
 
 /** The stored `budget` section of the project settings. */

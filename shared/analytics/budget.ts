@@ -4,7 +4,7 @@
  * threshold fires once per project and month even if spend dips (a reprice) and crosses again,
  * or the job re-runs. A new month starts from zero spend and has new event ids: it resets.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BudgetThreshold } from './keys';
 import { parseOrThrow } from './options';
 

@@ -2,7 +2,7 @@
  * Validates analytics options and inputs with zod, turning zod's issues into an
  * {@link InvalidAnalyticsInputError} that lists every problem by path.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InvalidAnalyticsInputError } from './errors';
 
 /**

@@ -8,7 +8,7 @@
  * re-runs idempotent. Latency percentiles cannot be merged from partial rollups, which is one
  * more reason not to merge.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { nanosToUsd } from '../money';
 import { InvalidRollupRecordError, RollupOverflowError } from './errors';
 import { type RollupDimensions, type RollupTag, rollupKey } from './keys';

@@ -3,7 +3,7 @@
  * local twin), overridable per run by the job's input (`tokentrail jobs run batch-creator
  * --input '{"minBatchSize": 1}'`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AnalysisJobSettings } from './analysis-batches';
 
 export const ANALYSIS_ENV = {

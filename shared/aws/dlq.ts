@@ -15,7 +15,7 @@ import {
   SendMessageBatchCommand,
 } from '@aws-sdk/client-sqs';
 import { envelopeSchema } from '../ingest/envelope';
-import { sqs } from './clients';
+import { sqs } from './sqs-client';
 
 /** What `dlq list` shows of one dead letter. */
 export interface DeadLetterSummary {

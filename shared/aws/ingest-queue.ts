@@ -6,9 +6,9 @@ import {
   type InlineEnvelope,
 } from '../ingest/envelope';
 import { STAGING_PREFIX } from '../ledger/keys';
-import { sqs } from './clients';
 import { ENV, requireEnv } from './config';
 import { putStagingObject } from './payload-store';
+import { sqs } from './sqs-client';
 
 /** SQS accepts at most 10 entries and 1 MiB per `SendMessageBatch`. */
 const MAX_BATCH_ENTRIES = 10;

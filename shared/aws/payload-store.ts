@@ -1,7 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3 } from './clients';
 import { ENV, requireEnv } from './config';
+import { s3 } from './s3-client';
 
 const bucket = () => requireEnv(ENV.payloadBucket);
 

@@ -3,7 +3,7 @@
  * background in batches, retried with the same ids (the ledger dedupes by id, so a retry after a
  * lost answer never stores twice), and every drop or give-up is counted and reported.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { interactionInputSchema, toInputIssues } from '../interaction/schema';
 import {
   BufferOverflowError,

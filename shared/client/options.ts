@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_INTERACTIONS_PER_REQUEST, toInputIssues } from '../interaction/schema';
 import { InvalidClientOptionsError, type TokentrailClientError } from './errors';
 

@@ -4,7 +4,7 @@
  * short-lived transport) or, when too large for a queue message, a claim check pointing at
  * a staging object.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ENVELOPE_VERSION = 1;
 

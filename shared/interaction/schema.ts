@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type InputIssue, InvalidInteractionError } from './errors';
 
 /** Most interactions one `POST /v1/interactions` may carry. */

@@ -4,7 +4,7 @@
  * env `TOKENTRAIL_RETENTION_DAYS`). DynamoDB's TTL deletes an interaction once its `expiresAt`
  * (epoch seconds, computed from the interaction's own timestamp) has passed. Plain domain code.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Environment variable carrying the stack-wide default (days; 0 keeps forever). */
 export const RETENTION_ENV = 'TOKENTRAIL_RETENTION_DAYS';

@@ -3,7 +3,7 @@
  * the `POST /v1/traces` handler parses the body, calls {@link mapOtlpTraces} and ingests the
  * interactions exactly like `POST /v1/interactions` items.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { interactionInputSchema, toInputIssues } from '../interaction/schema';
 import {
   contextTags,

@@ -8,7 +8,7 @@
  * The envelope schema is deliberately loose (unknown fields pass) so a newer exporter never
  * breaks ingestion; spans are validated one by one so one bad span rejects only itself.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const unixNano = z.union([
   z.string().regex(/^\d+$/, 'expected a decimal unix-nano string'),

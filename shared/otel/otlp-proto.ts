@@ -161,7 +161,18 @@ const SCHEMA = {
   },
 } satisfies INamespace;
 
-const root = Root.fromJSON(SCHEMA);
+// Built on first use, not at load: most ingest cold starts never see a protobuf export.
+let traceTypes: { request: Type; response: Type } | undefined;
+function loadTraceTypes(): { request: Type; response: Type } {
+  if (!traceTypes) {
+    const root = Root.fromJSON(SCHEMA);
+    traceTypes = {
+      request: root.lookupType(`${COLLECTOR}.ExportTraceServiceRequest`),
+      response: root.lookupType(`${COLLECTOR}.ExportTraceServiceResponse`),
+    };
+  }
+  return traceTypes;
+}
 
 /**
  * The protobufjs types of the OTLP trace export messages, for callers that build or read raw
@@ -172,8 +183,12 @@ export const OTLP_TRACE_TYPES: {
   readonly request: Type;
   readonly response: Type;
 } = {
-  request: root.lookupType(`${COLLECTOR}.ExportTraceServiceRequest`),
-  response: root.lookupType(`${COLLECTOR}.ExportTraceServiceResponse`),
+  get request() {
+    return loadTraceTypes().request;
+  },
+  get response() {
+    return loadTraceTypes().response;
+  },
 };
 
 /** The OTLP/HTTP encodings; an answer uses the request's. */

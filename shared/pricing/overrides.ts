@@ -3,7 +3,7 @@
  * the catalog, and explicit prices for fine-tuned or self-hosted models. Overrides take precedence
  * over the catalog in `priceUsage({ overrides })`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidPricingRulesError, type PricingRuleIssue } from './errors';
 import { findOverlaps } from './overlaps';
 import type { PricingRule } from './types';

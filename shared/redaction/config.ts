@@ -4,7 +4,7 @@
  * allowlist patterns are compiled at parse time so a bad rule is rejected when the project saves
  * it, not when the processor meets it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { customPatternProblem, DEFAULT_CUSTOM_RULE_BUDGET_CHARS, EMPTY_MATCH_PROBLEM } from './custom-rules';
 import { BUILTIN_DETECTOR_TYPES } from './detectors';
 import { InvalidRedactionConfigError, type RedactionConfigIssue } from './errors';

@@ -4,8 +4,18 @@
  * All rules are joined into one RE2 pattern, so a string is scanned once however many rules
  * there are, and the characters scanned per payload are capped (see `CustomRuleBudget`).
  */
-import { RE2JS, RE2JSException } from 're2js';
+import type * as Re2js from 're2js';
 import type { Detection } from './scanner';
+
+let re2js: typeof Re2js | undefined;
+/**
+ * re2js, loaded on first use: most projects have no custom rules, and its 150 KB would
+ * otherwise run at every cold start of the functions that redact.
+ */
+function engine(): typeof Re2js {
+  re2js ??= require('re2js') as typeof Re2js;
+  return re2js;
+}
 
 /** A named pattern; `name` becomes the placeholder type (`[REDACTED:EMPLOYEE_ID]`). */
 export interface CustomRule {
@@ -46,6 +56,7 @@ export const EMPTY_MATCH_PROBLEM = 'pattern matches the empty string';
  * customPatternProblem('(?<=a)b'); // 'not valid RE2 syntax: invalid named capture (...)'
  */
 export function customPatternProblem(pattern: string, flags = ''): string | undefined {
+  const { RE2JS, RE2JSException } = engine();
   try {
     const compiled = RE2JS.compile(pattern, flagBits(flags));
     if (compiled.matches('')) return EMPTY_MATCH_PROBLEM;
@@ -60,6 +71,7 @@ export function customPatternProblem(pattern: string, flags = ''): string | unde
 }
 
 function flagBits(flags: string): number {
+  const { RE2JS } = engine();
   let bits = 0;
   if (flags.includes('i')) bits |= RE2JS.CASE_INSENSITIVE;
   if (flags.includes('m')) bits |= RE2JS.MULTILINE;
@@ -75,6 +87,7 @@ function flagBits(flags: string): number {
  * rules.scan('badge EMP-123456', { remaining: 1e6 }); // [{ type: 'EMPLOYEE_ID', start: 6, end: 16 }]
  */
 export function compileCustomRules(rules: readonly CustomRule[]): CustomRuleSet {
+  const { RE2JS } = engine();
   const groupOf: { group: number; name: string }[] = [];
   const parts: string[] = [];
   let group = 1;
@@ -123,7 +136,7 @@ export function compileAllowlist(
   patterns: readonly string[] = [],
 ): Allowlist {
   const exact = new Set(values);
-  const compiled = patterns.map((pattern) => RE2JS.compile(pattern));
+  const compiled = patterns.map((pattern) => engine().RE2JS.compile(pattern));
   return {
     allows: (value) => exact.has(value) || compiled.some((pattern) => pattern.testExact(value)),
   };

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { FUNCTIONS } from '../../infra/catalog';
 import { type BundleOptions, bundleOptionsFor } from '../../infra/bundling';
+import { FUNCTIONS } from '../../infra/catalog';
 import { table } from './measure';
 
 const ROOT = join(__dirname, '..', '..');
@@ -60,6 +60,7 @@ async function bundle(
     target: options.target,
     minify: options.minify,
     sourcemap: options.sourceMap,
+    sourcesContent: false,
     outfile: file,
     logLevel: 'error',
   });

@@ -3,7 +3,7 @@
  * (`setFaults({})` clears everything). Batch faults are read when a batch changes status,
  * so flipping them at run time affects batches already in flight.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidFaultsError } from './errors';
 
 const fraction = z.number().min(0).max(1);
