@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { ENV } from '../shared/aws/config';
 import { PAYLOAD_PREFIX, STAGING_PREFIX } from '../shared/ledger/keys';
 import { RETENTION_ENV } from '../shared/ledger/retention';
+import { SHARD_ENV } from '../shared/ledger/shards';
 import { LEDGER_TABLE } from '../shared/ledger/tables';
 import {
   ADMIN_FUNCTION,
@@ -27,6 +28,7 @@ import { IngestQueue } from './constructs/ingest-queue';
 import { LambdaFunction } from './constructs/lambda-function';
 import { Observability } from './constructs/observability';
 import { Storage } from './constructs/storage';
+import { type ScaleSettings, scaleSettings } from './scale-settings';
 
 export interface TokentrailStackProps extends StackProps {
   /** Stage name (dev, prod, ...): part of the stack name and resource tags. */
@@ -53,14 +55,17 @@ export class TokentrailStack extends Stack {
   public readonly ingestQueue: IngestQueue;
   public readonly httpApi: HttpApi;
   public readonly functions: Record<string, lambda.Function> = {};
-  /** Environment every function gets: the names of the shared resources. */
+  /** Environment every function gets: the names of the shared resources and the shard counts. */
   public readonly functionEnvironment: Record<string, string>;
+  /** How far it scales out: shards, concurrency, capacity floors (context, see scale-settings.ts). */
+  public readonly scale: ScaleSettings;
   private readonly logRetention: logs.RetentionDays;
   private readonly logSettings: { logLevel?: string; debugSampleRate?: number };
 
   public constructor(scope: Construct, id: string, props: TokentrailStackProps) {
     super(scope, id, props);
     const logRetention = props.logRetentionDays ?? logs.RetentionDays.ONE_MONTH;
+    this.scale = scaleSettings(this.node);
     this.storage = new Storage(this, 'Storage', { retain: props.retainData ?? true });
     this.ingestQueue = new IngestQueue(this, 'IngestQueue');
     this.httpApi = new HttpApi(this, 'HttpApi', {
@@ -80,6 +85,8 @@ export class TokentrailStack extends Stack {
       [ENV.ingestQueueUrl]: queue.queueUrl,
       [ENV.deadLetterQueueUrl]: deadLetterQueue.queueUrl,
       [ENV.payloadBucket]: payloadBucket.bucketName,
+      [SHARD_ENV.dayIndex]: String(this.scale.dayIndexShards),
+      [SHARD_ENV.workIndex]: String(this.scale.workIndexShards),
     };
     this.functionEnvironment = environment;
     this.logRetention = logRetention;
@@ -112,6 +119,8 @@ export class TokentrailStack extends Stack {
         batchSize: PROCESS_FUNCTION.queue!.batchSize,
         maxBatchingWindow: Duration.seconds(PROCESS_FUNCTION.queue!.maxBatchingWindowSeconds),
         reportBatchItemFailures: true,
+        // A backlog or a DLQ redrive scales the processor up to this, never to the account's limit.
+        maxConcurrency: this.scale.processMaxConcurrency,
       }),
     );
 
@@ -157,6 +166,12 @@ export class TokentrailStack extends Stack {
     new BatchAnalysis(this, 'BatchAnalysis');
     // Last, so its dashboard and alarms cover every function the feature constructs added.
     new Observability(this, 'Observability');
+    const unknown = Object.keys(this.scale.reservedConcurrency).filter((name) => !this.functions[name]);
+    if (unknown.length > 0) {
+      throw new Error(
+        `context tokentrail:reservedConcurrency names no function: ${unknown.join(', ')} (known: ${Object.keys(this.functions).join(', ')})`,
+      );
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.url, description: 'Base URL of the tokentrail API' });
     new CfnOutput(this, 'KeysTableName', {
@@ -182,6 +197,7 @@ export class TokentrailStack extends Stack {
       spec,
       environment: this.functionEnvironment,
       logRetention: this.logRetention,
+      reservedConcurrency: this.scale.reservedConcurrency[spec.name],
       ...this.logSettings,
     }).function;
     this.functions[spec.name] = fn;

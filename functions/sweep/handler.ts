@@ -2,6 +2,8 @@
  * Sweep job: interactions that started but did not complete within the timeout become
  * `abandoned` (visible as such in the API and counted in rollups). A completion that arrives
  * later still completes them. Scheduled every 15 minutes; on demand: `jobs run sweep`.
+ * It reads the sparse `byOpen` index (only calls still open), never a whole day, and marks
+ * in parallel, so its cost follows the open calls, not the traffic.
  */
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -10,13 +12,17 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { activeProjects } from '../../shared/aws/analytics-store';
-import { inProgressBefore, markAbandoned } from '../../shared/aws/ledger-store';
+import { markAbandoned, openBefore } from '../../shared/aws/ledger-store';
+import { mapLimit } from '../../shared/concurrency';
 import { createObservability } from '../../shared/observability';
 
 const { logger, metrics } = createObservability('sweep');
 
 /** Minutes after its start an in-progress interaction is given up on (`ABANDON_AFTER_MINUTES`, default 60). */
 const DEFAULT_TIMEOUT_MINUTES = Number(process.env.ABANDON_AFTER_MINUTES ?? 60);
+
+/** Conditional updates in flight at once. */
+const SWEEP_WRITE_CONCURRENCY = 16;
 
 export const sweepInputSchema = z.object({
   /** Sweep as of this time (tests); default now. */
@@ -27,7 +33,7 @@ export const sweepInputSchema = z.object({
     .min(1)
     .max(7 * 24 * 60)
     .optional(),
-  /** Days back to look at, today included (default 2). */
+  /** Days back to find active projects in, today included (default 2). */
   days: z.number().int().min(1).max(31).optional(),
 });
 
@@ -47,13 +53,18 @@ export async function sweep(
   let examined = 0;
   let abandoned = 0;
   const sweptNow = now.toISOString();
+  const projects = new Set<string>();
   for (let back = 0; back < (input.days ?? 2); back += 1) {
     const day = new Date(now.getTime() - back * 86_400_000).toISOString().slice(0, 10);
-    for (const project of await activeProjects(day)) {
-      const stale = await inProgressBefore(project, day, cutoff);
-      examined += stale.length;
-      for (const id of stale) if (await markAbandoned(project, id, sweptNow)) abandoned += 1;
-    }
+    for (const project of await activeProjects(day)) projects.add(project);
+  }
+  for (const project of projects) {
+    const stale = await openBefore(project, cutoff);
+    examined += stale.length;
+    const marked = await mapLimit(stale, SWEEP_WRITE_CONCURRENCY, (id) =>
+      markAbandoned(project, id, sweptNow),
+    );
+    abandoned += marked.filter(Boolean).length;
   }
   metrics.addMetric('InteractionsAbandoned', MetricUnit.Count, abandoned);
   logger.info('sweep finished', { examined, abandoned });

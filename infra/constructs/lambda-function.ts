@@ -21,6 +21,8 @@ export interface LambdaFunctionProps {
    * trace of correlation ids exists without paying for debug logs everywhere. Default 0.01.
    */
   debugSampleRate?: number;
+  /** Concurrency kept for this function alone (and its cap); none by default. */
+  reservedConcurrency?: number;
 }
 
 /**
@@ -48,6 +50,7 @@ export class LambdaFunction extends Construct {
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds),
       description: spec.description,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: {

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { STAGING_PREFIX } from '../../shared/ledger/keys';
 import { KEYS_TABLE, LEDGER_TABLE, type TableDefinition } from '../../shared/ledger/tables';
 import { STAGING_EXPIRY_DAYS } from '../catalog';
+import { scaleSettings } from '../scale-settings';
 import { acknowledge } from './acknowledge';
 
 export interface StorageProps {
@@ -16,8 +17,6 @@ export interface StorageProps {
    * traffic (see `npm run cost-model`); on-demand absorbs spikes without planning.
    */
   billing?: 'on-demand' | 'provisioned';
-  /** Upper bound of auto-scaled write capacity per table and index (context `tokentrail:maxWriteCapacity`, default 1000). */
-  maxWriteCapacity?: number;
 }
 
 /**
@@ -35,16 +34,20 @@ export class Storage extends Construct {
     super(scope, id);
     const retain = props.retain ?? true;
     const billingMode = props.billing ?? this.node.tryGetContext('tokentrail:billing') ?? 'on-demand';
-    const maxWriteCapacity = Number(
-      props.maxWriteCapacity ?? this.node.tryGetContext('tokentrail:maxWriteCapacity') ?? 1000,
-    );
+    // Floors and ceilings: scheduled readers start on the floor before auto-scaling reacts, and the
+    // ceiling bounds the bill (see scale-settings.ts for the context keys and defaults).
+    const capacity = scaleSettings(this.node);
     const billing =
       billingMode === 'provisioned'
         ? dynamodb.Billing.provisioned({
-            readCapacity: dynamodb.Capacity.autoscaled({ minCapacity: 1, maxCapacity: maxWriteCapacity }),
+            readCapacity: dynamodb.Capacity.autoscaled({
+              minCapacity: capacity.minReadCapacity,
+              maxCapacity: capacity.maxReadCapacity,
+              targetUtilizationPercent: 70,
+            }),
             writeCapacity: dynamodb.Capacity.autoscaled({
-              minCapacity: 1,
-              maxCapacity: maxWriteCapacity,
+              minCapacity: capacity.minWriteCapacity,
+              maxCapacity: capacity.maxWriteCapacity,
               targetUtilizationPercent: 70,
             }),
           })

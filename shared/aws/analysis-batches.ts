@@ -34,6 +34,7 @@ import {
   TERMINAL_BATCH_STATUSES,
   transitionAnalysis,
 } from '../analysis';
+import { mapLimit } from '../concurrency';
 import { priceUsage } from '../pricing';
 import { SimulatedCrashError } from './analysis-errors';
 import {
@@ -913,18 +914,4 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     else groups.set(k, [item]);
   }
   return groups;
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await fn(items[index]!);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }

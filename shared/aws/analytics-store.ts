@@ -35,7 +35,8 @@ import {
 } from '../analytics';
 import { dayPartition } from '../ledger/keys';
 import { tokenCountsOf } from '../ledger/record';
-import { DAY_INDEX_SHARDS, LEDGER_TABLE } from '../ledger/tables';
+import { dayIndexShards } from '../ledger/shards';
+import { LEDGER_TABLE } from '../ledger/tables';
 import type { NormalizedUsage } from '../normalize';
 import { BatchWriteIncompleteError } from './analytics-errors';
 import { dynamo } from './clients';
@@ -155,7 +156,7 @@ export async function forEachDayRecord(
   onPage: (records: RollupSourceRecord[]) => void,
 ): Promise<void> {
   await Promise.all(
-    Array.from({ length: DAY_INDEX_SHARDS }, (_, shard) =>
+    Array.from({ length: dayIndexShards() }, (_, shard) =>
       queryAll(
         {
           TableName: table(),

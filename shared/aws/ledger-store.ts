@@ -5,6 +5,8 @@ import {
   dayIndexKey,
   dayPartition,
   interactionKey,
+  openIndexKey,
+  openPartition,
   payloadObjectKey,
   sessionIndexKey,
   unpricedIndexKey,
@@ -19,7 +21,8 @@ import {
   type PayloadPart,
   storedCounts,
 } from '../ledger/record';
-import { DAY_INDEX_SHARDS, type IndexDefinition, LEDGER_TABLE } from '../ledger/tables';
+import { dayIndexShards, workIndexShards } from '../ledger/shards';
+import { type IndexDefinition, LEDGER_TABLE } from '../ledger/tables';
 import type { PreparedInteraction } from '../pipeline/prepare';
 import { isCatalogMiss } from '../pricing';
 import { dynamo } from './clients';
@@ -32,6 +35,7 @@ const indexNamed = (name: string) =>
   LEDGER_TABLE.globalSecondaryIndexes.find((index) => index.indexName === name)!;
 const SESSION_INDEX = indexNamed('bySession');
 const DAY_INDEX = indexNamed('byDay');
+const OPEN_INDEX = indexNamed('byOpen');
 
 export type SaveOutcome =
   | { status: 'created' | 'merged'; phase: 'started' | 'completed'; payloadStore: 'inline' | 's3' }
@@ -191,10 +195,12 @@ export function interactionUpdate(
       .set('responsePart', responsePart)
       .set('responseRedactions', responsePart ? storedCounts(record.responseRedactions) : undefined);
     if (isCatalogMiss(record.cost.unpricedReason)) {
-      for (const [attribute, value] of Object.entries(unpricedIndexKey(record.project))) {
+      for (const [attribute, value] of Object.entries(unpricedIndexKey(record.project, record.id))) {
         update.set(attribute, value);
       }
     }
+    // Completed: no longer in the sweep's work queue (removing an absent attribute writes nothing).
+    update.remove('openPk');
     // Latency the client measured wins; one derived from this event's own times fills a gap only.
     if (prepared.explicitLatency) update.set('latencyMs', record.latencyMs);
     else update.setIfAbsent('latencyMs', record.latencyMs);
@@ -244,7 +250,10 @@ export async function saveInteraction(prepared: PreparedInteraction): Promise<Sa
   } else {
     const applied = await conditionalUpdate(
       key,
-      update.clone().set('status', 'in_progress'),
+      update
+        .clone()
+        .set('status', 'in_progress')
+        .set('openPk', openIndexKey(record.project, record.id).openPk),
       'attribute_not_exists(completedAt)',
     );
     old = applied.old;
@@ -508,7 +517,7 @@ async function queryDays(
   const keys: IndexKey[] = [];
   for (let day = firstDay; day <= lastDay && keys.length <= query.limit; day = nextDay(day)) {
     const perShard = await Promise.all(
-      Array.from({ length: DAY_INDEX_SHARDS }, (_, shard) =>
+      Array.from({ length: dayIndexShards() }, (_, shard) =>
         queryShard(dayPartition(query.project, day, shard), lower, upper, query.limit + 1, exclusive),
       ),
     );
@@ -570,8 +579,9 @@ function nextDay(day: string): string {
 }
 
 /**
- * Marks an interaction that started but never completed as abandoned. Conditional: a
- * completion stored meanwhile wins, and a completion arriving later still completes it.
+ * Marks an interaction that started but never completed as abandoned, and takes it out of the
+ * sweep's work queue. Conditional: a completion stored meanwhile wins, and a completion arriving
+ * later still completes it.
  *
  * @example
  * await markAbandoned('default', 'call-42', new Date().toISOString());
@@ -582,7 +592,7 @@ export async function markAbandoned(project: string, id: string, now: string): P
       new UpdateCommand({
         TableName: table(),
         Key: interactionKey(project, id),
-        UpdateExpression: 'SET #status = :abandoned, abandonedAt = :now',
+        UpdateExpression: 'SET #status = :abandoned, abandonedAt = :now REMOVE openPk',
         ConditionExpression: 'attribute_not_exists(completedAt) AND #status = :inProgress',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':abandoned': 'abandoned', ':inProgress': 'in_progress', ':now': now },
@@ -595,30 +605,33 @@ export async function markAbandoned(project: string, id: string, now: string): P
   }
 }
 
-/** Ids of a project's interactions of a UTC day still in progress and started before `cutoff`. */
-export async function inProgressBefore(project: string, day: string, cutoff: string): Promise<string[]> {
+/**
+ * Ids of a project's interactions still in progress that started before `cutoff`, read from the
+ * sparse `byOpen` index (every shard in parallel): the sweep pays for open calls only.
+ *
+ * @example
+ * await openBefore('default', '2026-11-21T09:00:00.000Z'); // ['call-42']
+ */
+export async function openBefore(project: string, cutoff: string): Promise<string[]> {
   const perShard = await Promise.all(
-    Array.from({ length: DAY_INDEX_SHARDS }, async (_, shard) => {
+    Array.from({ length: workIndexShards() }, async (_, shard) => {
       const ids: string[] = [];
       let startKey: Record<string, unknown> | undefined;
       do {
         const page = await dynamo().send(
           new QueryCommand({
             TableName: table(),
-            IndexName: DAY_INDEX.indexName,
-            KeyConditionExpression: 'dayPk = :pk AND daySk < :cutoff',
-            FilterExpression: '#status = :inProgress',
-            ProjectionExpression: 'id',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':pk': dayPartition(project, day, shard),
-              ':cutoff': cutoff,
-              ':inProgress': 'in_progress',
-            },
+            IndexName: OPEN_INDEX.indexName,
+            KeyConditionExpression: 'openPk = :pk AND daySk < :cutoff',
+            ExpressionAttributeValues: { ':pk': openPartition(project, shard), ':cutoff': cutoff },
             ExclusiveStartKey: startKey,
           }),
         );
-        ids.push(...(page.Items ?? []).map((item) => item.id as string));
+        // `daySk` is `<timestamp>#<id>`; an ISO timestamp holds no `#`.
+        for (const item of page.Items ?? []) {
+          const daySk = item.daySk as string;
+          ids.push(daySk.slice(daySk.indexOf('#') + 1));
+        }
         startKey = page.LastEvaluatedKey;
       } while (startKey);
       return ids;

@@ -3,7 +3,7 @@
  * keys, which is what makes writes idempotent and re-runs overwrite rather than add.
  */
 import { createHash } from 'node:crypto';
-import { DAY_INDEX_SHARDS } from './tables';
+import { dayIndexShards, shardOf, workIndexShards } from './shards';
 
 export const interactionKey = (project: string, id: string) => ({ pk: `INT#${project}#${id}`, sk: 'INT' });
 
@@ -15,14 +15,29 @@ export const sessionIndexKey = (project: string, sessionId: string) => ({
   sessionPk: `SES#${project}#${sessionId}`,
 });
 
-/** Stable shard for an interaction id, so a re-delivery lands on the same shard. */
-export function dayShard(id: string): number {
-  return createHash('sha256').update(id).digest().readUInt16BE(0) % DAY_INDEX_SHARDS;
-}
+/** Stable `byDay` shard for an interaction id, so a re-delivery lands on the same shard. */
+export const dayShard = (id: string): number => shardOf(id, dayIndexShards());
+
+/** Partition of one shard of a project's unpriced work queue (`byUnpriced`). */
+export const unpricedPartition = (project: string, shard: number) => `UNPRICED#${project}#${shard}`;
+
+/** The unsharded partition older versions wrote; the reprice job still drains it. */
+export const legacyUnpricedPartition = (project: string) => `UNPRICED#${project}`;
 
 /** Sparse index entry of an interaction no rule could price yet (removed once priced). */
-export const unpricedIndexKey = (project: string) => ({
-  unpricedPk: `UNPRICED#${project}`,
+export const unpricedIndexKey = (project: string, id: string) => ({
+  unpricedPk: unpricedPartition(project, shardOf(id, workIndexShards())),
+});
+
+/** Partition of one shard of a project's in-progress interactions (`byOpen`). */
+export const openPartition = (project: string, shard: number) => `OPEN#${project}#${shard}`;
+
+/**
+ * Sparse index entry of an interaction that started and has not completed: set by a start
+ * event while no completion exists, removed by the completion or by the sweep that abandons it.
+ */
+export const openIndexKey = (project: string, id: string) => ({
+  openPk: openPartition(project, shardOf(id, workIndexShards())),
 });
 
 export const dayPartition = (project: string, day: string, shard: number) => `DAY#${project}#${day}#${shard}`;

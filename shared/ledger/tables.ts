@@ -28,12 +28,16 @@ export interface TableDefinition {
  *
  * Indexes are deliberately few and lean, because every index write is paid per interaction:
  * - `bySession` (sparse, keys only): an interaction's session, newest last.
- * - `byUnpriced` (sparse, keys only): interactions of an unknown model, present until a rule
- *   prices them, so repricing them is a query rather than a scan.
+ * - `byUnpriced` (sparse, keys only, write-sharded): `UNPRICED#<project>#<shard>` → interactions
+ *   of an unknown model, present until a rule prices them, so repricing them is a query rather
+ *   than a scan.
+ * - `byOpen` (sparse, keys only, write-sharded): `OPEN#<project>#<shard>` → interactions that
+ *   started and have not completed, so the sweep reads only those, never a whole day.
  * - `byDay` (write-sharded): `<project>#<day>#<shard>` → time-ordered interactions of that day,
  *   with just the fields rollups and list filters need projected. Sharding keeps a busy
  *   project's day from becoming one hot partition.
- * The three interaction indexes share one sort key attribute, `daySk` (`<timestamp>#<id>`).
+ * The four interaction indexes share one sort key attribute, `daySk` (`<timestamp>#<id>`); shard
+ * counts are a deploy setting (shared/ledger/shards.ts).
  * - `byWork` (sparse, analysis only): the offline-analysis work queues. A request carries
  *   `workPk` only while it waits (`AWORK#pending#<shard>`) or is in a batch (`AWORK#batch#<id>`),
  *   a batch only while it is being created or in flight; finished items leave the index.
@@ -55,6 +59,12 @@ export const LEDGER_TABLE = {
     {
       indexName: 'byUnpriced',
       partitionKey: { name: 'unpricedPk', type: 'S' },
+      sortKey: { name: 'daySk', type: 'S' },
+      projection: 'KEYS_ONLY',
+    },
+    {
+      indexName: 'byOpen',
+      partitionKey: { name: 'openPk', type: 'S' },
       sortKey: { name: 'daySk', type: 'S' },
       projection: 'KEYS_ONLY',
     },
@@ -111,6 +121,3 @@ export const KEYS_TABLE = {
 } as const satisfies TableDefinition;
 
 export const TABLES: TableDefinition[] = [LEDGER_TABLE, KEYS_TABLE];
-
-/** Shards of the `byDay` index; readers query all of them. */
-export const DAY_INDEX_SHARDS = 8;

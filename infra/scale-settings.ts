@@ -1,0 +1,98 @@
+/**
+ * The deploy settings that decide how far tokentrail scales out, read from CDK context
+ * (`-c key=value` or cdk.json) with defaults that fit 100 million interactions a day for one
+ * project (see `npm run scale-model`). Plain data; the stack and the scale model both read it.
+ */
+import type { Node } from 'constructs';
+import { DEFAULT_SHARDS } from '../shared/ledger/shards';
+
+export interface ScaleSettings {
+  /** `tokentrail:dayIndexShards`: shards of a project's day in `byDay` (raise only, never lower). */
+  dayIndexShards: number;
+  /** `tokentrail:workIndexShards`: shards of the unpriced and in-progress work queues (raise only). */
+  workIndexShards: number;
+  /** `tokentrail:processMaxConcurrency`: `MaximumConcurrency` of the ingest queue's event source (2–1000). */
+  processMaxConcurrency: number;
+  /**
+   * `tokentrail:reservedConcurrency` (`ingest=50,query=10`): reserved concurrency per function, off
+   * by default, since an account with a concurrency quota of 10 fails any reservation.
+   */
+  reservedConcurrency: Record<string, number>;
+  /** `tokentrail:rollupMapConcurrency`: slices of a day read at once by the rollup/reprice map. */
+  mapConcurrency: number;
+  /** `tokentrail:minReadCapacity`, `tokentrail:minWriteCapacity`: provisioned floors per table and index. */
+  minReadCapacity: number;
+  minWriteCapacity: number;
+  /** `tokentrail:maxReadCapacity`, `tokentrail:maxWriteCapacity`: provisioned ceilings per table and index. */
+  maxReadCapacity: number;
+  maxWriteCapacity: number;
+}
+
+export const DEFAULT_SCALE_SETTINGS: ScaleSettings = {
+  dayIndexShards: DEFAULT_SHARDS.dayIndex,
+  workIndexShards: DEFAULT_SHARDS.workIndex,
+  processMaxConcurrency: 100,
+  reservedConcurrency: {},
+  mapConcurrency: 64,
+  // Scheduled readers start before auto-scaling reacts (minutes): a floor they can start on.
+  minReadCapacity: 25,
+  minWriteCapacity: 5,
+  // 1,000 would cap a table near 500 interactions/s (two writes each); 40,000 is the default table quota.
+  maxReadCapacity: 40_000,
+  maxWriteCapacity: 40_000,
+};
+
+function integer(node: Node, key: string, fallback: number, min: number, max: number): number {
+  const raw = node.tryGetContext(key) as unknown;
+  if (raw === undefined || raw === null || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`context ${key}: expected an integer from ${min} to ${max}, got ${String(raw)}`);
+  }
+  return value;
+}
+
+/** Parses `ingest=50,query=10` into `{ ingest: 50, query: 10 }`. */
+export function parseReservedConcurrency(raw: string): Record<string, number> {
+  const entries = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const [name, value] = part.split('=');
+      const count = Number(value);
+      if (!name || !Number.isInteger(count) || count < 1) {
+        throw new Error(`context tokentrail:reservedConcurrency: expected name=count, got "${part}"`);
+      }
+      return [name.trim(), count] as const;
+    });
+  return Object.fromEntries(entries);
+}
+
+/**
+ * The scale settings of a construct tree, from its context.
+ *
+ * @example
+ * scaleSettings(stack.node).dayIndexShards; // 16 unless -c tokentrail:dayIndexShards=N
+ */
+export function scaleSettings(node: Node): ScaleSettings {
+  const defaults = DEFAULT_SCALE_SETTINGS;
+  const reserved = node.tryGetContext('tokentrail:reservedConcurrency') as string | undefined;
+  return {
+    dayIndexShards: integer(node, 'tokentrail:dayIndexShards', defaults.dayIndexShards, 8, 256),
+    workIndexShards: integer(node, 'tokentrail:workIndexShards', defaults.workIndexShards, 1, 256),
+    processMaxConcurrency: integer(
+      node,
+      'tokentrail:processMaxConcurrency',
+      defaults.processMaxConcurrency,
+      2,
+      1000,
+    ),
+    reservedConcurrency: reserved ? parseReservedConcurrency(String(reserved)) : {},
+    mapConcurrency: integer(node, 'tokentrail:rollupMapConcurrency', defaults.mapConcurrency, 1, 1000),
+    minReadCapacity: integer(node, 'tokentrail:minReadCapacity', defaults.minReadCapacity, 1, 40_000),
+    minWriteCapacity: integer(node, 'tokentrail:minWriteCapacity', defaults.minWriteCapacity, 1, 40_000),
+    maxReadCapacity: integer(node, 'tokentrail:maxReadCapacity', defaults.maxReadCapacity, 1, 40_000),
+    maxWriteCapacity: integer(node, 'tokentrail:maxWriteCapacity', defaults.maxWriteCapacity, 1, 40_000),
+  };
+}
