@@ -4,7 +4,7 @@
  * the application key/values libraries attach (AI SDK metadata and context, Traceloop association
  * properties, LangSmith run metadata). Attribute names come from each library's source.
  */
-import { CONTEXT_PREFIXES, parseStructured } from './genai';
+import { ATTR, CONTEXT_PREFIXES, parseStructured } from './genai';
 import type { AttributeValue } from './otlp-json';
 
 type Attributes = ReadonlyMap<string, AttributeValue>;
@@ -144,6 +144,26 @@ export function contextTags(attributes: Attributes): Record<string, string> {
   }
   return tags;
 }
+
+/**
+ * The attributes a child span may inherit from its ancestors: session, user and the
+ * application's key/values ({@link CONTEXT_PREFIXES}).
+ *
+ * @example
+ * contextAttributes(new Map([['ai.settings.context.sessionId', 's1'], ['gen_ai.request.model', 'x']]));
+ * // Map { 'ai.settings.context.sessionId' => 's1' }
+ */
+export function contextAttributes(attributes: Attributes): Map<string, AttributeValue> {
+  const context = new Map<string, AttributeValue>();
+  for (const [name, value] of attributes) {
+    if (INHERITABLE.has(name) || CONTEXT_PREFIXES.some((prefix) => name.startsWith(prefix))) {
+      context.set(name, value);
+    }
+  }
+  return context;
+}
+
+const INHERITABLE: ReadonlySet<string> = new Set([...ATTR.conversationId, ...ATTR.userId]);
 
 /** Embedding vectors say nothing about cost or content and can be megabytes: dropped from stored inputs. */
 export function withoutVectors(items: unknown[]): unknown[] {

@@ -6,6 +6,7 @@
 import type * as z from 'zod';
 import { interactionInputSchema, toInputIssues } from '../interaction/schema';
 import {
+  contextAttributes,
   contextTags,
   isLibraryWrapper,
   vercelResponseMessages,
@@ -59,6 +60,14 @@ export interface OtlpMappingResult {
 export interface SpanOrigin {
   resource: ReadonlyMap<string, AttributeValue>;
   scope?: { name?: string; version?: string };
+  /**
+   * Session, user and application key/values recorded on the span's ancestors in the same export
+   * (nearest first); the span's own attributes win. ai 7's `OpenTelemetry` integration, for one,
+   * records the runtime context on the agent span only.
+   */
+  inherited?: ReadonlyMap<string, AttributeValue>;
+  /** True when a model-call span of the same export is this span's child: this span wraps it and repeats its usage. */
+  wrapsModelCall?: boolean;
 }
 
 export type SpanMapping =
@@ -124,11 +133,18 @@ export function mapOtlpTraces(body: unknown): OtlpMappingResult {
   }
 
   const result: OtlpMappingResult = { interactions: [], ignoredSpans: 0, rejected: [] };
+  const tree = spanTree(envelope.data.resourceSpans ?? []);
   for (const resourceSpans of envelope.data.resourceSpans ?? []) {
     const resource = decodeAttributes(resourceSpans.resource?.attributes);
     for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
-      const origin: SpanOrigin = { resource, scope: scopeSpans.scope };
       for (const span of scopeSpans.spans ?? []) {
+        const key = treeKey(span);
+        const origin: SpanOrigin = {
+          resource,
+          scope: scopeSpans.scope,
+          inherited: key === undefined ? undefined : inheritedContext(tree, key),
+          wrapsModelCall: key !== undefined && tree.get(key)?.wrapsModelCall === true,
+        };
         const mapping = mapOtlpSpan(span, origin);
         if (mapping.outcome === 'interaction') result.interactions.push(mapping.interaction);
         else if (mapping.outcome === 'ignored') result.ignoredSpans += 1;
@@ -153,12 +169,12 @@ export function mapOtlpSpan(raw: unknown, origin: SpanOrigin): SpanMapping {
     return { outcome: 'rejected', reason: `malformed span: ${issues.join('; ')}` };
   }
   const span = parsed.data;
-  const attributes = withLibraryUsage(decodeAttributes(span.attributes));
+  const attributes = withInherited(withLibraryUsage(decodeAttributes(span.attributes)), origin.inherited);
 
   const responseModel = firstString(attributes, ATTR.responseModel);
   const requestModel = firstString(attributes, ATTR.requestModel);
   const model = responseModel ?? requestModel;
-  if (model === undefined || !isModelCall(attributes)) return { outcome: 'ignored' };
+  if (model === undefined || !isModelCall(attributes) || origin.wrapsModelCall) return { outcome: 'ignored' };
   // The response model names the snapshot that actually answered (and is priced); the request model may be an alias.
   if (model.length > MAX_SHORT_TEXT)
     return { outcome: 'rejected', reason: 'model name is longer than 256 characters' };
@@ -442,6 +458,80 @@ function validate(interaction: OtlpInteraction): SpanMapping {
 function rejectedFor(error: z.ZodError): SpanMapping {
   const issues = toInputIssues(error).map((issue) => `${issue.path}: ${issue.message}`);
   return { outcome: 'rejected', reason: issues.join('; ') };
+}
+
+interface TreeNode {
+  parent?: string;
+  /** The span's own session, user and application key/values. */
+  context: ReadonlyMap<string, AttributeValue>;
+  wrapsModelCall?: boolean;
+}
+
+/** `traceId/spanId` of a raw span, lower-case; `undefined` when either is missing. */
+function treeKey(span: unknown, idField: 'spanId' | 'parentSpanId' = 'spanId'): string | undefined {
+  if (!span || typeof span !== 'object') return undefined;
+  const { traceId } = span as { traceId?: unknown };
+  const id = (span as Record<string, unknown>)[idField];
+  if (typeof traceId !== 'string' || typeof id !== 'string' || id === '' || /^0+$/.test(id)) return undefined;
+  return `${traceId.toLowerCase()}/${id.toLowerCase()}`;
+}
+
+/**
+ * One pass over the export: each span's parent, its own context attributes, and whether a
+ * model-call span sits directly below it (then it is a wrapper: ai 7's embed span around its
+ * provider call, a LangChain LLM run around an instrumented OpenAI client call…).
+ */
+function spanTree(resourceSpans: readonly { scopeSpans?: readonly { spans?: readonly unknown[] }[] }[]) {
+  const tree = new Map<string, TreeNode>();
+  const modelCallParents: string[] = [];
+  for (const scopeSpans of resourceSpans.flatMap((entry) => entry.scopeSpans ?? [])) {
+    for (const span of scopeSpans.spans ?? []) {
+      const key = treeKey(span);
+      if (key === undefined) continue;
+      const attributes = decodeAttributes((span as { attributes?: unknown[] }).attributes);
+      const parent = treeKey(span, 'parentSpanId');
+      tree.set(key, { parent, context: contextAttributes(attributes) });
+      const model = firstString(attributes, ATTR.responseModel) ?? firstString(attributes, ATTR.requestModel);
+      if (parent !== undefined && model !== undefined && isModelCall(attributes))
+        modelCallParents.push(parent);
+    }
+  }
+  for (const parent of modelCallParents) {
+    const node = tree.get(parent);
+    if (node) node.wrapsModelCall = true;
+  }
+  return tree;
+}
+
+/** Context attributes of the span's ancestors, nearest first (cycles and missing parents end the walk). */
+function inheritedContext(
+  tree: ReadonlyMap<string, TreeNode>,
+  key: string,
+): Map<string, AttributeValue> | undefined {
+  let inherited: Map<string, AttributeValue> | undefined;
+  const seen = new Set([key]);
+  let parent = tree.get(key)?.parent;
+  while (parent !== undefined && !seen.has(parent)) {
+    seen.add(parent);
+    const node = tree.get(parent);
+    if (!node) break;
+    for (const [name, value] of node.context) {
+      inherited ??= new Map();
+      if (!inherited.has(name)) inherited.set(name, value);
+    }
+    parent = node.parent;
+  }
+  return inherited;
+}
+
+function withInherited(
+  attributes: ReadonlyMap<string, AttributeValue>,
+  inherited: ReadonlyMap<string, AttributeValue> | undefined,
+): ReadonlyMap<string, AttributeValue> {
+  if (inherited === undefined || inherited.size === 0) return attributes;
+  const merged = new Map(attributes);
+  for (const [name, value] of inherited) if (!merged.has(name)) merged.set(name, value);
+  return merged;
 }
 
 function rawSpanId(span: unknown): string {

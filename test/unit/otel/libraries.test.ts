@@ -256,3 +256,39 @@ describe('LangSmith in OTel mode', () => {
     });
   });
 });
+
+describe('spans of one export read as a tree', () => {
+  it('a model call inherits session and tags from its ancestors; a model-call span around another is a wrapper', () => {
+    const parent = '00000000000000a1';
+    const result = mapOtlpTraces(
+      exportRequest([
+        span({
+          spanId: parent,
+          attributes: {
+            'gen_ai.operation.name': 'embeddings',
+            'gen_ai.request.model': 'text-embedding-3-small',
+            'ai.settings.context.sessionId': 's-7',
+            'ai.settings.context.tenant': 'acme',
+          },
+        }),
+        span({
+          spanId: '00000000000000b2',
+          parentSpanId: parent,
+          attributes: {
+            'gen_ai.operation.name': 'embeddings',
+            'gen_ai.provider.name': 'openai',
+            'gen_ai.request.model': 'text-embedding-3-small',
+            'gen_ai.usage.input_tokens': 8,
+          },
+        }),
+      ]),
+    );
+    expect(result.ignoredSpans).toBe(1);
+    expect(result.interactions).toHaveLength(1);
+    expect(result.interactions[0]).toMatchObject({
+      sessionId: 's-7',
+      tags: { tenant: 'acme' },
+      usage: { inputTokens: 8 },
+    });
+  });
+});
