@@ -132,10 +132,28 @@ export const ANOMALY_FUNCTION: FunctionSpec = {
   schedules: [],
 };
 
+export const RECONCILE_FUNCTION: FunctionSpec = {
+  name: 'reconcile',
+  entry: 'functions/reconcile/handler.ts',
+  description:
+    "Reconciles the ledger's daily rollups with the providers' usage and cost reports: coverage, drift, anomalies",
+  memoryMb: 512,
+  timeoutSeconds: 600,
+  schedules: [
+    {
+      // After the daily rollup (00:15 UTC). Providers' reports settle over a day or two, so the last
+      // three days are re-read; a re-reconciled day replaces its items.
+      expression: 'cron(0 2 * * ? *)',
+      input: { days: 3 },
+      description: "Compare the last three days with the providers' usage and cost reports",
+    },
+  ],
+};
+
 export const INSIGHTS_FUNCTION: FunctionSpec = {
   name: 'insights',
   entry: 'functions/insights/handler.ts',
-  description: 'Analytics API: rollups, anomalies, budget',
+  description: 'Analytics API: rollups, anomalies, reconciliation, budget',
   memoryMb: 512,
   timeoutSeconds: 15,
   routes: [
@@ -143,6 +161,7 @@ export const INSIGHTS_FUNCTION: FunctionSpec = {
     { method: 'GET', path: '/v1/anomalies' },
     { method: 'GET', path: '/v1/anomalies/{id}' },
     { method: 'PATCH', path: '/v1/anomalies/{id}' },
+    { method: 'GET', path: '/v1/reconciliation' },
     { method: 'GET', path: '/admin/budget' },
     { method: 'PUT', path: '/admin/budget' },
   ],
@@ -208,6 +227,7 @@ export const FUNCTIONS: FunctionSpec[] = [
   SWEEP_FUNCTION,
   ROLLUP_FUNCTION,
   ANOMALY_FUNCTION,
+  RECONCILE_FUNCTION,
   INSIGHTS_FUNCTION,
   BATCH_CREATOR_FUNCTION,
   BATCH_POLLER_FUNCTION,

@@ -1,12 +1,21 @@
 /**
- * Analytics API: `GET /v1/rollups`, `GET /v1/anomalies`, `GET|PATCH /v1/anomalies/{id}`
- * (read scope) and `GET|PUT /admin/budget` (admin scope), all for the key's own project.
+ * Analytics API: `GET /v1/rollups`, `GET /v1/anomalies`, `GET|PATCH /v1/anomalies/{id}`,
+ * `GET /v1/reconciliation` (read scope) and `GET|PUT /admin/budget` (admin scope), all for the
+ * key's own project.
  */
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
-import { addDays, assertDate, assertMonth, toApiRollup } from '../../shared/analytics';
+import {
+  ANOMALY_KINDS,
+  type AnomalyKind,
+  addDays,
+  assertDate,
+  assertMonth,
+  MONEY_ANOMALY_KINDS,
+  toApiRollup,
+} from '../../shared/analytics';
 import {
   budgetRequestSchema,
   storedBudgetSchema,
@@ -25,6 +34,7 @@ import {
   setAnomalyStatus,
 } from '../../shared/aws/analytics-store';
 import { getProjectSettings, putProjectSettingsSection } from '../../shared/aws/project-settings';
+import { queryReconciliation } from '../../shared/aws/reconciliation-store';
 import { authenticate } from '../../shared/http/auth';
 import { BadRequestError, NotFoundError } from '../../shared/http/errors';
 import { type HttpEvent, type HttpResult, json, parseJsonBody } from '../../shared/http/response';
@@ -32,6 +42,7 @@ import { httpRouter } from '../../shared/http/router';
 import { toInputIssues } from '../../shared/interaction/schema';
 import { nanosToUsd } from '../../shared/money';
 import { createObservability } from '../../shared/observability';
+import { modelKey, toApiReconciliation } from '../../shared/reconcile';
 
 const { logger } = createObservability('insights');
 
@@ -67,12 +78,11 @@ const rollupQuerySchema = z
     }
   });
 
-const anomalyKinds = ['high_cost', 'suspiciously_low', 'error_rate_spike', 'unpriced_spike'] as const;
 const anomalyStatuses = ['open', 'resolved'] as const;
 
 const anomalyListSchema = z.strictObject({
   status: z.enum(anomalyStatuses).optional(),
-  kind: z.enum(anomalyKinds).optional(),
+  kind: z.enum(ANOMALY_KINDS as [AnomalyKind, ...AnomalyKind[]]).optional(),
   from: dateParam.optional(),
   to: dateParam.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -85,6 +95,21 @@ const anomalyPatchSchema = z.strictObject({
 });
 
 const budgetQuerySchema = z.strictObject({ month: monthParam.optional() });
+
+const reconciliationQuerySchema = z
+  .strictObject({
+    from: dateParam,
+    to: dateParam,
+    provider: z.string().min(1).max(64).optional(),
+    model: z.string().min(1).max(256).optional(),
+  })
+  .superRefine((query, context) => {
+    if (query.from > query.to) {
+      context.addIssue({ code: 'custom', path: ['from'], message: 'from must not be after to' });
+    } else if (daysBetween(query.from, query.to) >= MAX_RANGE_DAYS.day) {
+      context.addIssue({ code: 'custom', path: ['from'], message: `at most ${MAX_RANGE_DAYS.day} days` });
+    }
+  });
 
 function parseQuery<Schema extends z.ZodType>(schema: Schema, event: HttpEvent): z.output<Schema> {
   const parsed = schema.safeParse(event.queryStringParameters ?? {});
@@ -133,8 +158,6 @@ async function rollups(event: HttpEvent): Promise<HttpResult> {
   });
 }
 
-const isCostKind = (kind: string) => kind === 'high_cost' || kind === 'suspiciously_low';
-
 /**
  * The API view of an anomaly: cost values in decimal USD (with the exact nano-USD alongside),
  * rate values as fractions.
@@ -143,7 +166,7 @@ const isCostKind = (kind: string) => kind === 'high_cost' || kind === 'suspiciou
  * toApiAnomaly(stored); // { id, kind: 'high_cost', value: 10, valueNanoUsd: 10_000_000_000, unit: 'USD', status: 'open', ... }
  */
 export function toApiAnomaly(anomaly: StoredAnomaly) {
-  const money = isCostKind(anomaly.kind);
+  const money = MONEY_ANOMALY_KINDS.has(anomaly.kind);
   return {
     id: anomaly.id,
     kind: anomaly.kind,
@@ -218,6 +241,20 @@ async function patchAnomaly(event: HttpEvent): Promise<HttpResult> {
   return json(200, toApiAnomaly(updated));
 }
 
+async function reconciliation(event: HttpEvent): Promise<HttpResult> {
+  const principal = await authenticate(event, 'read');
+  const query = parseQuery(reconciliationQuerySchema, event);
+  const found = await queryReconciliation({
+    project: principal.project,
+    from: query.from,
+    to: query.to,
+    ...(query.provider ? { provider: query.provider } : {}),
+    // Items are named by model key: `gpt-4o-2024-08-06` finds the `gpt-4o` row.
+    ...(query.model ? { model: modelKey(query.model) } : {}),
+  });
+  return json(200, { from: query.from, to: query.to, reconciliation: found.map(toApiReconciliation) });
+}
+
 const toApiBudgetEvent = (budgetEvent: StoredBudgetEvent) => ({
   id: budgetEvent.id,
   threshold: budgetEvent.threshold,
@@ -262,6 +299,7 @@ export const route = httpRouter(
     'GET /v1/anomalies': anomalies,
     'GET /v1/anomalies/{id}': anomaly,
     'PATCH /v1/anomalies/{id}': patchAnomaly,
+    'GET /v1/reconciliation': reconciliation,
     'GET /admin/budget': getBudget,
     'PUT /admin/budget': putBudget,
   },

@@ -2,13 +2,18 @@ import { ArnFormat, CfnOutput, type CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { ANALYTICS_ENV } from '../../shared/aws/analytics-jobs';
 import { NOTIFY_ENV } from '../../shared/aws/notifications';
+import {
+  DEFAULT_PROVIDER_ADMIN_SECRET_NAME,
+  PROVIDER_ACCOUNTS_ENV,
+} from '../../shared/aws/provider-accounts';
 import { LEDGER_TABLE } from '../../shared/ledger/tables';
-import { ANOMALY_FUNCTION, INSIGHTS_FUNCTION, ROLLUP_FUNCTION } from '../catalog';
+import { ANOMALY_FUNCTION, INSIGHTS_FUNCTION, RECONCILE_FUNCTION, ROLLUP_FUNCTION } from '../catalog';
 import type { TokentrailStack } from '../stack';
 import { acknowledge } from './acknowledge';
 
@@ -17,6 +22,11 @@ export interface AnalyticsProps {
   alarmEmail?: string;
   /** Tag keys rolled up too; default context `tokentrail:rollupTagKeys` (comma-separated). */
   rollupTagKeys?: string;
+  /**
+   * Secrets Manager secret with the providers' admin keys and which accounts belong to which
+   * project; default context `tokentrail:providerAdminSecretName`, else `tokentrail/provider-admin`.
+   */
+  providerAdminSecretName?: string;
 }
 
 /**
@@ -30,6 +40,7 @@ export class Analytics extends Construct {
   public readonly rollupFunction: lambda.Function;
   public readonly anomalyFunction: lambda.Function;
   public readonly insightsFunction: lambda.Function;
+  public readonly reconcileFunction: lambda.Function;
 
   public constructor(stack: TokentrailStack, id: string, props: AnalyticsProps = {}) {
     super(stack, id);
@@ -91,7 +102,36 @@ export class Analytics extends Construct {
     allow(this.anomalyFunction, ['dynamodb:Query', 'dynamodb:UpdateItem'], [ledgerTable.tableArn]);
     notifies(this.anomalyFunction);
 
-    // API: authenticates keys, reads rollups/anomalies/budget events, resolves anomalies, saves the budget.
+    // Reconcile: reads daily rollups and settings, reads the provider admin secret (created by
+    // the user, so admin keys never pass through CloudFormation), replaces its items, upserts anomalies.
+    this.reconcileFunction = stack.addFunction(RECONCILE_FUNCTION);
+    const adminSecretName =
+      props.providerAdminSecretName ??
+      String(
+        stack.node.tryGetContext('tokentrail:providerAdminSecretName') ?? DEFAULT_PROVIDER_ADMIN_SECRET_NAME,
+      );
+    this.reconcileFunction.addEnvironment(PROVIDER_ACCOUNTS_ENV.secretName, adminSecretName);
+    secretsmanager.Secret.fromSecretNameV2(this, 'ProviderAdminSecret', adminSecretName).grantRead(
+      this.reconcileFunction,
+    );
+    acknowledge(
+      this.reconcileFunction,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${adminSecretName}-??????]`,
+      'A secret referenced by name is matched with the six-character suffix Secrets Manager appends; it names one secret.',
+    );
+    allow(
+      this.reconcileFunction,
+      ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
+      [ledgerTable.tableArn],
+    );
+    notifies(this.reconcileFunction);
+    acknowledge(
+      stack,
+      `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.reconcileFunction.node.defaultChild as CfnResource)}.Arn>:*]`,
+      'The scheduler role may invoke the reconcile function and its versions; it can invoke nothing else.',
+    );
+
+    // API: authenticates keys, reads rollups/anomalies/reconciliation/budget events, resolves anomalies, saves the budget.
     this.insightsFunction = stack.addFunction(INSIGHTS_FUNCTION);
     allow(this.insightsFunction, ['dynamodb:GetItem'], [keysTable.tableArn]);
     allow(

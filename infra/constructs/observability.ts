@@ -37,16 +37,19 @@ export interface ObservabilityProps {
   thresholds?: Partial<AlarmThresholds>;
 }
 
-/** Every kind the anomaly job can publish (exhaustive: a new kind fails the type check here). */
-const ANOMALY_KINDS = Object.keys({
-  high_cost: true,
-  suspiciously_low: true,
-  error_rate_spike: true,
-  unpriced_spike: true,
-} satisfies Record<AnomalyKind, true>) as AnomalyKind[];
-
-/** Functions that publish `AnomaliesDetected` (the daily rollup runs detection, and so does the on-demand job). */
-const ANOMALY_SERVICES = ['rollup', 'anomaly'];
+/**
+ * Every anomaly kind and the functions that publish it (exhaustive: a new kind fails the type
+ * check here). The detection kinds come from the daily rollup and the on-demand anomaly job;
+ * the reconciliation kinds from the reconcile job.
+ */
+const ANOMALY_PUBLISHERS = {
+  high_cost: ['rollup', 'anomaly'],
+  suspiciously_low: ['rollup', 'anomaly'],
+  error_rate_spike: ['rollup', 'anomaly'],
+  unpriced_spike: ['rollup', 'anomaly'],
+  untracked_usage: ['reconcile'],
+  cost_drift: ['reconcile'],
+} satisfies Record<AnomalyKind, string[]>;
 
 const FIVE_MINUTES = Duration.minutes(5);
 const WIDE = 12;
@@ -203,8 +206,8 @@ export class Observability extends Construct {
     });
 
     const anomalyInputs: Record<string, cloudwatch.IMetric> = {};
-    ANOMALY_SERVICES.forEach((service, serviceIndex) => {
-      ANOMALY_KINDS.forEach((kind, kindIndex) => {
+    Object.entries(ANOMALY_PUBLISHERS).forEach(([kind, services], kindIndex) => {
+      services.forEach((service, serviceIndex) => {
         anomalyInputs[`a${serviceIndex}k${kindIndex}`] = appMetric(
           'AnomaliesDetected',
           { service, kind },
@@ -223,7 +226,7 @@ export class Observability extends Construct {
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       alarmDescription:
-        'The anomaly job found a new cost or error anomaly: GET /v1/anomalies?status=open lists it.',
+        'The anomaly or reconcile job found a new cost, error or reconciliation anomaly: GET /v1/anomalies?status=open lists it.',
     });
 
     // ---- dashboard ----
@@ -424,6 +427,36 @@ export class Observability extends Construct {
             `{${METRICS_NAMESPACE},service,threshold} MetricName="BudgetThresholdsCrossed"`,
             'Sum',
             hour,
+          ),
+        ],
+        WIDE,
+      ),
+    );
+
+    this.dashboard.addWidgets(
+      graph(
+        'Reconciliation: lowest coverage per provider (ledger ÷ provider report)',
+        [
+          search(
+            `{${METRICS_NAMESPACE},provider,service} MetricName="ReconcileCoverage"`,
+            'Minimum',
+            Duration.days(1),
+          ),
+        ],
+        WIDE,
+      ),
+      graph(
+        'Reconciliation: pricing drift and untracked cost (nano-USD per provider)',
+        [
+          search(
+            `{${METRICS_NAMESPACE},provider,service} MetricName="ReconcileDriftNanoUsd"`,
+            'Sum',
+            Duration.days(1),
+          ),
+          search(
+            `{${METRICS_NAMESPACE},provider,service} MetricName="ReconcileUntrackedNanoUsd"`,
+            'Sum',
+            Duration.days(1),
           ),
         ],
         WIDE,

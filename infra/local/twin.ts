@@ -10,11 +10,20 @@ import type { Context } from 'aws-lambda';
 import { generateApiKey, recordForKey, type Scope } from '../../shared/auth/api-keys';
 import { saveApiKey } from '../../shared/aws/api-key-store';
 import { ENV } from '../../shared/aws/config';
+import { PROVIDER_ACCOUNTS_ENV } from '../../shared/aws/provider-accounts';
+import { authenticate } from '../../shared/http/auth';
+import { HttpError } from '../../shared/http/errors';
+import type { HttpEvent } from '../../shared/http/response';
 import { FUNCTIONS, type FunctionSpec } from '../catalog';
 import { type BoundRoute, bindRoute, type HttpHandler, lambdaContext, serveRequest } from './api-gateway';
 import { type Emulators, spawnEmulators } from './emulators';
 import { LocalEventSource, type SqsHandler } from './event-source';
 import { type OpenAiEmulator, startOpenAiEmulator } from './openai-emulator';
+import {
+  LOCAL_IDS,
+  type ProviderReportsEmulator,
+  startProviderReportsEmulator,
+} from './provider-reports-emulator';
 import { ensureLocalResources, type LocalResources } from './resources';
 
 export interface LocalStackOptions {
@@ -57,6 +66,8 @@ export interface LocalStack {
   runJob(name: string, input?: Record<string, unknown>): Promise<unknown>;
   /** Where the analysis jobs send batches: the emulator's URL, or `OPENAI_BASE_URL`/OpenAI's. */
   openAiUrl: string;
+  /** The providers' admin usage and cost reports the reconcile job reads (an emulator). */
+  providerReports: ProviderReportsEmulator;
   stop(): Promise<void>;
 }
 
@@ -126,9 +137,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const endpoints = options.emulators ?? ownEmulators!;
   configureEnvironment(endpoints);
   const openAiEmulator = await configureOpenAi(options);
+  const project = options.project ?? 'default';
+  const providerReports = await startProviderReports(project);
   const resources = await ensureLocalResources(options.prefix ?? 'tokentrail-local');
   exportResourceNames(resources);
-  const project = options.project ?? 'default';
   const keys = await ensureDevelopmentKeys(options, project);
 
   const routes: BoundRoute[] = [];
@@ -197,6 +209,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       void runLocalJob(url.slice('/_local/jobs/'.length), request, response, runJob);
       return;
     }
+    if (request.method === 'POST' && url === '/_local/provider-usage') {
+      void seedProviderUsage(request, response, providerReports);
+      return;
+    }
     serveRequest(routes, request, response).catch((error: unknown) => {
       onError(error);
       if (!response.headersSent) response.writeHead(500).end();
@@ -216,6 +232,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     resources,
     emulators: endpoints,
     openAiUrl: process.env.OPENAI_BASE_URL || 'https://api.openai.com/v1',
+    providerReports,
     drain: async (timeoutMs) => {
       for (const source of sources) await source.drain(timeoutMs);
     },
@@ -229,6 +246,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await Promise.all(sources.map((source) => source.stop()));
       await ownEmulators?.stop();
       await openAiEmulator?.stop();
+      await providerReports.stop();
     },
   };
 }
@@ -255,6 +273,67 @@ async function runLocalJob(
     response
       .writeHead(400, { 'content-type': 'application/json' })
       .end(JSON.stringify({ ok: false, error: error instanceof Error ? error.message : String(error) }));
+  }
+}
+
+/**
+ * Starts the provider-report emulator and points the reconcile job at it: the local project's
+ * OpenAI project `proj_local` and Anthropic workspace `wrkspc_local`, read with the emulator's
+ * admin keys (unless `TOKENTRAIL_PROVIDER_ACCOUNTS` is already set).
+ */
+async function startProviderReports(project: string): Promise<ProviderReportsEmulator> {
+  const emulator = await startProviderReportsEmulator();
+  if (!process.env[PROVIDER_ACCOUNTS_ENV.json]) {
+    process.env[PROVIDER_ACCOUNTS_ENV.json] = JSON.stringify({
+      adminKeys: emulator.adminKeys,
+      baseURLs: { openai: emulator.openAiUrl, anthropic: emulator.anthropicUrl },
+      projects: {
+        [project]: {
+          openai: { projectIds: [LOCAL_IDS.openaiProject] },
+          anthropic: { workspaceIds: [LOCAL_IDS.anthropicWorkspace] },
+        },
+      },
+    });
+  }
+  return emulator;
+}
+
+/**
+ * `POST /_local/provider-usage` (admin key): seeds the provider-side usage the reconcile job
+ * reads, `{"provider", "records": [{date, model, requests, inputTokens, cachedInputTokens,
+ * outputTokens, costUsd}]}`. Local only: no deployed stack has this route.
+ */
+async function seedProviderUsage(
+  request: import('node:http').IncomingMessage,
+  response: import('node:http').ServerResponse,
+  emulator: ProviderReportsEmulator,
+): Promise<void> {
+  const reply = (status: number, body: unknown) =>
+    response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  try {
+    await authenticate(
+      { headers: { authorization: request.headers.authorization } } as unknown as HttpEvent,
+      'admin',
+    );
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    let body: unknown;
+    try {
+      body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      reply(400, { error: { code: 'invalid_json', message: 'body is not JSON', issues: [] } });
+      return;
+    }
+    reply(200, { ok: true, ...emulator.seed(body as never) });
+  } catch (error) {
+    if (error instanceof HttpError) {
+      reply(error.statusCode, { error: { code: error.code, message: error.message, issues: error.issues } });
+    } else {
+      const issues = (error as { issues?: unknown }).issues;
+      reply(400, {
+        error: { code: 'invalid_request', message: 'invalid provider usage', issues: issues ?? [] },
+      });
+    }
   }
 }
 

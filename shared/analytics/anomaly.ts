@@ -140,6 +140,20 @@ export interface RateAnomalyDetails {
   delta: number;
 }
 
+/** Why a reconciliation anomaly fired: the day's comparison with the provider's reports. */
+export interface ReconciliationAnomalyDetails {
+  metric: 'coverage' | 'pricingDriftNanos';
+  /** The threshold the value was judged against (a coverage fraction, or a drift fraction of the bill). */
+  threshold: number;
+  coverage: { requests: number | null; inputTokens: number | null; outputTokens: number | null };
+  ledgerCostNanos: number;
+  providerCostNanos: number | null;
+  driftNanos: number | null;
+  pricingDriftNanos: number | null;
+  /** The known causes, e.g. `{kind: 'override', ruleId: 'acme/negotiated'}`. */
+  causes: { kind: string; [field: string]: unknown }[];
+}
+
 export interface Anomaly {
   /** {@link anomalyId}: one anomaly per project, provider, model, kind and day. */
   id: string;
@@ -158,7 +172,7 @@ export interface Anomaly {
   zScore: number;
   /** One human-readable line for notifications. */
   message: string;
-  details: CostAnomalyDetails | RateAnomalyDetails;
+  details: CostAnomalyDetails | RateAnomalyDetails | ReconciliationAnomalyDetails;
 }
 
 interface Subject {

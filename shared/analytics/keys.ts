@@ -22,7 +22,32 @@ export interface RollupDimensions {
   tag?: RollupTag;
 }
 
-export type AnomalyKind = 'high_cost' | 'suspiciously_low' | 'error_rate_spike' | 'unpriced_spike';
+export type AnomalyKind =
+  | 'high_cost'
+  | 'suspiciously_low'
+  | 'error_rate_spike'
+  | 'unpriced_spike'
+  /** Reconciliation: the ledger saw less of a day's usage than the provider billed. */
+  | 'untracked_usage'
+  /** Reconciliation: the ledger's cost differs from the provider's cost report. */
+  | 'cost_drift';
+
+/** Every anomaly kind, in the order the API documents them. */
+export const ANOMALY_KINDS: readonly AnomalyKind[] = [
+  'high_cost',
+  'suspiciously_low',
+  'error_rate_spike',
+  'unpriced_spike',
+  'untracked_usage',
+  'cost_drift',
+];
+
+/** Kinds whose `value` and `baseline` are nano-USD (the others are fractions). */
+export const MONEY_ANOMALY_KINDS: ReadonlySet<AnomalyKind> = new Set([
+  'high_cost',
+  'suspiciously_low',
+  'cost_drift',
+]);
 
 export type BudgetThreshold = 'warning' | 'limit';
 

@@ -11,6 +11,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import {
+  type Anomaly,
   addDays,
   anomalyOptionsSchema,
   assertDate,
@@ -19,6 +20,7 @@ import {
   detectAnomalies,
   evaluateBudget,
   type Granularity,
+  MONEY_ANOMALY_KINDS,
   monthOf,
   periodOf,
   RollupAccumulator,
@@ -312,37 +314,54 @@ export async function runAnomalyJob(event: unknown, deps: JobDependencies): Prom
       const found = detectAnomalies({ project, provider, model, date, history, options: input.options });
       for (const anomaly of found) {
         summary.anomalies += 1;
-        const { created, status, notified } = await upsertAnomaly(anomaly, now);
-        if (created) summary.new += 1;
-        if (notified || status !== 'open') continue;
-        const single = deps.metrics.singleMetric();
-        single.addDimension('kind', anomaly.kind);
-        single.addMetric('AnomaliesDetected', MetricUnit.Count, 1);
-        await (deps.notifier ?? defaultNotifier()).publish({
-          id: anomaly.id,
-          detailType: 'Cost Anomaly Detected',
-          project,
-          subject: `tokentrail: ${anomaly.kind} for ${project} ${model} on ${date}`,
-          message: anomaly.message,
-          detail: {
-            anomalyId: anomaly.id,
-            kind: anomaly.kind,
-            period: anomaly.period,
-            provider,
-            model,
-            value: anomaly.value,
-            baseline: anomaly.baseline,
-            factor: anomaly.factor,
-            unit: anomaly.kind === 'high_cost' || anomaly.kind === 'suspiciously_low' ? 'nanoUsd' : 'ratio',
-          },
-        });
-        await markAnomalyNotified(project, anomaly.id);
+        if ((await recordAnomaly(anomaly, deps, now)).created) summary.new += 1;
       }
     }
   }
   deps.metrics.addMetric('AnomalySeriesJudged', MetricUnit.Count, summary.series);
   deps.logger.info('anomaly job done', { ...summary });
   return summary;
+}
+
+/**
+ * Stores a detected anomaly under its deterministic id (a re-run updates it, never reopens a
+ * resolved one) and, while it is open and not yet notified, publishes the `AnomaliesDetected`
+ * metric (dimension `kind`), an EventBridge event and an SNS message, then marks it notified.
+ * Shared by the anomaly and reconcile jobs.
+ *
+ * @example
+ * const { created } = await recordAnomaly(anomaly, { logger, metrics });
+ */
+export async function recordAnomaly(
+  anomaly: Anomaly,
+  deps: JobDependencies,
+  now = new Date().toISOString(),
+): Promise<{ created: boolean }> {
+  const { created, status, notified } = await upsertAnomaly(anomaly, now);
+  if (notified || status !== 'open') return { created };
+  const single = deps.metrics.singleMetric();
+  single.addDimension('kind', anomaly.kind);
+  single.addMetric('AnomaliesDetected', MetricUnit.Count, 1);
+  await (deps.notifier ?? defaultNotifier()).publish({
+    id: anomaly.id,
+    detailType: 'Cost Anomaly Detected',
+    project: anomaly.project,
+    subject: `tokentrail: ${anomaly.kind} for ${anomaly.project} ${anomaly.model} on ${anomaly.period}`,
+    message: anomaly.message,
+    detail: {
+      anomalyId: anomaly.id,
+      kind: anomaly.kind,
+      period: anomaly.period,
+      provider: anomaly.provider,
+      model: anomaly.model,
+      value: anomaly.value,
+      baseline: anomaly.baseline,
+      factor: anomaly.factor,
+      unit: MONEY_ANOMALY_KINDS.has(anomaly.kind) ? 'nanoUsd' : 'ratio',
+    },
+  });
+  await markAnomalyNotified(anomaly.project, anomaly.id);
+  return { created };
 }
 
 async function projectsActiveBetween(start: string, end: string): Promise<string[]> {

@@ -48,7 +48,7 @@ const DAY_INDEX = LEDGER_TABLE.globalSecondaryIndexes.find((index) => index.inde
 type Item = Record<string, unknown>;
 
 /** Reads every page of a query, handing each page's items to `onItems`. */
-async function queryAll(input: QueryCommandInput, onItems: (items: Item[]) => void): Promise<void> {
+export async function queryAll(input: QueryCommandInput, onItems: (items: Item[]) => void): Promise<void> {
   let startKey: Record<string, unknown> | undefined;
   do {
     const page = await dynamo().send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
@@ -251,7 +251,8 @@ function fromRollupItem(item: Item): StoredRollup {
   return { level: (item.level as RollupLevel | undefined) ?? 'model', rollup };
 }
 
-async function batchWrite(project: string, requests: Record<string, unknown>[]): Promise<void> {
+/** Writes put/delete requests in batches of 25, retrying unprocessed ones with backoff. */
+export async function batchWrite(project: string, requests: Record<string, unknown>[]): Promise<void> {
   for (let start = 0; start < requests.length; start += 25) {
     let pending = requests.slice(start, start + 25);
     for (let attempt = 0; pending.length > 0; attempt += 1) {

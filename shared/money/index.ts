@@ -59,3 +59,5 @@ function numberToPlainString(value: number): string {
     .replace(/0{1,3}$/, '')
     .replace(/(\.\d{9})\d*$/, '$1');
 }
+
+export { decimalToNanos, NANOS_PER_CENT } from './decimal';

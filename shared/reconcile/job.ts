@@ -1,0 +1,215 @@
+/**
+ * The reconcile job as a use case: for each project with provider accounts, read the providers'
+ * usage and cost reports for the days, compare them with the ledger's daily rollups, replace the
+ * days' reconciliation items and raise `untracked_usage` / `cost_drift` anomalies. Everything it
+ * touches comes in as a dependency (stores, report clients, the anomaly recorder), so it runs the
+ * same against AWS, the local twin, or fakes.
+ */
+import * as z from 'zod';
+import type { Anomaly } from '../analytics/anomaly';
+import { parseOrThrow } from '../analytics/options';
+import { addDays, assertDate } from '../analytics/period';
+import type { PricingRule } from '../pricing/types';
+import type { ProviderAccount } from './accounts';
+import { reconcileOptionsSchema, reconciliationAnomalies } from './findings';
+import { overrideLookup } from './overrides';
+import { ProviderReportError, type ProviderReportPort } from './port';
+import { reconcileDays } from './reconcile';
+import type { LedgerUsage, ReconciliationItem } from './types';
+
+const dateSchema = z.string().refine((value) => {
+  try {
+    assertDate(value);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected a calendar date YYYY-MM-DD');
+
+/** Event of the reconcile function (schedule, `jobs run reconcile`, or a direct invoke). */
+export const reconcileJobInputSchema = z.strictObject({
+  /** Last UTC day to reconcile; default yesterday. */
+  date: dateSchema.optional(),
+  /** How many days ending at `date` (reports settle late, so the schedule re-reads 3); default 1. */
+  days: z.number().int().min(1).max(31).default(1),
+  /** Only these projects; default every project with provider accounts. */
+  projects: z.array(z.string().min(1).max(128)).max(1000).optional(),
+  /** Thresholds of `untracked_usage` and `cost_drift`; every field has a default. */
+  options: reconcileOptionsSchema.partial().optional(),
+});
+
+export type ReconcileJobInput = z.input<typeof reconcileJobInputSchema>;
+
+export interface ReconcileDependencies {
+  /** The projects that have provider accounts, and each one's accounts. */
+  accounts: {
+    projects(): Promise<string[]>;
+    of(project: string): Promise<ProviderAccount[]>;
+  };
+  /** The report client of an account, or undefined when no adapter exists for its provider. */
+  reportFor(account: ProviderAccount): ProviderReportPort | undefined;
+  /** The ledger's daily model rollups of a project between two days (inclusive). */
+  ledgerUsage(project: string, from: string, to: string): Promise<LedgerUsage[]>;
+  /** The project's pricing overrides. */
+  overrides(project: string): Promise<PricingRule[]>;
+  /** Replaces a project's items of one provider for the days (a re-run overwrites). */
+  replaceItems(
+    project: string,
+    provider: string,
+    from: string,
+    to: string,
+    items: readonly ReconciliationItem[],
+  ): Promise<{ written: number; deleted: number }>;
+  /** Stores an anomaly and notifies once; `created` when it is new. */
+  recordAnomaly(anomaly: Anomaly): Promise<{ created: boolean }>;
+  now(): Date;
+}
+
+/** What one project × provider reconciliation found. */
+export interface ReconciledAccount {
+  project: string;
+  provider: string;
+  items: number;
+  /** The lowest coverage of any item (requests, input or output tokens); null when none compared. */
+  lowestCoverage: number | null;
+  /** Sum of |pricing drift| over the items, nano-USD. */
+  pricingDriftNanos: number;
+  /** Estimated cost of calls the ledger never saw, nano-USD. */
+  untrackedNanos: number;
+  anomalies: number;
+}
+
+export interface ReconcileJobSummary {
+  from: string;
+  to: string;
+  projects: number;
+  accounts: ReconciledAccount[];
+  items: number;
+  anomalies: number;
+  /** Of those, first raised by this run. */
+  new: number;
+  /** Accounts whose reports could not be read: provider, HTTP status and code only. */
+  failed: { project: string; provider: string; error: string }[];
+}
+
+/** Some provider reports could not be read; the others were reconciled. */
+export class ReconcileFailedError extends Error {
+  public readonly summary: ReconcileJobSummary;
+
+  public constructor(summary: ReconcileJobSummary) {
+    super(
+      `reconcile ${summary.from}..${summary.to}: ${summary.failed.length} account(s) failed: ${summary.failed
+        .map((failure) => `${failure.project}/${failure.provider}: ${failure.error}`)
+        .join('; ')}`,
+    );
+    this.name = 'ReconcileFailedError';
+    this.summary = summary;
+  }
+}
+
+function lowestCoverageOf(items: readonly ReconciliationItem[]): number | null {
+  let lowest: number | null = null;
+  for (const item of items) {
+    for (const value of [item.coverage.requests, item.coverage.inputTokens, item.coverage.outputTokens]) {
+      if (value !== null && (lowest === null || value < lowest)) lowest = value;
+    }
+  }
+  return lowest;
+}
+
+/**
+ * Reconciles the days ending at `date` (default yesterday) for every project with provider
+ * accounts. A provider whose report cannot be read is skipped and listed in `failed`; the job
+ * then throws {@link ReconcileFailedError} after finishing the others, so a scheduler retries it.
+ *
+ * @example
+ * await runReconcile({ date: '2026-11-21' }, deps);
+ * // { from: '2026-11-21', to: '2026-11-21', projects: 1, items: 3, anomalies: 1, new: 1, failed: [], ... }
+ */
+export async function runReconcile(
+  event: unknown,
+  deps: ReconcileDependencies,
+): Promise<ReconcileJobSummary> {
+  const input = parseOrThrow(reconcileJobInputSchema, event ?? {}, 'reconcile job input');
+  const to = input.date ?? addDays(deps.now().toISOString().slice(0, 10), -1);
+  const from = addDays(to, -(input.days - 1));
+  const projects = input.projects ?? (await deps.accounts.projects());
+  const summary: ReconcileJobSummary = {
+    from,
+    to,
+    projects: projects.length,
+    accounts: [],
+    items: 0,
+    anomalies: 0,
+    new: 0,
+    failed: [],
+  };
+  for (const project of projects) {
+    const accounts = await deps.accounts.of(project);
+    if (accounts.length === 0) continue;
+    const [ledger, overrides] = await Promise.all([
+      deps.ledgerUsage(project, from, to),
+      deps.overrides(project),
+    ]);
+    for (const account of accounts) {
+      const port = deps.reportFor(account);
+      if (!port) {
+        summary.failed.push({
+          project,
+          provider: account.provider,
+          error: 'no report adapter for this provider',
+        });
+        continue;
+      }
+      let report: Awaited<ReturnType<ProviderReportPort['read']>>;
+      try {
+        report = await port.read({ from, to, scope: account.scope });
+      } catch (error) {
+        summary.failed.push({
+          project,
+          provider: account.provider,
+          // Our own errors carry status and code only; anything else is named by its class.
+          error:
+            error instanceof ProviderReportError
+              ? error.message
+              : error instanceof Error
+                ? error.name
+                : 'error',
+        });
+        continue;
+      }
+      const items = reconcileDays({
+        provider: account.provider,
+        ledger,
+        report,
+        overrideFor: overrideLookup(account.provider, overrides),
+      });
+      await deps.replaceItems(project, account.provider, from, to, items);
+      const anomalies = reconciliationAnomalies(project, items, input.options);
+      for (const anomaly of anomalies) {
+        if ((await deps.recordAnomaly(anomaly)).created) summary.new += 1;
+      }
+      summary.items += items.length;
+      summary.anomalies += anomalies.length;
+      summary.accounts.push({
+        project,
+        provider: account.provider,
+        items: items.length,
+        lowestCoverage: lowestCoverageOf(items),
+        pricingDriftNanos: items.reduce((sum, item) => sum + Math.abs(item.pricingDriftNanos ?? 0), 0),
+        untrackedNanos: items.reduce(
+          (sum, item) =>
+            sum +
+            item.causes.reduce(
+              (inner, cause) => inner + (cause.kind === 'untracked_calls' ? cause.estimatedNanos : 0),
+              0,
+            ),
+          0,
+        ),
+        anomalies: anomalies.length,
+      });
+    }
+  }
+  if (summary.failed.length > 0) throw new ReconcileFailedError(summary);
+  return summary;
+}
