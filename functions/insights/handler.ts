@@ -37,7 +37,13 @@ import { getProjectSettings, putProjectSettingsSection } from '../../shared/aws/
 import { queryReconciliation } from '../../shared/aws/reconciliation-store';
 import { authenticate } from '../../shared/http/auth';
 import { BadRequestError, NotFoundError } from '../../shared/http/errors';
-import { type HttpEvent, type HttpResult, json, parseJsonBody } from '../../shared/http/response';
+import {
+  type HttpEvent,
+  type HttpResult,
+  json,
+  parseJsonBody,
+  pathParameter,
+} from '../../shared/http/response';
 import { httpRouter } from '../../shared/http/router';
 import { toInputIssues } from '../../shared/interaction/schema';
 import { nanosToUsd } from '../../shared/money';
@@ -221,7 +227,7 @@ async function anomalies(event: HttpEvent): Promise<HttpResult> {
   });
 }
 
-const anomalyIdOf = (event: HttpEvent) => decodeURIComponent(event.pathParameters?.id ?? '').slice(0, 256);
+const anomalyIdOf = (event: HttpEvent) => pathParameter(event, 'id', z.string().min(1).max(256));
 
 async function anomaly(event: HttpEvent): Promise<HttpResult> {
   const principal = await authenticate(event, 'read');
@@ -232,7 +238,8 @@ async function anomaly(event: HttpEvent): Promise<HttpResult> {
 }
 
 async function patchAnomaly(event: HttpEvent): Promise<HttpResult> {
-  const principal = await authenticate(event, 'read');
+  // Changing an anomaly's state is an operator's decision: a read-only key may look, not resolve.
+  const principal = await authenticate(event, 'admin');
   const id = anomalyIdOf(event);
   const body = parseBody(anomalyPatchSchema, event);
   const updated = await setAnomalyStatus(principal.project, id, body.status, body.note);

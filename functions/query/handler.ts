@@ -8,29 +8,45 @@ import * as z from 'zod';
 import { getInteraction, listInteractions } from '../../shared/aws/ledger-store';
 import { authenticate } from '../../shared/http/auth';
 import { BadRequestError, NotFoundError } from '../../shared/http/errors';
-import { type HttpEvent, type HttpResult, json } from '../../shared/http/response';
+import { type HttpEvent, type HttpResult, json, pathParameter } from '../../shared/http/response';
 import { httpRouter } from '../../shared/http/router';
-import { toInputIssues } from '../../shared/interaction/schema';
+import {
+  identifierSchema,
+  isoTimestamp,
+  listLimitSchema,
+  modelIdSchema,
+  toInputIssues,
+} from '../../shared/interaction/schema';
 import { toApiInteraction } from '../../shared/ledger/record';
 import { createObservability } from '../../shared/observability';
 
 const { logger } = createObservability('query');
 
-const listQuerySchema = z.strictObject({
-  sessionId: z.string().min(1).max(128).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
-  model: z.string().min(1).max(256).optional(),
-  status: z.enum(['success', 'error', 'in_progress', 'abandoned']).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().max(2048).optional(),
-});
+/** Longest time range one list by time may cover (a session's list has no such bound). */
+export const MAX_LIST_RANGE_DAYS = 366;
+const DAY_MS = 86_400_000;
+
+const listQuerySchema = z
+  .strictObject({
+    sessionId: identifierSchema.optional(),
+    from: isoTimestamp.optional(),
+    to: isoTimestamp.optional(),
+    model: modelIdSchema.optional(),
+    status: z.enum(['success', 'error', 'in_progress', 'abandoned']).optional(),
+    limit: listLimitSchema.default(50),
+    cursor: z.string().max(2048).optional(),
+  })
+  .superRefine((query, ctx) => {
+    if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'to is before from' });
+    }
+  });
 
 async function getOne(event: HttpEvent): Promise<HttpResult> {
   const principal = await authenticate(event, 'read');
-  const id = decodeURIComponent(event.pathParameters?.id ?? '');
+  const id = pathParameter(event, 'id', identifierSchema);
   const found = await getInteraction(principal.project, id);
-  if (!found) throw new NotFoundError(`interaction "${id.slice(0, 128)}"`);
+  if (!found) throw new NotFoundError(`interaction "${id}"`);
   return json(200, toApiInteraction(found.record, found.payload));
 }
 
@@ -47,6 +63,15 @@ async function list(event: HttpEvent): Promise<HttpResult> {
       ? undefined
       : new Date(now - 86_400_000).toISOString();
   const to = query.to ? new Date(query.to).toISOString() : undefined;
+  if (
+    !query.sessionId &&
+    from &&
+    Date.parse(to ?? new Date(now).toISOString()) - Date.parse(from) > MAX_LIST_RANGE_DAYS * DAY_MS
+  ) {
+    throw new BadRequestError('invalid query parameters', [
+      { path: query.to ? 'to' : 'from', message: `a time range covers at most ${MAX_LIST_RANGE_DAYS} days` },
+    ]);
+  }
   const page = await listInteractions({ ...query, from, to, project: principal.project });
   return json(200, {
     interactions: page.items.map((record) => toApiInteraction(record)),

@@ -107,7 +107,7 @@ export async function serveRequest(
   for (const [name, value] of url.searchParams) query[name] = query[name] ? `${query[name]},${value}` : value;
   const { bound, values } = match;
   const pathParameters = Object.fromEntries(
-    bound.parameterNames.map((name, i) => [name, decodeURIComponent(values[i]!)]),
+    bound.parameterNames.map((name, i) => [name, decodePathSegment(values[i]!)]),
   );
   // Like API Gateway: text bodies arrive as strings, binary (or content-encoded) ones base64-encoded.
   const isText =
@@ -147,5 +147,14 @@ export async function serveRequest(
   } catch {
     // A handler that throws is a 500 from API Gateway's point of view.
     send(response, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
+  }
+}
+
+/** Percent-decodes a path segment; one that does not decode is passed on as sent for the handler to judge. */
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
   }
 }

@@ -4,17 +4,26 @@ import { apiKeyItemKey } from '../ledger/keys';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
 
-const POSITIVE_TTL_MS = 60_000;
-const NEGATIVE_TTL_MS = 10_000;
+/** How long a warm container trusts a key lookup: a revoked key stops working within this. */
+export const KEY_CACHE_TTL_MS = 10_000;
+/** Lookups kept per container; the least recently used goes first, so a flood of bogus keys cannot grow memory. */
+export const KEY_CACHE_MAX_ENTRIES = 1000;
+/** A Map iterates in insertion order, so re-inserting on every hit makes its first key the least recently used. */
 const cache = new Map<string, { principal: Principal | undefined; expiresAt: number }>();
 
 /**
- * Looks up the principal for a key hash, cached in the warm container (a minute for known
- * keys, ten seconds for unknown ones, so a revoked key stops working within a minute).
+ * Looks up the principal for a key hash, cached in the warm container for
+ * {@link KEY_CACHE_TTL_MS} (known and unknown keys alike), at most {@link KEY_CACHE_MAX_ENTRIES}.
  */
 export async function findPrincipal(keyHash: string, now = Date.now()): Promise<Principal | undefined> {
   const cached = cache.get(keyHash);
-  if (cached && cached.expiresAt > now) return cached.principal;
+  if (cached) {
+    cache.delete(keyHash);
+    if (cached.expiresAt > now) {
+      cache.set(keyHash, cached);
+      return cached.principal;
+    }
+  }
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: requireEnv(ENV.keysTable), Key: apiKeyItemKey(keyHash) }),
   );
@@ -23,8 +32,14 @@ export async function findPrincipal(keyHash: string, now = Date.now()): Promise<
     record && !record.revokedAt
       ? { keyId: record.keyId, project: record.project, scopes: record.scopes }
       : undefined;
-  cache.set(keyHash, { principal, expiresAt: now + (principal ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS) });
+  cache.set(keyHash, { principal, expiresAt: now + KEY_CACHE_TTL_MS });
+  while (cache.size > KEY_CACHE_MAX_ENTRIES) cache.delete(cache.keys().next().value!);
   return principal;
+}
+
+/** How many lookups the container holds (tests). */
+export function principalCacheSize(): number {
+  return cache.size;
 }
 
 /** Stores a key record (idempotent for the same key). */

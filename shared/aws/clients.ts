@@ -12,7 +12,13 @@ let documentClient: DynamoDBDocumentClient | undefined;
 
 export function dynamo(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+    // convertClassInstanceToMap: a map whose own key is `constructor` (a client's tag name) would
+    // otherwise look like a class instance to the marshaller and fail the write.
+    marshallOptions: {
+      removeUndefinedValues: true,
+      convertEmptyValues: false,
+      convertClassInstanceToMap: true,
+    },
   });
   return documentClient;
 }

@@ -3,6 +3,7 @@ import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import {
   CLAIM_CHECK_THRESHOLD_BYTES,
   type ClaimCheckEnvelope,
+  encodeEnvelope,
   type InlineEnvelope,
 } from '../ingest/envelope';
 import { STAGING_PREFIX } from '../ledger/keys';
@@ -74,7 +75,7 @@ export async function enqueueEnvelopes(envelopes: InlineEnvelope[]): Promise<Enq
 }
 
 async function messageBody(envelope: InlineEnvelope): Promise<string> {
-  const body = JSON.stringify(envelope);
+  const body = encodeEnvelope(envelope);
   if (Buffer.byteLength(body) <= CLAIM_CHECK_THRESHOLD_BYTES) return body;
   const key = `${STAGING_PREFIX}${envelope.receivedAt.slice(0, 10)}/${randomUUID()}.json`;
   await putStagingObject(key, body);
@@ -85,5 +86,5 @@ async function messageBody(envelope: InlineEnvelope): Promise<string> {
     receivedAt: envelope.receivedAt,
     claimCheck: { key },
   };
-  return JSON.stringify(claimCheck);
+  return encodeEnvelope(claimCheck);
 }

@@ -433,8 +433,8 @@ export async function listInteractions(
   const lower = after ?? query.from ?? ' ';
   // Half-open range [from, to): a key is `<timestamp>#<id>`, so one at exactly `to` sorts after it.
   const upper = query.to ?? '\uffff';
-  const keys = query.sessionId
-    ? await querySession(query, lower, upper, after !== undefined)
+  const { keys, resumeDay } = query.sessionId
+    ? { keys: await querySession(query, lower, upper, after !== undefined), resumeDay: undefined }
     : await queryDays(query, lower, upper, after !== undefined);
   const page = keys.slice(0, query.limit);
   const items = await batchGetSummaries(page.map((key) => key.pk));
@@ -447,7 +447,13 @@ export async function listInteractions(
   );
   return {
     items: filtered as unknown as InteractionRecord[],
-    nextCursor: keys.length > query.limit ? encodeCursor({ after: page[page.length - 1]!.sk }) : undefined,
+    nextCursor:
+      keys.length > query.limit
+        ? encodeCursor({ after: page[page.length - 1]!.sk })
+        : resumeDay !== undefined
+          ? // Sorts before every key of `resumeDay` ('!' < '0') and after every earlier one.
+            encodeCursor({ after: `${resumeDay}T!#!` })
+          : undefined,
   };
 }
 
@@ -506,24 +512,37 @@ function querySession(
   return queryIndexKeys({ index: SESSION_INDEX, partition, lower, upper, exclusive, limit: query.limit });
 }
 
+/** Days of the day index one list request reads at most; a longer range continues on the next page. */
+export const MAX_DAYS_PER_LIST_PAGE = 31;
+
+/**
+ * Keys of `[lower, upper]` day by day (every shard of a day at once), until more than a page is
+ * found or {@link MAX_DAYS_PER_LIST_PAGE} days were read; then `resumeDay` is the first day not read.
+ */
 async function queryDays(
   query: ListQuery,
   lower: string,
   upper: string,
   exclusive: boolean,
-): Promise<IndexKey[]> {
+): Promise<{ keys: IndexKey[]; resumeDay?: string }> {
   const firstDay = (lower.trim() || new Date(Date.now() - 86_400_000).toISOString()).slice(0, 10);
   const lastDay = (query.to ?? new Date().toISOString()).slice(0, 10);
   const keys: IndexKey[] = [];
-  for (let day = firstDay; day <= lastDay && keys.length <= query.limit; day = nextDay(day)) {
+  let day = firstDay;
+  for (let read = 0; day <= lastDay && keys.length <= query.limit; read++) {
+    if (read === MAX_DAYS_PER_LIST_PAGE) return { keys, resumeDay: day };
     const perShard = await Promise.all(
       Array.from({ length: dayIndexShards() }, (_, shard) =>
         queryShard(dayPartition(query.project, day, shard), lower, upper, query.limit + 1, exclusive),
       ),
     );
     keys.push(...perShard.flat().sort((a, b) => a.sk.localeCompare(b.sk)));
+    const next = nextDay(day);
+    // 9999-12-31 has no next day in four digits; the walk ends rather than wrapping around.
+    if (next <= day) break;
+    day = next;
   }
-  return keys;
+  return { keys };
 }
 
 /** Keys of one shard partition of the day index within `[lower, upper]` (exported for jobs that walk a day). */

@@ -52,3 +52,17 @@ export function resolveApiKey(flag: string | undefined, target: Target, env: Nod
     'no API key: pass --key or set TOKENTRAIL_API_KEY (create one with "tokentrail keys create --stack …")',
   );
 }
+
+/**
+ * The admin key `jobs run` sends to the local stack's `/_local/jobs/*`: `TOKENTRAIL_ADMIN_KEY`,
+ * else the admin key the local stack saved.
+ *
+ * @throws {Error} when neither is there.
+ */
+export function resolveLocalAdminKey(env: NodeJS.ProcessEnv): string {
+  const key = env.TOKENTRAIL_ADMIN_KEY ?? readDevelopmentKeys(env)?.adminKey;
+  if (key) return key;
+  throw new Error(
+    'no admin key: set TOKENTRAIL_ADMIN_KEY (the local stack saved none; is it running in memory?)',
+  );
+}

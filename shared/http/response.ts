@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
 import { InvalidCursorError } from '../aws/errors';
 import { BadRequestError, HttpError, PayloadTooLargeError } from './errors';
 
@@ -36,26 +37,82 @@ export function errorResult(error: unknown): HttpResult {
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
 /**
- * Decodes and parses a JSON request body.
+ * Deepest nesting of objects and arrays a JSON body may have. Provider payloads are a few levels
+ * deep; a bound keeps every recursive step after parsing (validation, redaction, storage) safe.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The path of the first value nested deeper than `maxDepth` levels, or `undefined` when none is.
+ * Iterative, so any depth is measured without recursion.
+ *
+ * @example
+ * tooDeepPath({ a: [[{}]] }, 2); // 'a.0'
+ */
+export function tooDeepPath(value: unknown, maxDepth = MAX_JSON_DEPTH): string | undefined {
+  const stack: { node: unknown; path: (string | number)[] }[] = [{ node: value, path: [] }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (path.length >= maxDepth) return path.join('.');
+    const entries = Array.isArray(node) ? node.entries() : Object.entries(node);
+    for (const [key, child] of entries) {
+      if (child !== null && typeof child === 'object') stack.push({ node: child, path: [...path, key] });
+    }
+  }
+  return undefined;
+}
+
+/** True for `application/json` and `application/<x>+json`, whatever the parameters and case. */
+function isJsonMediaType(contentType: string): boolean {
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
+/**
+ * Decodes and parses a JSON request body. A body announced as something other than JSON is
+ * refused rather than guessed at; an absent `Content-Type` is read as JSON.
  *
  * @throws {PayloadTooLargeError} over `maxBytes`.
- * @throws {BadRequestError} when absent or not JSON (the message names the position, never the text).
+ * @throws {HttpError} 415 when `Content-Type` names another media type.
+ * @throws {BadRequestError} when absent, not JSON (the message names the position, never the
+ *   text), or nested deeper than {@link MAX_JSON_DEPTH} (the issue names the path).
  */
 export function parseJsonBody(
   event: HttpEvent,
   maxBytes = MAX_BODY_BYTES,
 ): { value: unknown; bytes: number } {
+  const contentType = header(event, 'content-type');
+  if (contentType !== undefined && !isJsonMediaType(contentType)) {
+    throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json', [
+      { path: 'content-type', message: 'expected application/json' },
+    ]);
+  }
   if (!event.body)
     throw new BadRequestError('request body is required', [{ path: '', message: 'expected JSON' }]);
   const raw = readBody(event, maxBytes);
+  let value: unknown;
   try {
-    return { value: JSON.parse(raw.toString('utf8')), bytes: raw.byteLength };
+    value = JSON.parse(raw.toString('utf8'));
   } catch (error) {
     const position = error instanceof SyntaxError ? /position (\d+)/.exec(error.message)?.[1] : undefined;
     throw new BadRequestError('request body is not valid JSON', [
       { path: '', message: position ? `invalid JSON at byte ${position}` : 'invalid JSON' },
     ]);
   }
+  const deep = tooDeepPath(value);
+  if (deep !== undefined) {
+    throw new BadRequestError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`, [
+      { path: abbreviatePath(deep), message: `nested deeper than ${MAX_JSON_DEPTH} levels` },
+    ]);
+  }
+  return { value, bytes: raw.byteLength };
+}
+
+/** A long path keeps its first segments, so an answer stays small. */
+function abbreviatePath(path: string): string {
+  const segments = path.split('.');
+  return segments.length <= 8 ? path : `${segments.slice(0, 6).join('.')}.….${segments.at(-1)}`;
 }
 
 /**
@@ -73,8 +130,9 @@ export function readBody(event: HttpEvent, maxBytes = MAX_BODY_BYTES): Buffer {
   if (!event.body) return Buffer.alloc(0);
   let raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (raw.byteLength > maxBytes) throw new PayloadTooLargeError(maxBytes);
-  const encoding = header(event, 'content-encoding');
-  if (encoding === 'gzip') {
+  // Content codings are case-insensitive (RFC 9110 §8.4.1).
+  const encoding = header(event, 'content-encoding')?.trim().toLowerCase();
+  if (encoding === 'gzip' || encoding === 'x-gzip') {
     try {
       // Bounded, so a small bomb cannot inflate past the limit.
       raw = gunzipSync(raw, { maxOutputLength: maxBytes });
@@ -100,4 +158,33 @@ export function header(event: HttpEvent, name: string): string | undefined {
     if (key.toLowerCase() === wanted) return value;
   }
   return undefined;
+}
+
+/**
+ * A path parameter, percent-decoded once and validated: bad percent-encoding, a double-encoded
+ * or overlong value is a 400 naming the parameter, never a 500 or a lookup of garbage.
+ *
+ * @throws {BadRequestError} with the parameter's name as the issue path.
+ * @example
+ * const id = pathParameter(event, 'id', identifierSchema);
+ */
+export function pathParameter(event: HttpEvent, name: string, schema: z.ZodType<string>): string {
+  const raw = event.pathParameters?.[name] ?? '';
+  let decoded = raw;
+  if (raw.includes('%')) {
+    try {
+      decoded = decodeURIComponent(raw);
+    } catch {
+      throw new BadRequestError(`invalid path parameter ${name}`, [
+        { path: name, message: 'bad percent-encoding' },
+      ]);
+    }
+  }
+  const result = schema.safeParse(decoded);
+  if (!result.success) {
+    throw new BadRequestError(`invalid path parameter ${name}`, [
+      { path: name, message: result.error.issues[0]?.message ?? 'invalid' },
+    ]);
+  }
+  return result.data;
 }

@@ -6,7 +6,38 @@ import { randomUUID } from 'node:crypto';
 import type { InputIssue } from '../interaction/errors';
 import { InvalidInteractionError } from '../interaction/errors';
 import { MAX_INTERACTIONS_PER_REQUEST, parseInteraction } from '../interaction/schema';
+import { createRedactor, type Redactor } from '../redaction';
 import { ENVELOPE_VERSION, type InlineEnvelope } from './envelope';
+
+/**
+ * Fields stored as sent (keys, index entries, log fields, metric dimensions), so never redacted:
+ * a value the built-in detectors would redact is refused instead.
+ */
+const VERBATIM_FIELDS = ['id', 'sessionId', 'parentId', 'traceId', 'model'] as const;
+
+let builtinRedactor: Redactor | undefined;
+
+/** Issues for verbatim fields that hold personal data or a secret (the type is named, never the value). */
+function personalDataIssues(
+  interaction: Partial<Record<(typeof VERBATIM_FIELDS)[number], string>>,
+  prefix: (string | number)[],
+  modelFromResponse: boolean,
+): InputIssue[] {
+  builtinRedactor ??= createRedactor();
+  const issues: InputIssue[] = [];
+  for (const field of VERBATIM_FIELDS) {
+    const value = interaction[field];
+    if (value === undefined) continue;
+    const found = Object.keys(builtinRedactor.redactText(value).counts);
+    if (found.length > 0) {
+      issues.push({
+        path: [...prefix, ...(field === 'model' && modelFromResponse ? ['response'] : []), field].join('.'),
+        message: `looks like ${found.join(', ')}; identifiers are stored and logged as sent, so send an opaque one`,
+      });
+    }
+  }
+  return issues;
+}
 
 export type ItemResult =
   | { index: number; id: string; status: 'accepted' }
@@ -58,13 +89,21 @@ export function acceptInteractions(body: unknown, context: { project: string; no
     const prefix = batched ? ['interactions', index] : [];
     try {
       const interaction = parseInteraction(item, prefix);
+      const personal = personalDataIssues(
+        interaction,
+        prefix,
+        (item as { model?: unknown }).model === undefined,
+      );
+      if (personal.length > 0) throw new InvalidInteractionError(personal);
       const id = interaction.id ?? randomUUID();
-      if (seen.has(id)) {
-        // A repeated id in one request is one interaction; the later copy is a duplicate.
+      // A repeated event (same id and phase) in one request is a duplicate; events of different
+      // phases (`started`, then `completed`) are each queued, and the processor merges them.
+      const event = `${id}\u0000${interaction.phase}`;
+      if (seen.has(event)) {
         results.push({ index, id, status: 'accepted' });
         return;
       }
-      seen.add(id);
+      seen.add(event);
       envelopes.push({
         v: ENVELOPE_VERSION,
         project: context.project,

@@ -33,3 +33,19 @@ export type Envelope = InlineEnvelope | ClaimCheckEnvelope;
 export function isClaimCheck(envelope: Envelope): envelope is ClaimCheckEnvelope {
   return 'claimCheck' in envelope;
 }
+
+/**
+ * Serializes an envelope as ASCII-only JSON: every character outside printable ASCII becomes a
+ * `\uXXXX` escape. SQS refuses U+FFFE, U+FFFF and lone surrogates in message bodies (and the local
+ * emulator refuses characters beyond the BMP too), so escaping them is what lets every valid JSON
+ * string travel; `JSON.parse` restores them exactly. Sizes are measured on this encoding.
+ *
+ * @example
+ * encodeEnvelope(envelope); // '{"v":1,…,"interaction":{…"content":"hi \\ud83d\\ude00"}}'
+ */
+export function encodeEnvelope(envelope: Envelope): string {
+  return JSON.stringify(envelope).replace(
+    /[\u007f-\uffff]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

@@ -10,9 +10,19 @@
  */
 import * as z from 'zod';
 
+/** The largest `fixed64`: a longer decimal is not an OTLP time (and no date can hold it). */
+const MAX_UINT64 = 18_446_744_073_709_551_615n;
+const TOO_LARGE = 'exceeds the 64-bit range of an OTLP unix-nano time';
+
 const unixNano = z.union([
-  z.string().regex(/^\d+$/, 'expected a decimal unix-nano string'),
-  z.number().nonnegative(),
+  z
+    .string()
+    .regex(/^\d+$/, 'expected a decimal unix-nano string')
+    .refine(
+      (value) => !/^\d+$/.test(value) || (value.length <= 20 && BigInt(value) <= MAX_UINT64),
+      TOO_LARGE,
+    ),
+  z.number().nonnegative().max(Number(MAX_UINT64), TOO_LARGE),
 ]);
 
 /** One `KeyValue` of an attribute list; the value is decoded by {@link decodeAnyValue}. */

@@ -5,7 +5,12 @@
  * it, not when the processor meets it.
  */
 import * as z from 'zod';
-import { customPatternProblem, DEFAULT_CUSTOM_RULE_BUDGET_CHARS, EMPTY_MATCH_PROBLEM } from './custom-rules';
+import {
+  compileAllowlist,
+  customPatternProblem,
+  DEFAULT_CUSTOM_RULE_BUDGET_CHARS,
+  EMPTY_MATCH_PROBLEM,
+} from './custom-rules';
 import { BUILTIN_DETECTOR_TYPES } from './detectors';
 import { InvalidRedactionConfigError, type RedactionConfigIssue } from './errors';
 import { parseDropPath } from './paths';
@@ -32,6 +37,24 @@ const re2Pattern = (allowEmptyMatch: boolean) =>
         ctx.addIssue({ code: 'custom', message: problem });
       }
     });
+
+/**
+ * Values of unrelated kinds: an allowlist pattern that lets two of them through (`.*`, `.+`,
+ * `\S+`) is not an allowlist but redaction turned off, and is refused.
+ */
+const UNRELATED_VALUES = [
+  'jane.doe@example.com',
+  'AKIAIOSFODNN7EXAMPLE',
+  '4111 1111 1111 1111',
+  '+1 415 555 2671',
+  'sk-proj-Abc123Def456Ghi789Jkl012Mno345',
+];
+
+function allowsEverything(pattern: string): boolean {
+  if (customPatternProblem(pattern) && customPatternProblem(pattern) !== EMPTY_MATCH_PROBLEM) return false;
+  const { allows } = compileAllowlist([], [pattern]);
+  return UNRELATED_VALUES.filter((value) => allows(value)).length >= 2;
+}
 
 const dropPath = z
   .string()
@@ -73,7 +96,15 @@ export const redactionConfigSchema = z
     allowlist: z
       .strictObject({
         values: z.array(z.string().min(1).max(4096)).max(1000).optional(),
-        patterns: z.array(re2Pattern(true)).max(100).optional(),
+        patterns: z
+          .array(
+            re2Pattern(true).refine((pattern) => !allowsEverything(pattern), {
+              message:
+                'allows values of unrelated kinds (an e-mail address and a key alike), which turns redaction off; list the values, or narrow the pattern',
+            }),
+          )
+          .max(100)
+          .optional(),
       })
       .optional(),
     /** JSON locations removed entirely (see `paths.ts` for the syntax). */

@@ -24,7 +24,7 @@ export type RedactionCounts = Record<string, number>;
 export interface Redactor {
   /** Redacts one string. */
   redactText(text: string): { text: string; counts: RedactionCounts };
-  /** Redacts every string in a JSON value (keys kept, structure preserved except drop paths). */
+  /** Redacts every string in a JSON value, object keys included (structure preserved except drop paths). */
   redactValue<T>(value: T): { value: T; counts: RedactionCounts };
 }
 
@@ -174,13 +174,27 @@ function walk(engine: Engine, node: unknown, run: Run, states: PathStates, secre
       isSecretKeyName(key, engine.secretKeys) &&
       !(logprobEntry && normalizeKeyName(key) === 'token');
     const value = walk(engine, node[key], run, step?.states ?? NO_STATES, secretKey);
-    if (key === '__proto__') {
-      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    const outKey = redactKey(engine, key, run, out);
+    if (outKey === '__proto__') {
+      Object.defineProperty(out, outKey, { value, enumerable: true, writable: true, configurable: true });
     } else {
-      out[key] = value;
+      out[outKey] = value;
     }
   }
   return out;
+}
+
+/**
+ * An object key is text like any other (`{"ada@example.com": 3}`), so it is redacted too. Drop
+ * paths and secret key names are matched on the key as sent. Two keys that redact alike keep
+ * both values: the later one gets a ` (2)`, ` (3)`… suffix.
+ */
+function redactKey(engine: Engine, key: string, run: Run, out: Record<string, unknown>): string {
+  const redacted = redactString(engine, key, run);
+  if (redacted === key || !Object.hasOwn(out, redacted)) return redacted;
+  let n = 2;
+  while (Object.hasOwn(out, `${redacted} (${n})`)) n++;
+  return `${redacted} (${n})`;
 }
 
 function compileEngine(config: RedactionConfig): Engine {

