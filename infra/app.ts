@@ -1,24 +1,42 @@
 /**
  * CDK app: `npm run synth` / `npm run deploy`. Context (`-c key=value` or cdk.json):
  * - `tokentrail:stage` (default `dev`): stack name `Tokentrail-<stage>`.
+ * - `tokentrail:region`: where to deploy; default the deployer's `AWS_REGION`,
+ *   `AWS_DEFAULT_REGION` or profile region (infra/region.ts). `npm run deploy` refuses without one.
  * - `tokentrail:retainData` (default `true`): keep tables and bucket on stack deletion.
  * - `tokentrail:alarmEmail`, `tokentrail:retentionDays` (default 0 = keep forever),
- *   `tokentrail:billing` (`on-demand` | `provisioned`), `tokentrail:logLevel`,
+ *   `tokentrail:billing` (`on-demand` | `provisioned`), `tokentrail:logLevel`, `tokentrail:tracing`,
  *   `tokentrail:openAiSecretName` and the alarm thresholds: see the README's "Deploy to AWS".
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { deployRegion, MissingRegionError, sdkRegion } from './region';
 import { TokentrailStack } from './stack';
 
-const app = new App();
-const stage = String(app.node.tryGetContext('tokentrail:stage') ?? 'dev');
-const retainData = String(app.node.tryGetContext('tokentrail:retainData') ?? 'true') !== 'false';
+async function main(): Promise<void> {
+  const app = new App();
+  const stage = String(app.node.tryGetContext('tokentrail:stage') ?? 'dev');
+  const retainData = String(app.node.tryGetContext('tokentrail:retainData') ?? 'true') !== 'false';
+  const region = deployRegion({
+    context: app.node.tryGetContext('tokentrail:region') as string | undefined,
+    env: process.env,
+    profileRegion: await sdkRegion(),
+  });
+  // Set by `npm run deploy`: a deploy without a region would land in the CLI's us-east-1 default.
+  if (!region && String(app.node.tryGetContext('tokentrail:deploying')) === 'true')
+    throw new MissingRegionError();
 
-new TokentrailStack(app, `Tokentrail-${stage}`, {
-  stage,
-  retainData,
-  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
-  description: 'tokentrail: a serverless ledger of LLM interactions',
+  new TokentrailStack(app, `Tokentrail-${stage}`, {
+    stage,
+    retainData,
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region },
+    description: 'tokentrail: a serverless ledger of LLM interactions',
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  app.synth();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
 });
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-app.synth();

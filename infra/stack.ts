@@ -1,6 +1,7 @@
 import { CfnOutput, type CfnResource, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -23,6 +24,7 @@ import {
 import { acknowledge } from './constructs/acknowledge';
 import { Analytics } from './constructs/analytics';
 import { BatchAnalysis } from './constructs/batch-analysis';
+import { FailureQueue } from './constructs/failure-queue';
 import { HttpApi } from './constructs/http-api';
 import { IngestQueue } from './constructs/ingest-queue';
 import { LambdaFunction } from './constructs/lambda-function';
@@ -44,6 +46,8 @@ export interface TokentrailStackProps extends StackProps {
   logLevel?: string;
   /** Fraction of invocations logged at DEBUG; default context `tokentrail:debugSampleRate`, else 0.01. */
   debugSampleRate?: number;
+  /** `xray`: X-Ray active tracing on every function; default context `tokentrail:tracing`, else off. */
+  tracing?: 'xray' | 'off';
 }
 
 /**
@@ -53,6 +57,8 @@ export interface TokentrailStackProps extends StackProps {
 export class TokentrailStack extends Stack {
   public readonly storage: Storage;
   public readonly ingestQueue: IngestQueue;
+  /** Failed job runs, undeliverable schedules and notifications (see FailureQueue). */
+  public readonly failureQueue: FailureQueue;
   public readonly httpApi: HttpApi;
   public readonly functions: Record<string, lambda.Function> = {};
   /** Environment every function gets: the names of the shared resources and the shard counts. */
@@ -60,7 +66,7 @@ export class TokentrailStack extends Stack {
   /** How far it scales out: shards, concurrency, capacity floors (context, see scale-settings.ts). */
   public readonly scale: ScaleSettings;
   private readonly logRetention: logs.RetentionDays;
-  private readonly logSettings: { logLevel?: string; debugSampleRate?: number };
+  private readonly logSettings: { logLevel?: string; debugSampleRate?: number; tracing: boolean };
 
   public constructor(scope: Construct, id: string, props: TokentrailStackProps) {
     super(scope, id, props);
@@ -68,6 +74,7 @@ export class TokentrailStack extends Stack {
     this.scale = scaleSettings(this.node);
     this.storage = new Storage(this, 'Storage', { retain: props.retainData ?? true });
     this.ingestQueue = new IngestQueue(this, 'IngestQueue');
+    this.failureQueue = new FailureQueue(this, 'FailureQueue');
     this.httpApi = new HttpApi(this, 'HttpApi', {
       rateLimit: props.apiRateLimit ?? 500,
       burstLimit: props.apiBurstLimit ?? 1000,
@@ -94,6 +101,7 @@ export class TokentrailStack extends Stack {
     this.logSettings = {
       logLevel: props.logLevel ?? (this.node.tryGetContext('tokentrail:logLevel') as string | undefined),
       debugSampleRate: sampleRate === undefined ? undefined : Number(sampleRate),
+      tracing: (props.tracing ?? this.node.tryGetContext('tokentrail:tracing') ?? 'off') === 'xray',
     };
     const make = (spec: FunctionSpec) => this.addFunction(spec);
 
@@ -101,19 +109,32 @@ export class TokentrailStack extends Stack {
     const objects = (prefix: string) => payloadBucket.arnForObjects(`${prefix}*`);
     const allow = (fn: lambda.IFunction, actions: string[], resources: string[]) =>
       fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
-    const ledgerIndexes = LEDGER_TABLE.globalSecondaryIndexes.map(
-      (index) => `${ledgerTable.tableArn}/index/${index.indexName}`,
-    );
+    // Index ARNs by name, so each function is granted Query on exactly the indexes its stores read.
+    const ledgerIndex = (name: string) => {
+      if (!LEDGER_TABLE.globalSecondaryIndexes.some((index) => index.indexName === name))
+        throw new Error(`the ledger table has no index ${name}`);
+      return `${ledgerTable.tableArn}/index/${name}`;
+    };
+    const bucketId = this.getLogicalId(payloadBucket.node.defaultChild as CfnResource);
+    /** Object actions under one prefix, with the acknowledgement its wildcard needs. */
+    const allowObjects = (fn: lambda.IFunction, actions: string[], prefix: string, reason: string) => {
+      allow(fn, actions, [objects(prefix)]);
+      acknowledge(fn, `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`, reason);
+    };
+    const stagingReason =
+      'Claim-check objects get a fresh key per message; access is limited to the staging prefix.';
+    const payloadReason =
+      'Payload objects are keyed by interaction id; access is limited to the payloads prefix.';
 
     const ingest = make(INGEST_FUNCTION);
     allow(ingest, ['dynamodb:GetItem'], [keysTable.tableArn]);
-    allow(ingest, ['s3:PutObject'], [objects(STAGING_PREFIX)]);
+    allowObjects(ingest, ['s3:PutObject'], STAGING_PREFIX, stagingReason);
     queue.grantSendMessages(ingest);
 
     const processor = make(PROCESS_FUNCTION);
     allow(processor, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'], [ledgerTable.tableArn]);
-    allow(processor, ['s3:GetObject', 's3:DeleteObject'], [objects(STAGING_PREFIX)]);
-    allow(processor, ['s3:PutObject', 's3:DeleteObject'], [objects(PAYLOAD_PREFIX)]);
+    allowObjects(processor, ['s3:GetObject', 's3:DeleteObject'], STAGING_PREFIX, stagingReason);
+    allowObjects(processor, ['s3:PutObject', 's3:DeleteObject'], PAYLOAD_PREFIX, payloadReason);
     processor.addEventSource(
       new SqsEventSource(queue, {
         batchSize: PROCESS_FUNCTION.queue!.batchSize,
@@ -126,12 +147,10 @@ export class TokentrailStack extends Stack {
 
     const query = make(QUERY_FUNCTION);
     allow(query, ['dynamodb:GetItem'], [keysTable.tableArn]);
-    allow(
-      query,
-      ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
-      [ledgerTable.tableArn, ...ledgerIndexes],
-    );
-    allow(query, ['s3:GetObject'], [objects(PAYLOAD_PREFIX)]);
+    allow(query, ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], [ledgerTable.tableArn]);
+    // Lists: by session, else by day.
+    allow(query, ['dynamodb:Query'], [ledgerIndex('bySession'), ledgerIndex('byDay')]);
+    allowObjects(query, ['s3:GetObject'], PAYLOAD_PREFIX, payloadReason);
 
     const admin = make(ADMIN_FUNCTION);
     const reprice = make(REPRICE_FUNCTION);
@@ -140,27 +159,18 @@ export class TokentrailStack extends Stack {
       allow(
         fn,
         ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
-        [ledgerTable.tableArn, ...ledgerIndexes],
+        [ledgerTable.tableArn],
       );
     }
+    // Both reprice what is still unpriced; the job also walks whole days on demand.
+    allow(admin, ['dynamodb:Query'], [ledgerIndex('byUnpriced')]);
+    allow(reprice, ['dynamodb:Query'], [ledgerIndex('byUnpriced'), ledgerIndex('byDay')]);
     // Projects are listed from the keys table, which holds one small item per key.
     allow(reprice, ['dynamodb:Scan'], [keysTable.tableArn]);
 
     const sweep = make(SWEEP_FUNCTION);
-    allow(sweep, ['dynamodb:Query', 'dynamodb:UpdateItem'], [ledgerTable.tableArn, ...ledgerIndexes]);
-
-    for (const fn of [ingest, processor, query]) {
-      acknowledge(
-        fn,
-        `AwsSolutions-IAM5[Resource::<${this.getLogicalId(payloadBucket.node.defaultChild as CfnResource)}.Arn>/${STAGING_PREFIX}*]`,
-        'Claim-check objects get a fresh key per message; access is limited to the staging prefix.',
-      );
-      acknowledge(
-        fn,
-        `AwsSolutions-IAM5[Resource::<${this.getLogicalId(payloadBucket.node.defaultChild as CfnResource)}.Arn>/${PAYLOAD_PREFIX}*]`,
-        'Payload objects are keyed by interaction id; access is limited to the payloads prefix.',
-      );
-    }
+    allow(sweep, ['dynamodb:Query', 'dynamodb:UpdateItem'], [ledgerTable.tableArn]);
+    allow(sweep, ['dynamodb:Query'], [ledgerIndex('byDay')]);
 
     new Analytics(this, 'Analytics');
     new BatchAnalysis(this, 'BatchAnalysis');
@@ -181,6 +191,10 @@ export class TokentrailStack extends Stack {
     });
     new CfnOutput(this, 'LedgerTableName', { value: ledgerTable.tableName });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'FailureQueueUrl', {
+      value: this.failureQueue.queue.queueUrl,
+      description: 'Failed job runs, undeliverable schedules and notifications (alarm FailuresQueued)',
+    });
     new CfnOutput(this, 'IngestQueueUrl', {
       value: queue.queueUrl,
       description: 'Where `tokentrail dlq redrive --stack <name>` moves dead letters back to',
@@ -202,6 +216,36 @@ export class TokentrailStack extends Stack {
     }).function;
     this.functions[spec.name] = fn;
     if (spec.routes) this.httpApi.addRoutes(spec.name, fn, spec.routes);
+    if (spec.schedules) this.runAsJob(spec, fn);
+    if (this.logSettings.tracing) {
+      acknowledge(
+        fn,
+        'AwsSolutions-IAM5[Resource::*]',
+        'X-Ray trace segments and telemetry cannot be scoped to a resource; these two actions are all it allows.',
+      );
+    }
+    acknowledge(
+      fn,
+      'AwsSolutions-L1',
+      'Node.js 22 is the pinned runtime: the local twin, CI and the bundles all target it.',
+    );
+    return fn;
+  }
+
+  /**
+   * A job: its schedules, and what happens when a run fails. Retries happen in one place only:
+   * the schedule retries delivering the event (twice, for throttling or an unavailable
+   * function, when nothing ran), and Lambda does not retry a run that failed (0 retry
+   * attempts): every job is idempotent and runs again on its next schedule (or by hand with
+   * `tokentrail jobs run`), and an immediate re-run of a job that failed for a reason of its
+   * own would fail again at full cost. Both failures land in the failure queue, which alarms.
+   */
+  private runAsJob(spec: FunctionSpec, fn: lambda.Function): void {
+    const failures = this.failureQueue.queue;
+    fn.configureAsyncInvoke({
+      retryAttempts: 0,
+      onFailure: new destinations.SqsDestination(failures),
+    });
     spec.schedules?.forEach((schedule, index) => {
       new scheduler.Schedule(this, `${pascal(spec.name)}Schedule${index}`, {
         schedule: scheduler.ScheduleExpression.expression(schedule.expression),
@@ -209,31 +253,21 @@ export class TokentrailStack extends Stack {
         target: new targets.LambdaInvoke(fn, {
           input: scheduler.ScheduleTargetInput.fromObject(schedule.input ?? {}),
           retryAttempts: 2,
+          deadLetterQueue: failures,
         }),
       });
     });
-    if (spec.schedules) {
+    if (spec.schedules?.length) {
       acknowledge(
         this,
         `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as CfnResource)}.Arn>:*]`,
         'The scheduler role may invoke this function and its versions; it can invoke nothing else.',
       );
-      new CfnOutput(this, `${pascal(spec.name)}FunctionName`, {
-        value: fn.functionName,
-        description: `Run now: npm run -s tokentrail -- jobs run ${spec.name} --stack ${this.stackName}`,
-      });
     }
-    acknowledge(
-      fn,
-      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      'The basic execution role only allows writing CloudWatch Logs, which every function needs.',
-    );
-    acknowledge(
-      fn,
-      'AwsSolutions-L1',
-      'Node.js 22 is the pinned runtime: the local twin, CI and the bundles all target it.',
-    );
-    return fn;
+    new CfnOutput(this, `${pascal(spec.name)}FunctionName`, {
+      value: fn.functionName,
+      description: `Run now: npm run -s tokentrail -- jobs run ${spec.name} --stack ${this.stackName}`,
+    });
   }
 }
 

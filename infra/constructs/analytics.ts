@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, type CfnResource, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -15,7 +15,6 @@ import {
 import { LEDGER_TABLE } from '../../shared/ledger/tables';
 import { ANOMALY_FUNCTION, INSIGHTS_FUNCTION, RECONCILE_FUNCTION, ROLLUP_FUNCTION } from '../catalog';
 import type { TokentrailStack } from '../stack';
-import { acknowledge } from './acknowledge';
 
 export interface AnalyticsProps {
   /** E-mail subscribed to the alert topic; default context `tokentrail:alarmEmail` (none when unset). */
@@ -54,7 +53,11 @@ export class Analytics extends Construct {
     });
     const alarmEmail =
       props.alarmEmail ?? (stack.node.tryGetContext('tokentrail:alarmEmail') as string | undefined);
-    if (alarmEmail) this.alertTopic.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
+    if (alarmEmail) {
+      this.alertTopic.addSubscription(
+        new subscriptions.EmailSubscription(alarmEmail, { deadLetterQueue: stack.failureQueue.queue }),
+      );
+    }
 
     const defaultBusArn = Stack.of(this).formatArn({
       service: 'events',
@@ -91,11 +94,6 @@ export class Analytics extends Construct {
     );
     allow(this.rollupFunction, ['dynamodb:Query'], [dayIndexArn]);
     notifies(this.rollupFunction);
-    acknowledge(
-      stack,
-      `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.rollupFunction.node.defaultChild as CfnResource)}.Arn>:*]`,
-      'The scheduler role may invoke the rollup function and its versions; it can invoke nothing else.',
-    );
 
     // Anomaly: reads daily rollups and active-project marks, upserts anomalies.
     this.anomalyFunction = stack.addFunction(ANOMALY_FUNCTION);

@@ -95,16 +95,6 @@ export class BatchAnalysis extends Construct {
     for (const fn of [this.creatorFunction, this.pollerFunction]) {
       for (const [name, value] of Object.entries(jobEnvironment)) fn.addEnvironment(name, value);
       this.openAiSecret.grantRead(fn);
-      acknowledge(
-        fn,
-        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretName}-??????]`,
-        'A secret referenced by name is matched with the six-character suffix Secrets Manager appends; it names one secret.',
-      );
-      acknowledge(
-        stack,
-        `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(fn.node.defaultChild as CfnResource)}.Arn>:*]`,
-        'The scheduler role may invoke this analysis job and its versions; it can invoke nothing else.',
-      );
     }
 
     // Admin API: key lookup, settings, counters, request list (status index), requeue, batches.

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -23,11 +24,15 @@ export interface LambdaFunctionProps {
   debugSampleRate?: number;
   /** Concurrency kept for this function alone (and its cap); none by default. */
   reservedConcurrency?: number;
+  /** X-Ray active tracing (context `tokentrail:tracing` = `xray`); off by default. */
+  tracing?: boolean;
 }
 
 /**
- * One tokentrail function: Node.js 22 on arm64, bundled by esbuild from its handler entry,
- * with its own log group (retention set) and Powertools configured by environment.
+ * One tokentrail function: Node.js 22 on arm64, bundled by esbuild from its handler entry
+ * (infra/bundling.ts), with its own log group (retention set), Powertools configured by
+ * environment, and its own role, which may write to that log group only (instead of
+ * AWSLambdaBasicExecutionRole's `logs:*` on every log group).
  */
 export class LambdaFunction extends Construct {
   public readonly function: nodejs.NodejsFunction;
@@ -40,6 +45,17 @@ export class LambdaFunction extends Construct {
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `tokentrail ${spec.name} function`,
+    });
+    // The log group exists before the function, so creating groups is not needed either.
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       entry: join(ROOT, spec.entry),
       handler: 'handler',
@@ -52,6 +68,8 @@ export class LambdaFunction extends Construct {
       description: spec.description,
       reservedConcurrentExecutions: props.reservedConcurrency,
       logGroup,
+      role,
+      tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: {
         POWERTOOLS_SERVICE_NAME: spec.name,

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AnomalyKind } from '../../shared/analytics/keys';
 import { METRICS_NAMESPACE } from '../../shared/observability';
@@ -96,7 +97,10 @@ export class Observability extends Construct {
       ...props.thresholds,
     };
 
-    this.alarmTopic = this.createAlarmTopic(props.alarmEmail ?? context('alarmEmail'));
+    this.alarmTopic = this.createAlarmTopic(
+      props.alarmEmail ?? context('alarmEmail'),
+      stack.failureQueue.queue,
+    );
     const { api } = stack.httpApi;
     const { queue, deadLetterQueue } = stack.ingestQueue;
     const { ledgerTable, keysTable } = stack.storage;
@@ -129,6 +133,18 @@ export class Observability extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       alarmDescription:
         'Interactions failed processing every retry and wait in the DLQ: inspect with `tokentrail dlq list`, fix, then `tokentrail dlq redrive`.',
+    });
+
+    alarm('FailuresQueued', {
+      metric: stack.failureQueue.queue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription:
+        'A scheduled job run failed, a schedule could not invoke its job, or a notification could not be delivered: the failure queue (FailureQueueUrl) holds the record; the job runs again on its schedule or with `tokentrail jobs run`.',
     });
 
     alarm('OldestMessageTooOld', {
@@ -473,7 +489,7 @@ export class Observability extends Construct {
     });
   }
 
-  private createAlarmTopic(alarmEmail: string | undefined): sns.Topic {
+  private createAlarmTopic(alarmEmail: string | undefined, failures: sqs.IQueue): sns.Topic {
     const key = new kms.Key(this, 'AlarmTopicKey', {
       description: 'Encrypts the tokentrail alarm topic; CloudWatch alarms of this account may use it',
       enableKeyRotation: true,
@@ -492,7 +508,24 @@ export class Observability extends Construct {
       enforceSSL: true,
       masterKey: key,
     });
-    if (alarmEmail) topic.addSubscription(new subscriptions.EmailSubscription(alarmEmail));
+    // A topic policy replaces SNS's default one, and enforceSSL writes one (the TLS-only Deny):
+    // without this statement CloudWatch may not publish and every alarm would be dropped.
+    const { account, region, partition } = Stack.of(this);
+    topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+        },
+      }),
+    );
+    if (alarmEmail) {
+      topic.addSubscription(new subscriptions.EmailSubscription(alarmEmail, { deadLetterQueue: failures }));
+    }
     return topic;
   }
 }

@@ -6,7 +6,6 @@ import { STAGING_PREFIX } from '../../shared/ledger/keys';
 import { KEYS_TABLE, LEDGER_TABLE, type TableDefinition } from '../../shared/ledger/tables';
 import { STAGING_EXPIRY_DAYS } from '../catalog';
 import { scaleSettings } from '../scale-settings';
-import { acknowledge } from './acknowledge';
 
 export interface StorageProps {
   /** Keep stateful resources when the stack is deleted (default true). */
@@ -32,6 +31,9 @@ export class Storage extends Construct {
 
   public constructor(scope: Construct, id: string, props: StorageProps = {}) {
     super(scope, id);
+    // Grant log delivery by bucket policy, not ACL, whatever the app's feature flags say
+    // (the access-log bucket has ACLs disabled).
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const retain = props.retain ?? true;
     const billingMode = props.billing ?? this.node.tryGetContext('tokentrail:billing') ?? 'on-demand';
     // Floors and ceilings: scheduled readers start on the floor before auto-scaling reacts, and the
@@ -59,16 +61,12 @@ export class Storage extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      // No ACLs: S3 server access logging delivers by bucket policy (logging.s3.amazonaws.com).
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       autoDeleteObjects: !retain,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90) }],
     });
-    acknowledge(
-      this.accessLogsBucket,
-      'AwsSolutions-S1',
-      'This bucket receives the payload bucket access logs; logging it into itself would loop.',
-    );
 
     this.payloadBucket = new s3.Bucket(this, 'PayloadBucket', {
       serverAccessLogsBucket: this.accessLogsBucket,

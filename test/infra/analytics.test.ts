@@ -4,7 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { ANOMALY_FUNCTION, INSIGHTS_FUNCTION, ROLLUP_FUNCTION } from '../../infra/catalog';
 import { TokentrailStack } from '../../infra/stack';
 import { NOTIFY_ENV } from '../../shared/aws/notifications';
-import { synthStack } from './support';
+import { isStackGrant, synthStack } from './support';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
@@ -18,7 +18,9 @@ function statementsOf(template: Template, description: string): Statement[] {
   const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
     (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleRef),
   );
-  return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  return policies
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
+    .filter((statement) => !isStackGrant(statement));
 }
 
 const actionsOf = (statements: Statement[]) =>

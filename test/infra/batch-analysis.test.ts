@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ANALYSIS_ADMIN_FUNCTION, BATCH_CREATOR_FUNCTION, BATCH_POLLER_FUNCTION } from '../../infra/catalog';
 import { TokentrailStack } from '../../infra/stack';
-import { synthStack } from './support';
+import { isStackGrant, synthStack } from './support';
 
 type FunctionProperties = {
   Role: { 'Fn::GetAtt': [string, string] };
@@ -27,7 +27,8 @@ function statementsOf(template: Template, description: string): Statement[] {
   ][0];
   return Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref === roleRef))
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])
+    .filter((statement) => !isStackGrant(statement));
 }
 
 const actionsOf = (statements: Statement[]) =>

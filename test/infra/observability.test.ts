@@ -157,7 +157,7 @@ describe('Observability construct', () => {
 
     it('notify the alarm topic on alarm and on recovery', () => {
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-      expect(alarms.length).toBe(FUNCTIONS.length + 5);
+      expect(alarms.length).toBe(FUNCTIONS.length + 6);
       const [topicId] = Object.keys(
         template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'tokentrail alarms' } }),
       );

@@ -27,8 +27,8 @@ describe('TokentrailStack', () => {
       });
     });
 
-    it('denies non-TLS access to both queues', () => {
-      template.resourceCountIs('AWS::SQS::QueuePolicy', 2);
+    it('denies non-TLS access to every queue (ingest, DLQ, failures)', () => {
+      template.resourceCountIs('AWS::SQS::QueuePolicy', 3);
       template.allResourcesProperties('AWS::SQS::QueuePolicy', {
         PolicyDocument: {
           Statement: Match.arrayWith([

@@ -13,3 +13,16 @@ export function synthStack(withNag = false): { app: App; stack: TokentrailStack;
   if (withNag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack, template: Template.fromStack(stack) };
 }
+
+/**
+ * Whether an IAM statement is one the stack gives every function (writing its own log group)
+ * or every job (sending a failed run to the failure queue), rather than a feature's own grant.
+ */
+export function isStackGrant(statement: { Action: string | string[]; Resource?: unknown }): boolean {
+  const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+  if (actions.every((action) => action.startsWith('logs:'))) return true;
+  return (
+    actions.every((action) => action.startsWith('sqs:')) &&
+    /FailureQueue/.test(JSON.stringify(statement.Resource))
+  );
+}
