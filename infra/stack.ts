@@ -170,7 +170,7 @@ export class TokentrailStack extends Stack {
 
     const sweep = make(SWEEP_FUNCTION);
     allow(sweep, ['dynamodb:Query', 'dynamodb:UpdateItem'], [ledgerTable.tableArn]);
-    allow(sweep, ['dynamodb:Query'], [ledgerIndex('byDay')]);
+    allow(sweep, ['dynamodb:Query'], [ledgerIndex('byOpen')]);
 
     new Analytics(this, 'Analytics');
     new BatchAnalysis(this, 'BatchAnalysis');

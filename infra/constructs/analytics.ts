@@ -112,22 +112,12 @@ export class Analytics extends Construct {
     secretsmanager.Secret.fromSecretNameV2(this, 'ProviderAdminSecret', adminSecretName).grantRead(
       this.reconcileFunction,
     );
-    acknowledge(
-      this.reconcileFunction,
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${adminSecretName}-??????]`,
-      'A secret referenced by name is matched with the six-character suffix Secrets Manager appends; it names one secret.',
-    );
     allow(
       this.reconcileFunction,
       ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'],
       [ledgerTable.tableArn],
     );
     notifies(this.reconcileFunction);
-    acknowledge(
-      stack,
-      `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.reconcileFunction.node.defaultChild as CfnResource)}.Arn>:*]`,
-      'The scheduler role may invoke the reconcile function and its versions; it can invoke nothing else.',
-    );
 
     // API: authenticates keys, reads rollups/anomalies/reconciliation/budget events, resolves anomalies, saves the budget.
     this.insightsFunction = stack.addFunction(INSIGHTS_FUNCTION);

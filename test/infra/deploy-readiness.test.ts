@@ -102,7 +102,7 @@ describe('least privilege', () => {
     query: ['byDay', 'bySession'],
     admin: ['byUnpriced'],
     reprice: ['byDay', 'byUnpriced'],
-    sweep: ['byDay'],
+    sweep: ['byOpen'],
     rollup: ['byDay'],
     'batch-creator': ['byWork'],
     'batch-poller': ['byWork'],
