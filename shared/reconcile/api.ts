@@ -3,7 +3,15 @@
  * exact nano-USD beside it, coverage as fractions rounded to 6 decimals.
  */
 import { nanosToUsd } from '../money';
-import type { DriftCause, ReconciliationItem } from './types';
+import type { DriftCause, ReconciliationItem, TokenCounts } from './types';
+
+/** Token counts in a fixed order (the stored map's order is DynamoDB's). */
+const tokens = (counts: TokenCounts): TokenCounts => ({
+  input: counts.input,
+  cachedInput: counts.cachedInput,
+  cacheWriteInput: counts.cacheWriteInput,
+  output: counts.output,
+});
 
 const fraction = (value: number | null) => (value === null ? null : Math.round(value * 1e6) / 1e6);
 const usd = (nanos: number | null) => (nanos === null ? null : nanosToUsd(nanos));
@@ -35,14 +43,14 @@ export function toApiReconciliation(item: ReconciliationItem & { reconciledAt?: 
     models: { ledger: item.ledgerModels, providerReport: item.providerModels },
     ledger: {
       requests: item.ledger.requests,
-      tokens: item.ledger.tokens,
+      tokens: tokens(item.ledger.tokens),
       costUsd: nanosToUsd(item.ledger.costNanos),
       costNanoUsd: item.ledger.costNanos,
       unpricedRequests: item.ledger.unpricedRequests,
     },
     providerReport: {
       requests: item.providerReport.requests,
-      tokens: item.providerReport.tokens,
+      tokens: tokens(item.providerReport.tokens),
       costUsd: usd(item.providerReport.costNanos),
       costNanoUsd: item.providerReport.costNanos,
       batchRequests: item.providerReport.batchRequests,

@@ -1,9 +1,15 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ANOMALY_FUNCTION, INSIGHTS_FUNCTION, ROLLUP_FUNCTION } from '../../infra/catalog';
+import {
+  ANOMALY_FUNCTION,
+  INSIGHTS_FUNCTION,
+  RECONCILE_FUNCTION,
+  ROLLUP_FUNCTION,
+} from '../../infra/catalog';
 import { TokentrailStack } from '../../infra/stack';
 import { NOTIFY_ENV } from '../../shared/aws/notifications';
+import { PROVIDER_ACCOUNTS_ENV } from '../../shared/aws/provider-accounts';
 import { isStackGrant, synthStack } from './support';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
@@ -122,6 +128,44 @@ describe('Analytics construct', () => {
     expect(JSON.stringify(events.Resource)).toContain(':event-bus/default');
     const publish = rollup.find((statement) => statement.Action === 'sns:Publish')!;
     expect(publish.Resource).toEqual({ Ref: expect.stringMatching(/AlertTopic/) });
+  });
+
+  it('schedules the reconcile job daily after the rollup, over the last three days, exposed to `jobs run`', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 2 * * ? *)',
+      Target: Match.objectLike({ Input: JSON.stringify({ days: 3 }) }),
+    });
+    expect(Object.keys(template.findOutputs('*'))).toContain('ReconcileFunctionName');
+  });
+
+  it('lets the reconcile job read the provider admin secret by name, and nothing else of Secrets Manager', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: RECONCILE_FUNCTION.description,
+      Environment: {
+        Variables: Match.objectLike({
+          [PROVIDER_ACCOUNTS_ENV.secretName]: 'tokentrail/provider-admin',
+          [NOTIFY_ENV.topicArn]: { Ref: Match.anyValue() },
+        }),
+      },
+    });
+    const statements = statementsOf(template, RECONCILE_FUNCTION.description);
+    expect(actionsOf(statements)).toEqual(
+      [
+        'dynamodb:BatchWriteItem',
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'events:PutEvents',
+        'secretsmanager:DescribeSecret',
+        'secretsmanager:GetSecretValue',
+        'sns:Publish',
+      ].sort(),
+    );
+    const secret = statements.find((statement) =>
+      JSON.stringify(statement.Action).includes('secretsmanager'),
+    )!;
+    expect(JSON.stringify(secret.Resource)).toContain(':secret:tokentrail/provider-admin-??????');
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
   });
 
   it('grants no wildcard action and no wildcard resource to the analytics functions', () => {

@@ -50,6 +50,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       `  admin key: ${stack.adminKey}   (scopes: ingest, read, admin)`,
       `  DynamoDB:  ${stack.emulators.dynamodbEndpoint}   SQS/S3: ${stack.emulators.awsEndpoint}`,
       `  OpenAI:    ${stack.openAiUrl}${openAiEmulated ? '   (local Batch API emulator; set OPENAI_API_KEY to use OpenAI)' : ''}`,
+      `  reports:   ${stack.providerReports.openAiUrl} , ${stack.providerReports.anthropicUrl}   (emulated admin usage/cost reports; seed with POST /_local/provider-usage)`,
       '',
       'Try:',
       `  curl -s ${stack.url}/health`,
