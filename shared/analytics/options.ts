@@ -2,8 +2,9 @@
  * Validates analytics options and inputs with zod, turning zod's issues into an
  * {@link InvalidAnalyticsInputError} that lists every problem by path.
  */
-import type * as z from 'zod';
+import * as z from 'zod';
 import { InvalidAnalyticsInputError } from './errors';
+import { assertDate } from './period';
 
 /**
  * Parses `input` with `schema` or throws an {@link InvalidAnalyticsInputError} naming `what`.
@@ -23,3 +24,13 @@ export function parseOrThrow<Schema extends z.ZodType>(
     result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
   );
 }
+
+/** A calendar date `YYYY-MM-DD` that exists (jobs' `date` inputs). */
+export const calendarDateSchema = z.string().refine((value) => {
+  try {
+    assertDate(value);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected a calendar date YYYY-MM-DD');

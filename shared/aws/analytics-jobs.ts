@@ -14,7 +14,6 @@ import {
   type Anomaly,
   addDays,
   anomalyOptionsSchema,
-  assertDate,
   budgetEventId,
   type DailyObservation,
   detectAnomalies,
@@ -27,6 +26,7 @@ import {
   toDailyObservation,
 } from '../analytics';
 import { storedBudgetSchema } from '../analytics/budget-settings';
+import { calendarDateSchema } from '../analytics/options';
 import { nanosToUsd } from '../money';
 import { InvalidJobInputError } from './analytics-errors';
 import {
@@ -59,14 +59,7 @@ export interface JobDependencies {
   now?: () => Date;
 }
 
-const dateSchema = z.string().refine((value) => {
-  try {
-    assertDate(value);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected a calendar date YYYY-MM-DD');
+const dateSchema = calendarDateSchema;
 const projectsSchema = z.array(z.string().min(1).max(128)).max(1000);
 
 /** Event of the rollup function (EventBridge Scheduler input, `jobs run rollup`, or a direct invoke). */

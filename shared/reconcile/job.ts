@@ -7,8 +7,8 @@
  */
 import * as z from 'zod';
 import type { Anomaly } from '../analytics/anomaly';
-import { parseOrThrow } from '../analytics/options';
-import { addDays, assertDate } from '../analytics/period';
+import { calendarDateSchema, parseOrThrow } from '../analytics/options';
+import { addDays } from '../analytics/period';
 import type { PricingRule } from '../pricing/types';
 import type { ProviderAccount } from './accounts';
 import { reconcileOptionsSchema, reconciliationAnomalies } from './findings';
@@ -17,14 +17,7 @@ import { ProviderReportError, type ProviderReportPort } from './port';
 import { reconcileDays } from './reconcile';
 import type { LedgerUsage, ReconciliationItem } from './types';
 
-const dateSchema = z.string().refine((value) => {
-  try {
-    assertDate(value);
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected a calendar date YYYY-MM-DD');
+const dateSchema = calendarDateSchema;
 
 /** Event of the reconcile function (schedule, `jobs run reconcile`, or a direct invoke). */
 export const reconcileJobInputSchema = z.strictObject({

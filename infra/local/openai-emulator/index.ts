@@ -7,7 +7,7 @@
  * fault set, JSON as {@link EmulatorFaults}), `POST /_emulator/reset`, `GET /_emulator/health`.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback, stopServer } from '../loopback-server';
 import { type EmulatorFaults, parseFaults } from './faults';
 import { createRequestHandler, type RequestLogEntry } from './server';
 import { type BatchObject, EmulatorState, type FileObject } from './state';
@@ -89,16 +89,7 @@ export async function startOpenAiEmulator(options: OpenAiEmulatorOptions = {}): 
       log,
     }),
   );
-  // Kept-alive SDK sockets would otherwise hold stop() open.
-  server.keepAliveTimeout = 1_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server, options.port ?? 0);
   return {
     url: `http://127.0.0.1:${port}/v1`,
     port,
@@ -117,10 +108,6 @@ export async function startOpenAiEmulator(options: OpenAiEmulatorOptions = {}): 
       state.reset();
       log.length = 0;
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop: () => stopServer(server),
   };
 }

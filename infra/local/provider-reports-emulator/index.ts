@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback, stopServer } from '../loopback-server';
 import { createReportHandler, type EmulatorState, seed } from './server';
 import { type EmulatorSettings, emulatorSettingsSchema, type ReportProvider, type Seed } from './state';
 
@@ -49,15 +49,7 @@ export async function startProviderReportsEmulator(
     log: [],
   };
   const server = createServer(createReportHandler(state));
-  server.keepAliveTimeout = 1_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server, options.port ?? 0);
   return {
     openAiUrl: `http://127.0.0.1:${port}/openai/v1`,
     anthropicUrl: `http://127.0.0.1:${port}/anthropic`,
@@ -72,10 +64,6 @@ export async function startProviderReportsEmulator(
       state.settings = {};
       state.log.length = 0;
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop: () => stopServer(server),
   };
 }

@@ -8,8 +8,7 @@ import {
   type ReconciliationItem,
   runReconcile,
 } from '../../../shared/reconcile';
-
-const DAY = '2026-11-21';
+import { DAY, ledgerDay, providerDay } from './fixtures';
 
 /** Fakes of every dependency; a provider mapped to `null` has no report adapter. */
 function fakes(reports: Record<string, ProviderReportPort['read'] | null>) {
@@ -27,15 +26,11 @@ function fakes(reports: Record<string, ProviderReportPort['read'] | null>) {
         ? { provider: account.provider, read: reports[account.provider]! }
         : undefined,
     ledgerUsage: async () => [
-      {
-        date: DAY,
-        provider: 'openai',
-        model: 'gpt-4o',
+      ledgerDay({
         requests: 90,
         tokens: { input: 90_000, cachedInput: 0, cacheWriteInput: 0, output: 9000 },
         costNanos: 315_000_000,
-        unpricedRequests: 0,
-      },
+      }),
     ],
     overrides: async () => [],
     replaceItems: async (project, provider, from, to, items) => {
@@ -53,16 +48,7 @@ function fakes(reports: Record<string, ProviderReportPort['read'] | null>) {
 }
 
 const openAiReport: ProviderReportPort['read'] = async () => ({
-  usage: [
-    {
-      date: DAY,
-      model: 'gpt-4o-2024-08-06',
-      requests: 100,
-      tokens: { input: 100_000, cachedInput: 0, cacheWriteInput: 0, output: 10_000 },
-      batchRequests: 0,
-      batchTokens: 0,
-    },
-  ],
+  usage: [providerDay()],
   costs: [{ date: DAY, model: 'gpt-4o-2024-08-06', costNanos: 350_000_000 }],
 });
 

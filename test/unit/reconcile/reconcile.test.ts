@@ -17,30 +17,11 @@ import {
   reconciliationAnomalies,
   UnsupportedCurrencyError,
 } from '../../../shared/reconcile';
+import { DAY, ledgerDay, providerDay } from './fixtures';
 
-const DAY = '2026-11-21';
 const DAY_SECONDS = Date.parse(`${DAY}T00:00:00Z`) / 1000;
-
-const ledger = (overrides: Partial<LedgerUsage> = {}): LedgerUsage => ({
-  date: DAY,
-  provider: 'openai',
-  model: 'gpt-4o',
-  requests: 100,
-  tokens: { input: 100_000, cachedInput: 0, cacheWriteInput: 0, output: 10_000 },
-  costNanos: 350_000_000,
-  unpricedRequests: 0,
-  ...overrides,
-});
-
-const usage = (overrides: Partial<ProviderUsage> = {}): ProviderUsage => ({
-  date: DAY,
-  model: 'gpt-4o-2024-08-06',
-  requests: 100,
-  tokens: { input: 100_000, cachedInput: 0, cacheWriteInput: 0, output: 10_000 },
-  batchRequests: 0,
-  batchTokens: 0,
-  ...overrides,
-});
+const ledger = ledgerDay;
+const usage = providerDay;
 
 describe('decimalToNanos', () => {
   it.each([
