@@ -73,12 +73,16 @@ export const QUERY_FUNCTION: FunctionSpec = {
 export const ADMIN_FUNCTION: FunctionSpec = {
   name: 'admin',
   entry: 'functions/admin/handler.ts',
-  description: 'Project administration: pricing overrides, redaction configuration',
+  description: 'Administration: pricing overrides, model map, catalog imports, redaction configuration',
   memoryMb: 512,
   timeoutSeconds: 30,
   routes: [
     { method: 'GET', path: '/admin/pricing' },
     { method: 'PUT', path: '/admin/pricing' },
+    { method: 'GET', path: '/admin/model-map' },
+    { method: 'PUT', path: '/admin/model-map' },
+    { method: 'GET', path: '/admin/catalog' },
+    { method: 'PUT', path: '/admin/catalog' },
     { method: 'GET', path: '/admin/redaction' },
     { method: 'PUT', path: '/admin/redaction' },
     { method: 'GET', path: '/admin/retention' },

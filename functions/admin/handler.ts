@@ -1,13 +1,16 @@
 /**
- * Project administration (admin scope): pricing overrides and redaction configuration.
- * `GET`/`PUT /admin/pricing`, `GET`/`PUT /admin/redaction`. Saving pricing overrides reprices
- * the project's unpriced interactions at once (the hourly reprice job catches up the rest).
+ * Project administration (admin scope): pricing overrides, the model map, the global catalog layer
+ * and redaction configuration. `GET`/`PUT /admin/pricing`, `/admin/model-map`, `/admin/catalog`,
+ * `/admin/redaction`, `/admin/retention`. Saving prices (overrides, model map, a catalog import)
+ * reprices unpriced interactions at once (the hourly reprice job catches up the rest).
  */
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
+import { getCatalogLayer, putCatalogLayer } from '../../shared/aws/catalog-store';
+import { projectContext } from '../../shared/aws/project-context';
 import { getProjectSettings, putProjectSettingsSection } from '../../shared/aws/project-settings';
-import { repriceInteractions, unpricedInteractionKeys } from '../../shared/aws/reprice-store';
+import { listProjects, repriceInteractions, unpricedInteractionKeys } from '../../shared/aws/reprice-store';
 import { authenticate } from '../../shared/http/auth';
 import { BadRequestError } from '../../shared/http/errors';
 import { type HttpEvent, type HttpResult, json, parseJsonBody } from '../../shared/http/response';
@@ -15,7 +18,14 @@ import { httpRouter } from '../../shared/http/router';
 import { toInputIssues } from '../../shared/interaction/schema';
 import { defaultRetentionDays, effectiveRetentionDays, retentionSchema } from '../../shared/ledger/retention';
 import { createObservability } from '../../shared/observability';
-import { CATALOG, InvalidPricingRulesError, parsePricingRules, summarizeReprice } from '../../shared/pricing';
+import {
+  CATALOG,
+  InvalidPricingRulesError,
+  parseModelMap,
+  parsePricingRules,
+  type RepriceResult,
+  summarizeReprice,
+} from '../../shared/pricing';
 import { InvalidRedactionConfigError, parseRedactionConfig } from '../../shared/redaction';
 
 const { logger } = createObservability('admin');
@@ -44,12 +54,59 @@ async function getPricing(project: string): Promise<HttpResult> {
   return json(200, { ok: true, overrides: settings.pricing ?? [], catalog: CATALOG });
 }
 
+/** Reprices a project's unpriced interactions with its current settings and the catalog layer. */
+async function repriceUnpriced(project: string): Promise<RepriceResult[]> {
+  const { pricingRules, catalogLayer, modelMap } = await projectContext(project);
+  const keys = await unpricedInteractionKeys(project, REPRICE_ON_SAVE);
+  return repriceInteractions(keys, pricingRules, { layer: catalogLayer, modelMap });
+}
+
 async function putPricing(project: string, event: HttpEvent): Promise<HttpResult> {
   const rules = validated(() => parsePricingRules(parseJsonBody(event).value));
   await putProjectSettingsSection(project, 'pricing', rules);
-  const keys = await unpricedInteractionKeys(project, REPRICE_ON_SAVE);
-  const summary = summarizeReprice(await repriceInteractions(keys, rules));
+  const summary = summarizeReprice(await repriceUnpriced(project));
   return json(200, { ok: true, overrides: rules, repriced: summary });
+}
+
+async function getModelMap(project: string): Promise<HttpResult> {
+  return json(200, { ok: true, modelMap: (await getProjectSettings(project)).modelMap ?? {} });
+}
+
+/** Saves `{"modelMap": {"<model as sent>": "<model id>"}}` and reprices what it can now price. */
+async function putModelMap(project: string, event: HttpEvent): Promise<HttpResult> {
+  const body = parseJsonBody(event).value as { modelMap?: unknown } | null;
+  const modelMap = validated(() => parseModelMap(body?.modelMap));
+  await putProjectSettingsSection(project, 'modelMap', modelMap);
+  const summary = summarizeReprice(await repriceUnpriced(project));
+  return json(200, { ok: true, modelMap, repriced: summary });
+}
+
+async function getCatalog(): Promise<HttpResult> {
+  const layer = await getCatalogLayer(0);
+  const { rules, ...info } = layer ?? { rules: [] };
+  return json(200, { ok: true, layer: layer ? info : null, rules, shippedRuleCount: CATALOG.length });
+}
+
+/**
+ * Imports a global catalog layer (`{"rules": [...], "label"?: "..."}`): the next version, priced
+ * after each project's overrides and before the shipped catalog; then reprices every project's
+ * unpriced interactions through the reprice entry point (the hourly job catches up the rest).
+ */
+async function putCatalog(_project: string, event: HttpEvent): Promise<HttpResult> {
+  const body = parseJsonBody(event).value as { rules?: unknown; label?: unknown } | null;
+  const label = typeof body?.label === 'string' ? body.label.slice(0, 200) : undefined;
+  const rules = validated(() => parsePricingRules({ rules: body?.rules }, { catalogLayer: true }));
+  let layer: Awaited<ReturnType<typeof putCatalogLayer>>;
+  try {
+    layer = await putCatalogLayer(rules, label);
+  } catch (error) {
+    if (error instanceof RangeError)
+      throw new BadRequestError('catalog too large', [{ path: 'rules', message: error.message }]);
+    throw error;
+  }
+  const results: RepriceResult[] = [];
+  for (const project of await listProjects()) results.push(...(await repriceUnpriced(project)));
+  return json(200, { ok: true, layer, repriced: summarizeReprice(results) });
 }
 
 async function getRedaction(project: string): Promise<HttpResult> {
@@ -95,6 +152,10 @@ export const route = httpRouter(
   {
     'GET /admin/pricing': asAdmin(getPricing),
     'PUT /admin/pricing': asAdmin(putPricing),
+    'GET /admin/model-map': asAdmin(getModelMap),
+    'PUT /admin/model-map': asAdmin(putModelMap),
+    'GET /admin/catalog': asAdmin(getCatalog),
+    'PUT /admin/catalog': asAdmin(putCatalog),
     'GET /admin/redaction': asAdmin(getRedaction),
     'PUT /admin/redaction': asAdmin(putRedaction),
     'GET /admin/retention': asAdmin(getRetention),

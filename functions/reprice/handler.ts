@@ -58,19 +58,28 @@ export async function reprice(
     const shouldStop = () => remainingMs() < STOP_MARGIN_MS;
     const partitions = [];
     for (const project of projects) {
-      const { pricingRules } = await projectContext(project);
+      const { pricingRules, catalogLayer, modelMap } = await projectContext(project);
       for (const partition of unpricedPartitions(project))
-        partitions.push({ project, partition, pricingRules });
+        partitions.push({ project, partition, pricingRules, options: { layer: catalogLayer, modelMap } });
     }
-    const walked = await mapLimit(partitions, PARTITION_CONCURRENCY, ({ project, partition, pricingRules }) =>
-      repriceUnpricedPartition(project, partition, pricingRules, shouldStop),
+    const walked = await mapLimit(
+      partitions,
+      PARTITION_CONCURRENCY,
+      ({ project, partition, pricingRules, options }) =>
+        repriceUnpricedPartition(project, partition, pricingRules, shouldStop, undefined, options),
     );
     results.push(...walked.flat());
   } else {
     for (const project of projects) {
-      const { pricingRules } = await projectContext(project);
+      const { pricingRules, catalogLayer, modelMap } = await projectContext(project);
       const keys = await dayInteractionKeys(project, input.date);
-      results.push(...(await repriceInteractions(keys, pricingRules, { model: input.model })));
+      results.push(
+        ...(await repriceInteractions(keys, pricingRules, {
+          model: input.model,
+          layer: catalogLayer,
+          modelMap,
+        })),
+      );
     }
   }
   const summary = summarizeReprice(results);

@@ -188,6 +188,7 @@ export function interactionUpdate(
       .set('model', record.model)
       .set('usage', record.usage)
       .set('cost', record.cost)
+      .set('pricedAs', record.pricedAs)
       .set('endedAt', record.endedAt)
       .set('errorClass', record.errorClass)
       .set('batch', record.batch)

@@ -5,14 +5,19 @@
  */
 
 import { defaultRetentionDays, effectiveRetentionDays } from '../ledger/retention';
-import { type PricingRule, parsePricingRules } from '../pricing';
+import { type ModelMap, type PricingRule, parseModelMap, parsePricingRules } from '../pricing';
 import { createRedactor, parseRedactionConfig, type Redactor } from '../redaction';
+import { getCatalogLayer } from './catalog-store';
 import { getProjectSettings } from './project-settings';
 
 export interface ProjectContext {
   redactor: Redactor;
   /** Project overrides, consulted before the catalog; empty when none. */
   pricingRules: PricingRule[];
+  /** The project's model map (deployment names, application inference profile ARNs → model ids). */
+  modelMap?: ModelMap;
+  /** The imported global catalog layer (`tokentrail pricing import`), shared by every project. */
+  catalogLayer?: readonly PricingRule[];
   /** Days interactions are kept (the project's `retention` or the stack default); 0 keeps forever. */
   retentionDays?: number;
 }
@@ -29,8 +34,8 @@ const built = new Map<string, { version: string; context: ProjectContext }>();
  * const { redactor, pricingRules } = await projectContext('default');
  */
 export async function projectContext(project: string): Promise<ProjectContext> {
-  const settings = await getProjectSettings(project);
-  const version = settings.updatedAt ?? 'defaults';
+  const [settings, layer] = await Promise.all([getProjectSettings(project), getCatalogLayer()]);
+  const version = `${settings.updatedAt ?? 'defaults'}|${layer?.version ?? 0}`;
   const cached = built.get(project);
   if (cached?.version === version) return cached.context;
   const context: ProjectContext = {
@@ -38,6 +43,8 @@ export async function projectContext(project: string): Promise<ProjectContext> {
       settings.redaction === undefined ? undefined : parseRedactionConfig(settings.redaction),
     ),
     pricingRules: settings.pricing === undefined ? [] : parsePricingRules(settings.pricing),
+    modelMap: settings.modelMap === undefined ? undefined : parseModelMap(settings.modelMap),
+    catalogLayer: layer?.rules,
     retentionDays: effectiveRetentionDays(settings.retention, defaultRetentionDays(process.env)),
   };
   built.set(project, { version, context });

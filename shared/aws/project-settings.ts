@@ -7,7 +7,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
 
-export type SettingsSection = 'redaction' | 'pricing' | 'analysis' | 'budget' | 'retention';
+export type SettingsSection = 'redaction' | 'pricing' | 'modelMap' | 'analysis' | 'budget' | 'retention';
 
 /** Raw stored sections; callers parse their own section with its domain schema. */
 export type ProjectSettings = Partial<Record<SettingsSection, unknown>> & { updatedAt?: string };

@@ -14,12 +14,14 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mapLimit } from '../concurrency';
 import { dayPartition, interactionKey, legacyUnpricedPartition, unpricedPartition } from '../ledger/keys';
+import type { PricedAs } from '../ledger/record';
 import { dayIndexShards, workIndexShards } from '../ledger/shards';
 import { LEDGER_TABLE } from '../ledger/tables';
 import type { NormalizedUsage } from '../normalize';
 import {
   type CostBreakdown,
   isCatalogMiss,
+  type ModelMap,
   type PricingRule,
   priceUsage,
   type RepriceResult,
@@ -41,6 +43,7 @@ const REPRICE_ATTRIBUTES = [
   'usage',
   'cost',
   'batch',
+  'pricedAs',
   'completedAt',
 ];
 
@@ -76,6 +79,7 @@ export async function repriceUnpricedPartition(
   rules: PricingRule[],
   shouldStop: () => boolean,
   pageSize = 500,
+  options: RepriceOptions = {},
 ): Promise<RepriceResult[]> {
   const key = cursorKey(project, partition);
   const saved = await dynamo().send(new GetCommand({ TableName: table(), Key: key }));
@@ -98,6 +102,7 @@ export async function repriceUnpricedPartition(
       ...(await repriceInteractions(
         items.map((item) => item.pk as string),
         rules,
+        options,
       )),
     );
     if (items.length > 0) after = items[items.length - 1]!.daySk as string;
@@ -161,9 +166,19 @@ export async function dayInteractionKeys(project: string, day: string): Promise<
   return shards.flat().map((key) => key.pk);
 }
 
+/** What else prices a project's interactions: the global catalog layer and the project's model map. */
+export interface RepriceOptions {
+  /** Only interactions of this model. */
+  model?: string;
+  layer?: readonly PricingRule[];
+  modelMap?: ModelMap;
+}
+
 /**
- * Reprices interactions by partition key with `rules` (project overrides) before the catalog.
- * Interactions still in progress are skipped (they are priced when they complete).
+ * Reprices interactions by partition key with `rules` (project overrides) before the catalog
+ * layer and the catalog. The model priced is the project's mapping of `model` when it has one,
+ * else the one pricing used when the interaction was stored (`pricedAs`), so an Azure deployment
+ * keeps its real model. Interactions still in progress are skipped (they are priced when they complete).
  *
  * @example
  * const results = await repriceInteractions(await dayInteractionKeys('default', '2026-11-20'), overrides);
@@ -171,7 +186,7 @@ export async function dayInteractionKeys(project: string, day: string): Promise<
 export async function repriceInteractions(
   pks: string[],
   rules: PricingRule[],
-  filter: { model?: string } = {},
+  filter: RepriceOptions = {},
 ): Promise<RepriceResult[]> {
   const items = await batchGetInteractions(pks, REPRICE_ATTRIBUTES);
   const results: RepriceResult[] = [];
@@ -179,13 +194,17 @@ export async function repriceInteractions(
   for (const item of items) {
     if (!item.completedAt || (filter.model && item.model !== filter.model)) continue;
     const previous = item.cost as CostBreakdown;
+    const pricedAs = item.pricedAs as PricedAs | undefined;
+    const model = item.model as string;
     const next = priceUsage({
       provider: item.provider as string,
-      model: item.model as string,
+      model: filter.modelMap?.[model.trim().toLowerCase()] ?? pricedAs?.model ?? model,
       usage: item.usage as NormalizedUsage | undefined,
       at: item.timestamp as string,
       batch: item.batch === true,
+      serviceTier: pricedAs?.serviceTier,
       rules,
+      layer: filter.layer,
     });
     const result = repriceCost(previous, next);
     results.push(result);

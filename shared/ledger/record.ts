@@ -69,6 +69,12 @@ export interface InteractionRecord {
    */
   usage?: NormalizedUsage;
   cost: CostBreakdown;
+  /**
+   * What pricing used besides provider, model and usage, kept for repricing: the model priced when
+   * it is not `model` (an Azure deployment's real model, a project's model map) and the response's
+   * service tier.
+   */
+  pricedAs?: PricedAs;
   requestRedactions?: RedactionCounts;
   responseRedactions?: RedactionCounts;
   requestPart?: PayloadPart;
@@ -83,6 +89,12 @@ export interface InteractionRecord {
   analyze?: boolean;
   /** The offline analysis of this interaction, once its batch ended (set by the batch poller). */
   analysis?: InteractionAnalysis;
+}
+
+/** See {@link InteractionRecord.pricedAs}. */
+export interface PricedAs {
+  model?: string;
+  serviceTier?: string;
 }
 
 /** What an interaction shows of its analysis request; cost is the analysis' own, at batch rates. */
@@ -229,26 +241,40 @@ export function toApiInteraction(
     tags: record.tags,
     errorClass: record.errorClass,
     tokens: tokenCountsOf(record.usage) ?? null,
-    cost: {
-      priced: cost.priced,
-      currency: cost.currency,
-      inputUsd: nanosToUsd(cost.inputNanos),
-      cachedInputUsd: nanosToUsd(cost.cachedInputNanos),
-      cacheWriteUsd: nanosToUsd(cost.cacheWriteNanos),
-      outputUsd: nanosToUsd(cost.outputNanos),
-      reasoningUsd: nanosToUsd(cost.reasoningNanos),
-      totalUsd: nanosToUsd(cost.totalNanos),
-      totalNanoUsd: cost.totalNanos,
-      ruleId: cost.ruleId ?? null,
-      ruleVersion: cost.ruleVersion ?? null,
-      unpricedReason: cost.unpricedReason,
-    },
+    cost: toApiCost(cost),
     redactions: redactionsOf(record),
     payloadStore: record.requestPart?.store === 's3' || record.responsePart?.store === 's3' ? 's3' : 'inline',
     payloadBytes: (record.requestPart?.bytes ?? 0) + (record.responsePart?.bytes ?? 0),
     ...(payload ? { request: payload.request, response: payload.response, metadata: payload.metadata } : {}),
     ...(payload?.errorMessage !== undefined ? { errorMessage: payload.errorMessage } : {}),
     ...(record.analysis ? { analysis: toApiAnalysis(record.analysis) } : {}),
+  };
+}
+
+/**
+ * The API view of a cost. An unpriced interaction answers `null` for every amount: its cost is
+ * unknown, not $0.
+ *
+ * @example
+ * toApiCost({ priced: false, unpricedReason: 'unknown_model', ... }).totalUsd; // null
+ */
+export function toApiCost(cost: CostBreakdown): Record<string, unknown> {
+  const usd = (nanos: number | undefined) => (cost.priced ? nanosToUsd(nanos ?? 0) : null);
+  return {
+    priced: cost.priced,
+    currency: cost.currency,
+    inputUsd: usd(cost.inputNanos),
+    cachedInputUsd: usd(cost.cachedInputNanos),
+    cacheWriteUsd: usd(cost.cacheWriteNanos),
+    outputUsd: usd(cost.outputNanos),
+    reasoningUsd: usd(cost.reasoningNanos),
+    toolCallsUsd: usd(cost.toolCallNanos),
+    totalUsd: usd(cost.totalNanos),
+    totalNanoUsd: cost.priced ? cost.totalNanos : null,
+    ruleId: cost.ruleId ?? null,
+    ruleVersion: cost.ruleVersion ?? null,
+    ...(cost.serviceTier ? { serviceTier: cost.serviceTier } : {}),
+    unpricedReason: cost.unpricedReason,
   };
 }
 

@@ -46,6 +46,9 @@ export function readAnthropicUsage(usage: JsonObject, hints: ReaderHints = {}): 
     reasoningTokens: 0,
     shape: 'anthropic.messages',
   };
+  // Server tools (web search) are billed per request on top of tokens.
+  const searches = count(child(usage, 'server_tool_use')?.web_search_requests);
+  if (searches) normalized.webSearchCalls = searches;
   if (cacheWrite > 0 && (write5m !== undefined || write1h !== undefined)) {
     normalized.cacheWrite5mInputTokens = write5m ?? 0;
     normalized.cacheWrite1hInputTokens = write1h ?? 0;

@@ -6,8 +6,8 @@ export { mergeAnthropicStream, readAnthropicUsage, uniformAnthropicCacheTtl } fr
 export { readBedrockInvocationMetrics, readBedrockLlamaBody, readBedrockUsage } from './bedrock';
 export { InconsistentUsageError, NormalizeError, type NormalizeErrorContext } from './errors';
 export { readGeminiUsage } from './gemini';
-export { type ExplicitUsageInput, normalizeUsage } from './normalize';
+export { type ExplicitUsageInput, normalizeUsage, responseModelOf, serviceTierOf } from './normalize';
 export { readOpenAiChatUsage, readOpenAiResponsesUsage } from './openai';
-export { type ProviderFamily, providerFamily } from './provider';
+export { PROVIDER_FAMILIES, type ProviderFamily, providerFamily } from './provider';
 export type { NormalizedUsage, UsageShape, UsageSource } from './types';
 export { assertConsistentUsage, usageProblems } from './validate';

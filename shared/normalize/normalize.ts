@@ -118,7 +118,7 @@ function readPayload(
   const usage = child(payload, 'usage');
   if (usage) {
     const read = readUsageBlock(usage, family, hints, payload);
-    if (read) return read;
+    if (read) return withWebSearchCalls(read, payload);
   }
   const metrics = child(payload, 'amazon-bedrock-invocationMetrics');
   if (metrics) return readBedrockInvocationMetrics(metrics);
@@ -149,6 +149,60 @@ function readUsageBlock(
   if ('inputTokenCount' in usage) return readBedrockInvocationMetrics(usage);
   if ('prompt_token_count' in usage) return readBedrockLlamaBody(usage);
   return undefined;
+}
+
+/**
+ * Responses API web search calls: one `web_search_call` output item per call, billed per call.
+ */
+function withWebSearchCalls(usage: NormalizedUsage, response: JsonObject): NormalizedUsage {
+  if (!Array.isArray(response.output) || usage.webSearchCalls !== undefined) return usage;
+  const calls = response.output.filter((item) => isObject(item) && item.type === 'web_search_call').length;
+  return calls > 0 ? { ...usage, webSearchCalls: calls } : usage;
+}
+
+/**
+ * The service tier a response says it was processed in (`service_tier`: OpenAI `default`, `flex`,
+ * `priority`, `scale`), read from the response, a nested Responses API object or the last stream
+ * chunk that names one.
+ *
+ * @example
+ * serviceTierOf({ object: 'chat.completion', service_tier: 'flex', usage: {} }); // 'flex'
+ */
+export function serviceTierOf(response: unknown): string | undefined {
+  if (Array.isArray(response)) {
+    for (let i = response.length - 1; i >= 0; i -= 1) {
+      const tier = serviceTierOf(unwrapSse(response[i]));
+      if (tier) return tier;
+    }
+    return undefined;
+  }
+  if (!isObject(response)) return undefined;
+  if (typeof response.service_tier === 'string' && response.service_tier.length <= 32)
+    return response.service_tier;
+  const nested = child(response, 'response');
+  return nested ? serviceTierOf(nested) : undefined;
+}
+
+/**
+ * The model a response says served it (`model`, or the nested Responses API object's): Azure OpenAI
+ * answers the real model (`gpt-4o-2024-08-06`) where the request named a deployment.
+ *
+ * @example
+ * responseModelOf({ model: 'gpt-4o-2024-08-06', usage: {} }); // 'gpt-4o-2024-08-06'
+ */
+export function responseModelOf(response: unknown): string | undefined {
+  if (Array.isArray(response)) {
+    for (const chunk of response) {
+      const model = responseModelOf(unwrapSse(chunk));
+      if (model) return model;
+    }
+    return undefined;
+  }
+  if (!isObject(response)) return undefined;
+  if (typeof response.model === 'string' && response.model.length > 0 && response.model.length <= 256)
+    return response.model;
+  const nested = child(response, 'response') ?? child(response, 'message');
+  return nested ? responseModelOf(nested) : undefined;
 }
 
 /** SSE events may arrive as `{event, data}` with `data` parsed or still a JSON string. */

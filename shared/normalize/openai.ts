@@ -15,26 +15,37 @@ import type { NormalizedUsage } from './types';
  * - `audio_tokens` are subsets of the prompt / completion counts, billed at the model's audio rates.
  * - Embeddings answer `{ prompt_tokens, total_tokens }` without completion tokens: output is 0.
  * - Streaming: with `stream_options.include_usage` the last chunk carries `usage` (earlier chunks have `usage: null`).
+ * - DeepSeek adds `prompt_cache_hit_tokens` / `prompt_cache_miss_tokens` (hit + miss = `prompt_tokens`);
+ *   hits are the cached input.
+ * - xAI reports `reasoning_tokens` outside `completion_tokens` (`total_tokens` includes them): they are
+ *   added to the output, so reasoning is billed as the output it is.
  *
  * @example
  * readOpenAiChatUsage({ prompt_tokens: 1200, completion_tokens: 300, prompt_tokens_details: { cached_tokens: 1024 } });
  * // { inputTokens: 1200, cachedInputTokens: 1024, outputTokens: 300, ... shape: 'openai.chat' }
  */
 export function readOpenAiChatUsage(usage: JsonObject): NormalizedUsage | undefined {
-  const prompt = count(usage.prompt_tokens);
+  const cacheHit = count(usage.prompt_cache_hit_tokens);
+  const cacheMiss = count(usage.prompt_cache_miss_tokens);
+  const prompt =
+    count(usage.prompt_tokens) ??
+    (cacheHit !== undefined && cacheMiss !== undefined ? cacheHit + cacheMiss : undefined);
   if (prompt === undefined) return undefined;
   const promptDetails = child(usage, 'prompt_tokens_details');
   const completionDetails = child(usage, 'completion_tokens_details');
   const completion = count(usage.completion_tokens);
   const shape =
     completion === undefined && usage.completion_tokens === undefined ? 'openai.embeddings' : 'openai.chat';
+  const reasoning = countOr0(completionDetails?.reasoning_tokens);
   return withExtras<NormalizedUsage>(
     {
       inputTokens: prompt,
-      outputTokens: completion ?? 0,
-      cachedInputTokens: countOr0(promptDetails?.cached_tokens),
+      outputTokens:
+        (completion ?? 0) + (reasoningOutside(usage, prompt, completion ?? 0, reasoning) ? reasoning : 0),
+      // DeepSeek reports cache hits as `prompt_cache_hit_tokens` (a subset of `prompt_tokens`).
+      cachedInputTokens: count(promptDetails?.cached_tokens) ?? cacheHit ?? 0,
       cacheWriteInputTokens: 0,
-      reasoningTokens: countOr0(completionDetails?.reasoning_tokens),
+      reasoningTokens: reasoning,
       shape,
     },
     {
@@ -43,6 +54,18 @@ export function readOpenAiChatUsage(usage: JsonObject): NormalizedUsage | undefi
       imageInputTokens: count(promptDetails?.image_tokens),
     },
   );
+}
+
+/**
+ * xAI counts reasoning tokens OUTSIDE `completion_tokens` (its `total_tokens` is prompt + completion +
+ * reasoning), where OpenAI counts them inside. Told apart by the total, or by reasoning exceeding the
+ * completion count (impossible when inside).
+ */
+function reasoningOutside(usage: JsonObject, prompt: number, completion: number, reasoning: number): boolean {
+  if (reasoning === 0) return false;
+  const total = count(usage.total_tokens);
+  if (total !== undefined) return total === prompt + completion + reasoning && total !== prompt + completion;
+  return reasoning > completion;
 }
 
 /**

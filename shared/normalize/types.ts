@@ -34,6 +34,8 @@ export interface NormalizedUsage {
   audioOutputTokens?: number;
   imageInputTokens?: number;
   imageOutputTokens?: number;
+  /** Web search calls the response reports (billed per call by OpenAI, Anthropic and others). */
+  webSearchCalls?: number;
   /** The raw shape the counts came from (for debugging and the CLI). */
   shape?: UsageShape;
 }

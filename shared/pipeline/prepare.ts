@@ -5,16 +5,26 @@
  */
 import type { InlineEnvelope } from '../ingest/envelope';
 import { type InteractionInput, parseInteraction } from '../interaction/schema';
-import type { InteractionRecord, InteractionStatus, RequestPayload, ResponsePayload } from '../ledger/record';
+import type {
+  InteractionRecord,
+  InteractionStatus,
+  PricedAs,
+  RequestPayload,
+  ResponsePayload,
+} from '../ledger/record';
 import { expiresAtFor } from '../ledger/retention';
-import { normalizeUsage } from '../normalize';
-import { type PricingRule, priceUsage } from '../pricing';
+import { normalizeUsage, responseModelOf, serviceTierOf } from '../normalize';
+import { type ModelMap, type PricingRule, priceUsage, pricingModel } from '../pricing';
 import type { RedactionCounts, Redactor } from '../redaction';
 
 export interface PrepareContext {
   redactor: Redactor;
   /** Project pricing overrides, consulted before the catalog. */
   pricingRules?: PricingRule[];
+  /** The imported global catalog layer, consulted after overrides and before the shipped catalog. */
+  catalogLayer?: readonly PricingRule[];
+  /** The project's model map (deployment names, application inference profiles → model ids). */
+  modelMap?: ModelMap;
   /** Days the project keeps interactions; 0 or absent keeps them forever. */
   retentionDays?: number;
   now?: Date;
@@ -69,13 +79,27 @@ export function prepareInteraction(envelope: InlineEnvelope, context: PrepareCon
         usage: input.usage,
       })
     : undefined;
+  const pricedAs: PricedAs = {};
+  if (completed) {
+    const model = pricingModel({
+      provider: input.provider,
+      model: input.model,
+      responseModel: responseModelOf(input.response),
+      modelMap: context.modelMap,
+    });
+    if (model !== input.model) pricedAs.model = model;
+    const serviceTier = serviceTierOf(input.response);
+    if (serviceTier) pricedAs.serviceTier = serviceTier;
+  }
   const cost = priceUsage({
     provider: input.provider,
-    model: input.model,
+    model: pricedAs.model ?? input.model,
     usage,
     at: timestamp,
     batch: input.batch,
+    serviceTier: pricedAs.serviceTier,
     rules: context.pricingRules,
+    layer: context.catalogLayer,
   });
 
   const record: PreparedInteraction['record'] = {
@@ -93,6 +117,7 @@ export function prepareInteraction(envelope: InlineEnvelope, context: PrepareCon
     latencyMs: input.latencyMs ?? latencyBetween(startedAt, endedAt),
     usage,
     cost,
+    pricedAs: Object.keys(pricedAs).length > 0 ? pricedAs : undefined,
     errorClass: responseSide.redact(input.errorClass),
     tags: requestSide.redact(input.tags),
     userId: requestSide.redact(input.userId),

@@ -31,6 +31,8 @@ export interface CompiledRule {
   rule: PricingRule;
   fromMs: number;
   toMs: number;
+  /** Daily UTC window in minutes (`timeOfDayUtc`); absent when the rule applies all day. */
+  window?: { start: number; end: number };
   prices?: CompiledPrices;
   /** Highest threshold first. */
   tiers: CompiledTier[];
@@ -38,6 +40,10 @@ export interface CompiledRule {
   batchKeepPpm?: bigint;
   /** Discount rules: parts per million of the catalog price kept. */
   discountKeepPpm?: bigint;
+  /** Other service tiers by name: explicit prices or parts per million kept. */
+  serviceTiers?: Map<string, { prices?: CompiledPrices; keepPpm?: bigint }>;
+  /** Per-call fees: nano-USD per thousand calls, by fee name. */
+  feesPerThousand?: Map<string, bigint>;
 }
 
 interface ProviderIndex {
@@ -106,8 +112,17 @@ export function providerKey(provider: string): string {
  */
 export function providerSearchKeys(provider: string): string[] {
   const key = providerKey(provider);
-  return key === 'azure' ? ['azure', 'openai'] : [key];
+  return FALLBACK_PROVIDERS[key] ?? [key];
 }
+
+/**
+ * Providers that resell other vendors' models at the vendor's list price: Azure OpenAI serves
+ * OpenAI's models, Vertex AI serves Anthropic's Claude (its regional premium is a `regional.` rule).
+ */
+const FALLBACK_PROVIDERS: Record<string, string[]> = {
+  azure: ['azure', 'openai'],
+  google: ['google', 'anthropic'],
+};
 
 /**
  * Rules that match `model` for the first provider key that has any, most specific first.
@@ -141,8 +156,21 @@ export function candidates(index: RuleIndex, providerKeys: readonly string[], mo
  * inEffect(candidates(index, ['openai'], 'o3'), Date.parse('2025-07-01T00:00:00Z'))?.rule.id; // 'openai/o3@2025-06-10'
  */
 export function inEffect(rules: readonly CompiledRule[], atMs: number): CompiledRule | undefined {
-  for (const rule of rules) if (rule.fromMs <= atMs && atMs < rule.toMs) return rule;
+  for (const rule of rules) {
+    if (rule.fromMs > atMs || atMs >= rule.toMs) continue;
+    if (rule.window && !inWindow(rule.window, atMs)) continue;
+    return rule;
+  }
   return undefined;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+function inWindow(window: { start: number; end: number }, atMs: number): boolean {
+  const minute = Math.floor((((atMs % MS_PER_DAY) + MS_PER_DAY) % MS_PER_DAY) / 60_000);
+  return window.end > window.start
+    ? minute >= window.start && minute < window.end
+    : minute >= window.start || minute < window.end;
 }
 
 function addPattern(index: ProviderIndex, pattern: string, compiled: CompiledRule): void {
@@ -158,9 +186,11 @@ function addPattern(index: ProviderIndex, pattern: string, compiled: CompiledRul
   else index.exact.set(pattern, [compiled]);
 }
 
-// Among rules with the same pattern, the latest start first: the current price is found first.
+// Among rules with the same pattern, time-of-day rules first (they are the more specific), then the
+// latest start first: the current price is found first.
 function byStartDescending(a: CompiledRule, b: CompiledRule): number {
-  return b.fromMs - a.fromMs;
+  const windowed = Number(b.window !== undefined) - Number(a.window !== undefined);
+  return windowed !== 0 ? windowed : b.fromMs - a.fromMs;
 }
 
 function compileRule(rule: PricingRule): CompiledRule {
@@ -168,11 +198,16 @@ function compileRule(rule: PricingRule): CompiledRule {
     rule.effectiveFrom === undefined ? Number.NEGATIVE_INFINITY : parseDate(rule, 'effectiveFrom');
   const toMs = rule.effectiveTo === undefined ? Number.POSITIVE_INFINITY : parseDate(rule, 'effectiveTo');
   if (fromMs >= toMs) throw new InvalidPricingRuleError(rule.id, 'effectiveTo', 'is not after effectiveFrom');
+  const window = rule.timeOfDayUtc && {
+    start: minuteOfDay(rule, rule.timeOfDayUtc.start),
+    end: minuteOfDay(rule, rule.timeOfDayUtc.end),
+  };
   if (rule.kind === 'discount') {
     return {
       rule,
       fromMs,
       toMs,
+      window,
       tiers: [],
       discountKeepPpm: keepPpmFromPercentOff(rule.id, 'discountPercent', rule.discountPercent),
     };
@@ -181,9 +216,24 @@ function compileRule(rule: PricingRule): CompiledRule {
     rule,
     fromMs,
     toMs,
+    window,
     prices: compilePrices(rule.id, 'perMillion', rule.perMillion),
     tiers: [],
   };
+  for (const [name, tier] of Object.entries(rule.serviceTiers ?? {})) {
+    compiled.serviceTiers ??= new Map();
+    compiled.serviceTiers.set(name.toLowerCase(), {
+      prices: tier.perMillion && compilePrices(rule.id, `serviceTiers.${name}.perMillion`, tier.perMillion),
+      keepPpm:
+        tier.discountPercent === undefined
+          ? undefined
+          : keepPpmFromPercentOff(rule.id, `serviceTiers.${name}.discountPercent`, tier.discountPercent),
+    });
+  }
+  for (const [name, usd] of Object.entries(rule.perThousandCalls ?? {})) {
+    compiled.feesPerThousand ??= new Map();
+    compiled.feesPerThousand.set(name, priceNanos(rule.id, `perThousandCalls.${name}`, usd));
+  }
   for (const [i, tier] of (rule.tiers ?? []).entries()) {
     compiled.tiers.push({
       aboveInputTokens: tier.aboveInputTokens,
@@ -235,6 +285,12 @@ function parseDate(rule: PricingRule, field: 'effectiveFrom' | 'effectiveTo'): n
   if (Number.isNaN(ms))
     throw new InvalidPricingRuleError(rule.id, field, `is not an ISO date or zoned date-time: ${text}`);
   return ms;
+}
+
+function minuteOfDay(rule: PricingRule, text: string): number {
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(text);
+  if (!match) throw new InvalidPricingRuleError(rule.id, 'timeOfDayUtc', `is not an HH:MM time: ${text}`);
+  return Number(match[1]) * 60 + Number(match[2]);
 }
 
 function zonedDateTime(text: string): number {

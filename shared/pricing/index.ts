@@ -6,7 +6,7 @@
 import { catalog } from './catalog';
 
 export { costNanos, keepPpmFromPercentOff, priceNanos } from './arithmetic';
-export { ANTHROPIC_RULES, BEDROCK_RULES, GOOGLE_RULES, MISTRAL_RULES, OPENAI_RULES } from './catalog';
+export { catalogRules } from './catalog';
 export { compileRules, providerKey, providerSearchKeys } from './compile';
 export {
   InvalidPricingRuleError,
@@ -15,11 +15,22 @@ export {
   type PricingErrorContext,
   type PricingRuleIssue,
 } from './errors';
-export { canonicalModelId } from './model-id';
+export { canonicalModelId, modelLookupKeys } from './model-id';
 export { findOverlaps, type RuleOverlap } from './overlaps';
-export { parsePricingRules, pricingRuleSchema, pricingRulesSchema } from './overrides';
+export {
+  MAX_CATALOG_LAYER_RULES,
+  MAX_OVERRIDE_RULES,
+  parsePricingRules,
+  pricingRuleSchema,
+  pricingRulesSchema,
+} from './overrides';
 export { findRule, type PriceUsageArgs, priceUsage, type ResolvedRule } from './price';
-export { type RepriceResult, type RepriceSummary, repriceCost, summarizeReprice } from './reprice';
+export {
+  type RepriceResult,
+  type RepriceSummary,
+  repriceCost,
+  summarizeReprice,
+} from './reprice';
 export type {
   BatchPricing,
   CostBreakdown,
@@ -34,3 +45,4 @@ export { isCatalogMiss } from './types';
 
 /** The shipped catalog (all vendors). */
 export const CATALOG = catalog;
+export { MAX_MODEL_MAP_ENTRIES, type ModelMap, parseModelMap, pricingModel } from './model-map';

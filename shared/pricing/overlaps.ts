@@ -40,9 +40,32 @@ export function findOverlaps(rules: readonly PricingRule[]): RuleOverlap[] {
 }
 
 function periodsOverlap(a: PricingRule, b: PricingRule): boolean {
+  // A time-of-day rule beats an all-day one; two windows compete only where they intersect.
+  if ((a.timeOfDayUtc === undefined) !== (b.timeOfDayUtc === undefined)) return false;
+  if (a.timeOfDayUtc && b.timeOfDayUtc && !windowsIntersect(a.timeOfDayUtc, b.timeOfDayUtc)) return false;
   const start = (rule: PricingRule) =>
     rule.effectiveFrom ? Date.parse(rule.effectiveFrom) : Number.NEGATIVE_INFINITY;
   const end = (rule: PricingRule) =>
     rule.effectiveTo ? Date.parse(rule.effectiveTo) : Number.POSITIVE_INFINITY;
   return start(a) < end(b) && start(b) < end(a);
+}
+
+type Window = { start: string; end: string };
+
+function windowsIntersect(a: Window, b: Window): boolean {
+  const minutes = (window: Window): Set<number> => {
+    const start = toMinutes(window.start);
+    const end = toMinutes(window.end);
+    const set = new Set<number>();
+    for (let m = start; m !== end; m = (m + 1) % 1440) set.add(m);
+    return set;
+  };
+  const inA = minutes(a);
+  for (const minute of minutes(b)) if (inA.has(minute)) return true;
+  return false;
+}
+
+function toMinutes(text: string): number {
+  const [hours, minutes] = text.split(':').map(Number);
+  return ((hours ?? 0) * 60 + (minutes ?? 0)) % 1440;
 }

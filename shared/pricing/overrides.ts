@@ -30,6 +30,8 @@ const modelPattern = z
   .max(256)
   .refine((value) => !value.slice(0, -1).includes('*'), 'only a trailing * wildcard is supported');
 
+const hourMinute = z.string().regex(/^(?:[01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM (UTC)');
+
 const dateOrZonedDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
 const pricePerMillionSchema = z.strictObject({
@@ -45,14 +47,23 @@ const pricePerMillionSchema = z.strictObject({
   imageOutput: usdPerMillion.optional(),
 });
 
+const batchPricingSchema = z.strictObject({
+  perMillion: pricePerMillionSchema.optional(),
+  discountPercent: percent.optional(),
+});
+
 const ruleBase = {
   id: z.string().min(1).max(128),
   version: z.number().int().positive().default(1),
   provider: z.string().min(1).max(64),
   model: modelPattern,
-  aliases: z.array(modelPattern).max(50).optional(),
+  aliases: z.array(modelPattern).max(100).optional(),
   effectiveFrom: dateOrZonedDateTime.optional(),
   effectiveTo: dateOrZonedDateTime.optional(),
+  timeOfDayUtc: z
+    .strictObject({ start: hourMinute, end: hourMinute })
+    .refine((window) => window.start !== window.end, 'start and end must differ')
+    .optional(),
   source: z.string().min(1).max(512).default('project override'),
   note: z.string().max(1024).optional(),
 };
@@ -71,9 +82,9 @@ const priceListRuleSchema = z.strictObject({
     )
     .max(5)
     .optional(),
-  batch: z
-    .strictObject({ perMillion: pricePerMillionSchema.optional(), discountPercent: percent.optional() })
-    .optional(),
+  batch: batchPricingSchema.optional(),
+  serviceTiers: z.record(z.string().min(1).max(32), batchPricingSchema).optional(),
+  perThousandCalls: z.record(z.enum(['webSearch']), usdPerMillion).optional(),
 });
 
 const discountRuleSchema = z.strictObject({
@@ -99,11 +110,18 @@ export const pricingRuleSchema = z.preprocess(
     ),
 );
 
+/** Most rules of a project's overrides. */
+export const MAX_OVERRIDE_RULES = 500;
+/** Most rules of an imported global catalog layer (a whole generated catalog fits). */
+export const MAX_CATALOG_LAYER_RULES = 10_000;
+
 /** A list of override rules (the `rules` of a `PUT /admin/pricing` body). */
-export const pricingRulesSchema = z.array(pricingRuleSchema).max(500);
+export const pricingRulesSchema = z.array(pricingRuleSchema).max(MAX_OVERRIDE_RULES);
+const catalogLayerSchema = z.array(pricingRuleSchema).max(MAX_CATALOG_LAYER_RULES);
 
 /**
- * Validates override rules and returns them ready for `priceUsage({ overrides })`.
+ * Validates override rules and returns them ready for `priceUsage({ overrides })`; with
+ * `catalogLayer`, a global catalog layer (`tokentrail pricing import`, up to 10,000 rules).
  *
  * @throws {InvalidPricingRulesError} with one `{path, message}` issue per problem, including
  *   duplicate ids and rules that overlap (same provider and pattern, overlapping dates).
@@ -113,7 +131,7 @@ export const pricingRulesSchema = z.array(pricingRuleSchema).max(500);
  *   { id: 'acme/llama-ft', provider: 'self-hosted', model: 'llama-3.1-8b-acme', perMillion: { input: '0.05', output: '0.10' } },
  * ] });
  */
-export function parsePricingRules(raw: unknown): PricingRule[] {
+export function parsePricingRules(raw: unknown, options: { catalogLayer?: boolean } = {}): PricingRule[] {
   // Both `{ "rules": [...] }` and a bare array are accepted; issue paths follow the shape sent.
   const wrapped = raw !== null && typeof raw === 'object' && !Array.isArray(raw);
   const prefix: (string | number)[] = wrapped ? ['rules'] : [];
@@ -123,7 +141,8 @@ export function parsePricingRules(raw: unknown): PricingRule[] {
       throw new InvalidPricingRulesError([{ path: '', message: `unknown keys: ${extra.join(', ')}` }]);
     }
   }
-  const result = pricingRulesSchema.safeParse(wrapped ? (raw as { rules?: unknown }).rules : raw);
+  const schema = options.catalogLayer ? catalogLayerSchema : pricingRulesSchema;
+  const result = schema.safeParse(wrapped ? (raw as { rules?: unknown }).rules : raw);
   if (!result.success) {
     throw new InvalidPricingRulesError(
       result.error.issues.map((issue) => ({

@@ -10,7 +10,7 @@ import {
   inEffect,
   providerSearchKeys,
 } from './compile';
-import { canonicalModelId } from './model-id';
+import { modelLookupKeys } from './model-id';
 import type { CostBreakdown, PricingRule, UnpricedReason } from './types';
 
 export interface PriceUsageArgs {
@@ -25,8 +25,15 @@ export interface PriceUsageArgs {
   rules?: readonly PricingRule[];
   /** Project overrides, consulted before the catalog. */
   overrides?: readonly PricingRule[];
+  /**
+   * The imported global catalog layer (`tokentrail pricing import`): consulted after project
+   * overrides and before the shipped catalog, so a deployed stack takes new prices without a deploy.
+   */
+  layer?: readonly PricingRule[];
   /** Replaces the shipped catalog (tests, benchmarks). */
   catalog?: readonly PricingRule[];
+  /** The response's `service_tier` (`flex`, `priority`, …); standard when absent or `default`/`auto`. */
+  serviceTier?: string;
 }
 
 /** The rule that prices a model at a time, with the catalog rule a discount rule applies to. */
@@ -43,6 +50,9 @@ const ZERO = {
   reasoningNanos: 0,
   totalNanos: 0,
 } as const;
+
+/** Service tier names that mean the standard prices. */
+const STANDARD_TIERS = new Set(['default', 'auto', 'standard', 'on_demand', '']);
 
 /**
  * Prices one interaction's usage in integer nano-USD.
@@ -70,7 +80,7 @@ export function priceUsage(args: PriceUsageArgs): CostBreakdown {
   const resolved = resolveRule(args, atMs);
   if (!resolved) return unpriced(isKnownProvider(args) ? 'unknown_model' : 'unknown_provider');
   try {
-    return computeCost(usage, resolved, args.batch === true);
+    return computeCost(usage, resolved, args.batch === true, args.serviceTier);
   } catch {
     // Only amounts beyond 2^53 nano-USD (≈ $9M for one interaction) get here.
     return unpriced('invalid_usage');
@@ -85,7 +95,7 @@ export function priceUsage(args: PriceUsageArgs): CostBreakdown {
  * // 'openai/gpt-4o-2024-05-13'
  */
 export function findRule(
-  args: Pick<PriceUsageArgs, 'provider' | 'model' | 'at' | 'rules' | 'overrides' | 'catalog'>,
+  args: Pick<PriceUsageArgs, 'provider' | 'model' | 'at' | 'rules' | 'overrides' | 'layer' | 'catalog'>,
 ): ResolvedRule | undefined {
   const atMs = Date.parse(args.at);
   return Number.isNaN(atMs) ? undefined : resolveRule(args, atMs);
@@ -93,25 +103,34 @@ export function findRule(
 
 /** True when the catalog or an override has any rule for the provider (under any of its search keys). */
 function isKnownProvider(
-  args: Pick<PriceUsageArgs, 'provider' | 'rules' | 'overrides' | 'catalog'>,
+  args: Pick<PriceUsageArgs, 'provider' | 'rules' | 'overrides' | 'layer' | 'catalog'>,
 ): boolean {
   const keys = providerSearchKeys(args.provider);
-  return [args.catalog ?? shippedCatalog, args.overrides, args.rules].some(
+  return [args.catalog ?? shippedCatalog, args.layer, args.overrides, args.rules].some(
     (rules) => rules !== undefined && keys.some((key) => compileRules(rules).byProvider.has(key)),
   );
 }
 
 function resolveRule(
-  args: Pick<PriceUsageArgs, 'provider' | 'model' | 'rules' | 'overrides' | 'catalog'>,
+  args: Pick<PriceUsageArgs, 'provider' | 'model' | 'rules' | 'overrides' | 'layer' | 'catalog'>,
   atMs: number,
 ): ResolvedRule | undefined {
-  const keys = providerSearchKeys(args.provider);
-  const model = canonicalModelId(args.model);
-  const catalogIndex = compileRules(args.catalog ?? shippedCatalog);
-  const fromCatalog = (): CompiledRule | undefined => inEffect(candidates(catalogIndex, keys, model), atMs);
+  const providers = providerSearchKeys(args.provider);
+  const models = lookupKeys(providers[0]!, args.model);
+  const find = (rules: readonly PricingRule[]): CompiledRule | undefined => {
+    const index = compileRules(rules);
+    for (const model of models) {
+      const rule = inEffect(candidates(index, providers, model), atMs);
+      if (rule) return rule;
+    }
+    return undefined;
+  };
+  const fromCatalog = (): CompiledRule | undefined =>
+    (args.layer && args.layer.length > 0 ? find(args.layer) : undefined) ??
+    find(args.catalog ?? shippedCatalog);
   for (const overrides of [args.overrides, args.rules]) {
     if (!overrides || overrides.length === 0) continue;
-    const override = inEffect(candidates(compileRules(overrides), keys, model), atMs);
+    const override = find(overrides);
     if (!override) continue;
     if (override.discountKeepPpm === undefined) return { rule: override };
     const base = fromCatalog();
@@ -121,12 +140,41 @@ function resolveRule(
   return rule ? { rule } : undefined;
 }
 
-function computeCost(usage: NormalizedUsage, resolved: ResolvedRule, batch: boolean): CostBreakdown {
+const LOOKUP_MEMO_LIMIT = 20_000;
+const lookupMemo = new Map<string, string[]>();
+
+/** {@link modelLookupKeys}, memoized: the same few models recur in every batch. */
+function lookupKeys(provider: string, model: string): string[] {
+  const key = `${provider}|${model}`;
+  let keys = lookupMemo.get(key);
+  if (!keys) {
+    if (lookupMemo.size >= LOOKUP_MEMO_LIMIT) lookupMemo.clear();
+    keys = modelLookupKeys(provider, model);
+    lookupMemo.set(key, keys);
+  }
+  return keys;
+}
+
+function computeCost(
+  usage: NormalizedUsage,
+  resolved: ResolvedRule,
+  batch: boolean,
+  serviceTier: string | undefined,
+): CostBreakdown {
   const { rule, discount } = resolved;
   const tier = rule.tiers.find((candidate) => usage.inputTokens > candidate.aboveInputTokens);
   let prices: CompiledPrices = tier ? tier.prices : rule.prices!;
   const keep: bigint[] = [];
   let batchApplied = false;
+  const namedTier = serviceTier?.trim().toLowerCase() ?? '';
+  let tierApplied: string | undefined;
+  if (!batch && !STANDARD_TIERS.has(namedTier)) {
+    const priced = rule.serviceTiers?.get(namedTier);
+    if (!priced) return unpriced('unknown_service_tier');
+    if (priced.prices) prices = priced.prices;
+    else if (priced.keepPpm !== undefined) keep.push(priced.keepPpm);
+    tierApplied = namedTier;
+  }
   if (batch) {
     const explicit = tier ? tier.batchPrices : rule.batchPrices;
     if (explicit) {
@@ -166,6 +214,10 @@ function computeCost(usage: NormalizedUsage, resolved: ResolvedRule, batch: bool
     [imageOut, prices.imageOutput],
   ]);
   const reasoningNanos = amount([[usage.reasoningTokens, prices.reasoning]]);
+  // Per-call fees are list prices per thousand calls: calls × 1000 "tokens" at that price per million.
+  const searchFee = rule.feesPerThousand?.get('webSearch');
+  const toolCallNanos =
+    searchFee && usage.webSearchCalls ? costNanos([[usage.webSearchCalls * 1000, searchFee]], keep) : 0;
   const breakdown: CostBreakdown = {
     priced: true,
     currency: 'USD',
@@ -174,7 +226,8 @@ function computeCost(usage: NormalizedUsage, resolved: ResolvedRule, batch: bool
     cacheWriteNanos,
     outputNanos,
     reasoningNanos,
-    totalNanos: inputNanos + cachedInputNanos + cacheWriteNanos + outputNanos + reasoningNanos,
+    totalNanos:
+      inputNanos + cachedInputNanos + cacheWriteNanos + outputNanos + reasoningNanos + toolCallNanos,
     ruleId: (discount ?? rule).rule.id,
     ruleVersion: (discount ?? rule).rule.version,
   };
@@ -182,8 +235,10 @@ function computeCost(usage: NormalizedUsage, resolved: ResolvedRule, batch: bool
     breakdown.baseRuleId = rule.rule.id;
     breakdown.baseRuleVersion = rule.rule.version;
   }
+  if (toolCallNanos > 0) breakdown.toolCallNanos = toolCallNanos;
   if (tier) breakdown.tier = tier.name;
   if (batchApplied) breakdown.batch = true;
+  if (tierApplied) breakdown.serviceTier = tierApplied;
   return breakdown;
 }
 

@@ -19,6 +19,7 @@ const AMOUNT_FIELDS = [
   'cacheWriteNanos',
   'outputNanos',
   'reasoningNanos',
+  'toolCallNanos',
   'totalNanos',
 ] as const;
 
@@ -42,7 +43,8 @@ export function repriceCost(previous: CostBreakdown, next: CostBreakdown): Repri
     previous.priced !== next.priced ||
     previous.unpricedReason !== next.unpricedReason ||
     (previous.tier ?? null) !== (next.tier ?? null) ||
-    (previous.batch ?? false) !== (next.batch ?? false);
+    (previous.batch ?? false) !== (next.batch ?? false) ||
+    (previous.serviceTier ?? null) !== (next.serviceTier ?? null);
   return {
     changed,
     deltaNanos: next.totalNanos - previous.totalNanos,

@@ -55,6 +55,11 @@ interface RuleBase {
   effectiveFrom?: string;
   /** ISO date or date-time, exclusive. Absent: still in effect. */
   effectiveTo?: string;
+  /**
+   * Only for calls made in this daily UTC window (`start` inclusive, `end` exclusive, `HH:MM`; a window
+   * may wrap midnight): peak and off-peak prices. A rule with a window beats one without.
+   */
+  timeOfDayUtc?: { start: string; end: string };
   /** URL of the vendor's pricing page (or, for overrides, who agreed to the price). */
   source: string;
   /** What was checked, or why a figure differs from the page today. */
@@ -67,6 +72,14 @@ export interface PriceListRule extends RuleBase {
   perMillion: PricePerMillion;
   tiers?: PriceTier[];
   batch?: BatchPricing;
+  /**
+   * Prices of the vendor's other service tiers (`flex`, `priority`), by the name the response gives
+   * in `service_tier`: explicit prices or a discount off these. A call in a tier the rule does not
+   * list is left unpriced (`unknown_service_tier`) rather than priced at standard rates.
+   */
+  serviceTiers?: Record<string, BatchPricing>;
+  /** Per-call fees in USD per thousand calls (e.g. `{ webSearch: '10' }`), a cost line of their own. */
+  perThousandCalls?: Record<string, string>;
 }
 
 /** A negotiated discount: a percentage off whatever catalog rule prices the same model at that time. */
@@ -80,18 +93,20 @@ export type PricingRule = PriceListRule | DiscountRule;
 /**
  * Why an interaction is not priced. `unknown_provider`: no rule at all for the provider as named
  * (a model name alone cannot say whose price list applies); `unknown_model`: the provider is
- * known but no rule matches the model.
+ * known but no rule matches the model; `unknown_service_tier`: the response names a service tier
+ * (`priority`, `flex`) the model's rule has no price for.
  */
 export type UnpricedReason =
   | 'unknown_model'
   | 'unknown_provider'
+  | 'unknown_service_tier'
   | 'missing_usage'
   | 'invalid_usage'
   | 'invalid_time';
 
 /** Reasons a newer catalog or an override can fix: such records wait in the unpriced index for a reprice. */
 export function isCatalogMiss(reason: UnpricedReason | undefined): boolean {
-  return reason === 'unknown_model' || reason === 'unknown_provider';
+  return reason === 'unknown_model' || reason === 'unknown_provider' || reason === 'unknown_service_tier';
 }
 
 /**
@@ -108,6 +123,8 @@ export interface CostBreakdown {
   cacheWriteNanos: number;
   outputNanos: number;
   reasoningNanos: number;
+  /** Per-call fees the response reports (web search calls), when the rule prices them; in `totalNanos`. */
+  toolCallNanos?: number;
   totalNanos: number;
   ruleId?: string;
   ruleVersion?: number;
@@ -118,6 +135,8 @@ export interface CostBreakdown {
   tier?: string;
   /** True when batch prices were applied. */
   batch?: boolean;
+  /** The non-standard service tier priced (`flex`, `priority`). */
+  serviceTier?: string;
   /** Why an interaction is unpriced. */
   unpricedReason?: UnpricedReason;
 }

@@ -131,14 +131,16 @@ export function sumBy(
     for (const field of ['input', 'output', 'cachedInput', 'cacheWriteInput', 'reasoning'] as const) {
       group.tokens[field] += interaction.tokens?.[field] ?? 0;
     }
+    if (interaction.latencyMs !== undefined) group.latencies.push(interaction.latencyMs);
     const { cost } = interaction;
+    // An unpriced interaction answers null amounts (unknown, not $0); rollups count it as unpriced.
+    if (!cost.priced) continue;
     group.costNanos.input += usdToNanos(cost.inputUsd as number);
     group.costNanos.cachedInput += usdToNanos(cost.cachedInputUsd as number);
     group.costNanos.cacheWrite += usdToNanos(cost.cacheWriteUsd as number);
     group.costNanos.output += usdToNanos(cost.outputUsd as number);
     group.costNanos.reasoning += usdToNanos(cost.reasoningUsd as number);
     group.costNanos.total += cost.totalNanoUsd;
-    if (interaction.latencyMs !== undefined) group.latencies.push(interaction.latencyMs);
   }
   return groups;
 }

@@ -105,7 +105,7 @@ describe('pricing through the pipeline', () => {
     await api(stack, 'POST', '/v1/interactions', { key: stack.apiKey, body: unknown });
     await stack.drain();
     expect((await api(stack, 'GET', '/v1/interactions/unknown-1')).body).toMatchObject({
-      cost: { priced: false, unpricedReason: 'unknown_provider', totalNanoUsd: 0 },
+      cost: { priced: false, unpricedReason: 'unknown_provider', totalNanoUsd: null, totalUsd: null },
     });
 
     const bad = await api(stack, 'PUT', '/admin/pricing', {

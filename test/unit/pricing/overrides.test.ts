@@ -199,7 +199,7 @@ describe('priceUsage with overrides', () => {
       totalNanos: 10_625_000,
       ruleId: 'acme/openai-15',
       ruleVersion: 3,
-      baseRuleId: 'openai/gpt-4o-2024-08-06',
+      baseRuleId: 'openai/gpt-4o@2024-10-02',
       baseRuleVersion: 1,
     });
   });

@@ -180,7 +180,7 @@ describe('priceUsage: realistic responses priced to the nano-dollar', () => {
         reasoningNanos: 0,
         totalNanos: 6_940_000,
       },
-      { ruleId: 'openai/gpt-4o-2024-11-20' },
+      { ruleId: 'openai/gpt-4o@2024-10-02' },
     ],
     [
       'embeddings: input only ($0.02)',
@@ -397,7 +397,7 @@ describe('priceUsage: realistic responses priced to the nano-dollar', () => {
         reasoningNanos: 0,
         totalNanos: 12_510_000,
       },
-      { ruleId: 'bedrock/anthropic.claude-3-5-sonnet' },
+      { ruleId: 'bedrock/regional.anthropic.claude-3-5-sonnet-20241022-v2:0' },
     ],
     [
       'Bedrock InvokeModel, Amazon Nova Pro with cache reads ($0.80 / read $0.20 / $3.20)',
@@ -464,7 +464,7 @@ describe('priceUsage: realistic responses priced to the nano-dollar', () => {
         reasoningNanos: 0,
         totalNanos: 12_000_000,
       },
-      { ruleId: 'mistral/mistral-large-2407' },
+      { ruleId: 'mistral/mistral-large' },
     ],
     [
       'Mistral Large 2407 after the cut ($2 / $6)',
@@ -483,7 +483,7 @@ describe('priceUsage: realistic responses priced to the nano-dollar', () => {
         reasoningNanos: 0,
         totalNanos: 8_000_000,
       },
-      { ruleId: 'mistral/mistral-large-2407@2024-09-17' },
+      { ruleId: 'mistral/mistral-large@2024-09-17' },
     ],
   ];
 
