@@ -55,20 +55,36 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   }
   const dynamo: ChildProcess = spawn({ port: dynamodbPort, path: dynamoPath, stdio: 'ignore' } as never);
   const dynamodbEndpoint = `http://127.0.0.1:${dynamodbPort}`;
+  // The Java process must not outlive us, whatever path this process leaves by.
+  const killDynamo = () => {
+    if (dynamo.exitCode === null) dynamo.kill('SIGKILL');
+  };
+  process.once('exit', killDynamo);
 
-  const { startFauxqs } = await import('fauxqs');
-  let fauxqsDataDir: string | undefined;
-  if (options.dataDir) {
-    fauxqsDataDir = join(options.dataDir, 'fauxqs');
-    mkdirSync(fauxqsDataDir, { recursive: true });
+  let fauxqs: { port: number; stop(): Promise<void> };
+  try {
+    const { startFauxqs } = await import('fauxqs');
+    let fauxqsDataDir: string | undefined;
+    if (options.dataDir) {
+      fauxqsDataDir = join(options.dataDir, 'fauxqs');
+      mkdirSync(fauxqsDataDir, { recursive: true });
+    }
+    fauxqs = await startFauxqs({
+      port: options.awsPort ?? 0,
+      logger: false,
+      ...(fauxqsDataDir ? { dataDir: fauxqsDataDir } : {}),
+    });
+  } catch (error) {
+    killDynamo();
+    throw error;
   }
-  const fauxqs = await startFauxqs({
-    port: options.awsPort ?? 0,
-    logger: false,
-    ...(fauxqsDataDir ? { dataDir: fauxqsDataDir } : {}),
-  });
-
-  await waitForDynamo(dynamodbEndpoint, dynamo);
+  try {
+    await waitForDynamo(dynamodbEndpoint, dynamo);
+  } catch (error) {
+    killDynamo();
+    await fauxqs.stop();
+    throw error;
+  }
   let stopped = false;
   return {
     dynamodbEndpoint,
@@ -77,6 +93,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       if (stopped) return;
       stopped = true;
       await fauxqs.stop();
+      process.off('exit', killDynamo);
       await new Promise<void>((resolve) => {
         if (dynamo.exitCode !== null) return resolve();
         dynamo.once('exit', () => resolve());
@@ -128,9 +145,17 @@ export async function spawnEmulators(options: { dataDir?: string } = {}): Promis
     {
       cwd: join(__dirname, '..', '..'),
       stdio: ['pipe', 'pipe', 'inherit'],
+      // Its own process group: Ctrl-C in the terminal reaches only us, and we stop the emulators
+      // after the consumers that poll them (else their last polls fail with ECONNREFUSED).
+      detached: true,
       env: { ...process.env, NODE_OPTIONS: '--no-warnings=ExperimentalWarning' },
     },
   );
+  // Whatever path this process leaves by, the emulators go too (they also stop when stdin closes).
+  const killChild = () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  };
+  process.once('exit', killChild);
   const endpoints = await new Promise<{ dynamodbEndpoint: string; awsEndpoint: string }>(
     (resolve, reject) => {
       const lines = createInterface({ input: child.stdout! });
@@ -144,6 +169,7 @@ export async function spawnEmulators(options: { dataDir?: string } = {}): Promis
     stop: async () => {
       if (stopped || child.exitCode !== null) return;
       stopped = true;
+      process.off('exit', killChild);
       await new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
         child.stdin?.end();

@@ -140,121 +140,143 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const ownEmulators: Emulators | undefined = options.emulators
     ? undefined
     : await spawnEmulators(options.dataDir ? { dataDir: options.dataDir } : {});
-  const endpoints = options.emulators ?? ownEmulators!;
-  configureEnvironment(endpoints);
-  const openAiEmulator = await configureOpenAi(options);
-  const project = options.project ?? 'default';
-  const providerReports = await startProviderReports(project);
-  const resources = await ensureLocalResources(options.prefix ?? 'tokentrail-local');
-  exportResourceNames(resources);
-  const keys = await ensureDevelopmentKeys(options, project);
+  // Every failure from here on stops what was started, so no emulator outlives a failed start.
+  let openAiEmulator: OpenAiEmulator | undefined;
+  let providerReports: ProviderReportsEmulator | undefined;
+  try {
+    const endpoints = options.emulators ?? ownEmulators!;
+    configureEnvironment(endpoints);
+    openAiEmulator = await configureOpenAi(options);
+    const project = options.project ?? 'default';
+    const reports = await startProviderReports(project);
+    providerReports = reports;
+    const resources = await ensureLocalResources(options.prefix ?? 'tokentrail-local');
+    exportResourceNames(resources);
+    const keys = await ensureDevelopmentKeys(options, project);
 
-  const routes: BoundRoute[] = [];
-  const sources: LocalEventSource[] = [];
-  const jobs = new Map<
-    string,
-    { spec: FunctionSpec; handler: (event: unknown, context: Context) => Promise<unknown> }
-  >();
-  const timers: NodeJS.Timeout[] = [];
-  const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-  const queueArn = (
-    await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: resources.ingestQueueUrl, AttributeNames: ['QueueArn'] }),
-    )
-  ).Attributes!.QueueArn!;
-  sqs.destroy();
+    const routes: BoundRoute[] = [];
+    const sources: LocalEventSource[] = [];
+    const jobs = new Map<
+      string,
+      { spec: FunctionSpec; handler: (event: unknown, context: Context) => Promise<unknown> }
+    >();
+    const timers: NodeJS.Timeout[] = [];
+    const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
+    const queueArn = (
+      await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: resources.ingestQueueUrl, AttributeNames: ['QueueArn'] }),
+      )
+    ).Attributes!.QueueArn!;
+    sqs.destroy();
 
-  for (const spec of FUNCTIONS) {
-    if (spec.routes) {
-      const handler = await loadHandler<HttpHandler>(spec);
-      for (const route of spec.routes) routes.push(bindRoute(route, spec.name, handler));
-    }
-    if (spec.queue) {
-      sources.push(
-        new LocalEventSource({
-          functionName: spec.name,
-          queueUrl: resources.ingestQueueUrl,
-          queueArn,
-          trigger: spec.queue,
-          handler: await loadHandler<SqsHandler>(spec),
-          timeoutSeconds: spec.timeoutSeconds,
-          retryDelaySeconds: options.retryDelaySeconds ?? 1,
-          onError,
-        }),
-      );
-    }
-    if (spec.schedules) {
-      const handler = await loadHandler<(event: unknown, context: Context) => Promise<unknown>>(spec);
-      jobs.set(spec.name, { spec, handler });
-      for (const schedule of spec.schedules) {
-        const everyMs = rateToMs(schedule.expression);
-        if (everyMs) {
-          timers.push(
-            setInterval(() => {
-              handler(schedule.input ?? {}, lambdaContext(spec.name, spec.timeoutSeconds)).catch(onError);
-            }, everyMs),
-          );
+    for (const spec of FUNCTIONS) {
+      if (spec.routes) {
+        const handler = await loadHandler<HttpHandler>(spec);
+        for (const route of spec.routes) routes.push(bindRoute(route, spec.name, handler));
+      }
+      if (spec.queue) {
+        sources.push(
+          new LocalEventSource({
+            functionName: spec.name,
+            queueUrl: resources.ingestQueueUrl,
+            queueArn,
+            trigger: spec.queue,
+            handler: await loadHandler<SqsHandler>(spec),
+            timeoutSeconds: spec.timeoutSeconds,
+            retryDelaySeconds: options.retryDelaySeconds ?? 1,
+            onError,
+          }),
+        );
+      }
+      if (spec.schedules) {
+        const handler = await loadHandler<(event: unknown, context: Context) => Promise<unknown>>(spec);
+        jobs.set(spec.name, { spec, handler });
+        for (const schedule of spec.schedules) {
+          const everyMs = rateToMs(schedule.expression);
+          if (everyMs) {
+            timers.push(
+              setInterval(() => {
+                handler(schedule.input ?? {}, lambdaContext(spec.name, spec.timeoutSeconds)).catch(onError);
+              }, everyMs),
+            );
+          }
         }
       }
     }
-  }
-  routes.sort((a, b) => specificity(b) - specificity(a));
+    routes.sort((a, b) => specificity(b) - specificity(a));
 
-  const runJob = async (name: string, input: Record<string, unknown> = {}) => {
-    const job = jobs.get(name);
-    if (!job)
-      throw new Error(
-        `no scheduled function named "${name}"; known: ${[...jobs.keys()].join(', ') || 'none'}`,
-      );
-    return job.handler(input, lambdaContext(name, job.spec.timeoutSeconds));
-  };
+    const runJob = async (name: string, input: Record<string, unknown> = {}) => {
+      const job = jobs.get(name);
+      if (!job)
+        throw new Error(
+          `no scheduled function named "${name}"; known: ${[...jobs.keys()].join(', ') || 'none'}`,
+        );
+      return job.handler(input, lambdaContext(name, job.spec.timeoutSeconds));
+    };
 
-  const server: Server = createServer((request, response) => {
-    const url = request.url ?? '';
-    if (request.method === 'POST' && url.startsWith('/_local/jobs/')) {
-      void runLocalJob(url.slice('/_local/jobs/'.length), request, response, runJob);
-      return;
-    }
-    if (request.method === 'POST' && url === '/_local/provider-usage') {
-      void seedProviderUsage(request, response, providerReports);
-      return;
-    }
-    serveRequest(routes, request, response).catch((error: unknown) => {
-      onError(error);
-      if (!response.headersSent) response.writeHead(500).end();
+    const server: Server = createServer((request, response) => {
+      const url = request.url ?? '';
+      if (request.method === 'POST' && url.startsWith('/_local/jobs/')) {
+        void runLocalJob(url.slice('/_local/jobs/'.length), request, response, runJob);
+        return;
+      }
+      if (request.method === 'POST' && url === '/_local/provider-usage') {
+        void seedProviderUsage(request, response, reports);
+        return;
+      }
+      serveRequest(routes, request, response).catch((error: unknown) => {
+        onError(error);
+        if (!response.headersSent) response.writeHead(500).end();
+      });
     });
-  });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 4000, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  if (options.startConsumers ?? true) for (const source of sources) source.start();
+    await new Promise<void>((resolve, reject) => {
+      // A port in use must fail the start (and stop what was started), not crash later.
+      const failed = (error: Error) => {
+        for (const timer of timers) clearInterval(timer);
+        reject(error);
+      };
+      server.once('error', failed);
+      server.listen(options.port ?? 4000, '127.0.0.1', () => {
+        server.off('error', failed);
+        resolve();
+      });
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    if (options.startConsumers ?? true) for (const source of sources) source.start();
 
-  let stopped = false;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    apiKey: keys.apiKey,
-    adminKey: keys.adminKey,
-    project,
-    resources,
-    emulators: endpoints,
-    openAiUrl: process.env.OPENAI_BASE_URL || 'https://api.openai.com/v1',
-    providerReports,
-    drain: async (timeoutMs) => {
-      for (const source of sources) await source.drain(timeoutMs);
-    },
-    runJob,
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      for (const timer of timers) clearInterval(timer);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all(sources.map((source) => source.stop()));
-      await ownEmulators?.stop();
-      await openAiEmulator?.stop();
-      await providerReports.stop();
-    },
-  };
+    let stopped = false;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      apiKey: keys.apiKey,
+      adminKey: keys.adminKey,
+      project,
+      resources,
+      emulators: endpoints,
+      openAiUrl: process.env.OPENAI_BASE_URL || 'https://api.openai.com/v1',
+      providerReports: reports,
+      drain: async (timeoutMs) => {
+        for (const source of sources) await source.drain(timeoutMs);
+      },
+      runJob,
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        for (const timer of timers) clearInterval(timer);
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await Promise.all(sources.map((source) => source.stop()));
+        await ownEmulators?.stop();
+        await openAiEmulator?.stop();
+        await reports.stop();
+      },
+    };
+  } catch (error) {
+    await providerReports?.stop();
+    await openAiEmulator?.stop();
+    await ownEmulators?.stop();
+    throw error;
+  }
 }
 
 /** `POST /_local/jobs/<name>` with a JSON body: the CLI's `jobs run` against the local stack. */

@@ -6,15 +6,17 @@
  * @example
  * npm run -s tokentrail -- redact < chat.json
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CliCommand } from './io';
 import { processIo } from './io';
 
-const commandsDir = join(__dirname, 'commands');
+/** The command list, fixed at build time in the bundle (shared/cli/build.mjs); read from the folder otherwise. */
+declare const __TOKENTRAIL_COMMANDS__: readonly string[] | undefined;
 
-function availableCommands(): string[] {
-  return readdirSync(commandsDir)
+function availableCommands(): readonly string[] {
+  if (typeof __TOKENTRAIL_COMMANDS__ !== 'undefined') return __TOKENTRAIL_COMMANDS__;
+  return readdirSync(join(__dirname, 'commands'))
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))
     .map((file) => file.slice(0, -3))
     .sort();
@@ -27,12 +29,12 @@ export async function main(argv: string[]): Promise<number> {
     io.stdout(`usage: tokentrail <command> [options]\ncommands: ${availableCommands().join(', ')}\n`);
     return name ? 0 : 2;
   }
-  const file = join(commandsDir, `${name}.ts`);
-  if (!/^[a-z][a-z-]*$/.test(name) || !existsSync(file)) {
+  if (!/^[a-z][a-z-]*$/.test(name) || !availableCommands().includes(name)) {
     io.stderr(`tokentrail: unknown command "${name}"; commands: ${availableCommands().join(', ')}\n`);
     return 2;
   }
-  const command = (await import(file)) as CliCommand;
+  // A template literal the bundler expands to every file of the folder.
+  const command = (await import(`./commands/${name}.ts`)) as CliCommand;
   try {
     return await command.run(args, io);
   } catch (error) {
@@ -51,8 +53,9 @@ function isUsageError(error: unknown): error is Error {
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_') && typeof message === 'string';
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
+/** Runs the CLI with `args` and sets the process exit code (the installed bin and `npm run tokentrail`). */
+export function runCli(args: string[]): void {
+  main(args).then(
     (code) => {
       process.exitCode = code;
     },
@@ -62,3 +65,6 @@ if (require.main === module) {
     },
   );
 }
+
+// Run directly through tsx (`npm run tokentrail`); the bundle starts through bin.cjs instead.
+if (require.main === module && typeof __TOKENTRAIL_COMMANDS__ === 'undefined') runCli(process.argv.slice(2));

@@ -54,7 +54,10 @@ export async function resolveTarget(stackName: string | undefined, env: NodeJS.P
   }
   const file = localTargetFile(env);
   if (!existsSync(file)) {
-    throw new Error(`no local stack found (${file}); start one with "npm start", or pass --stack <name>`);
+    throw new Error(
+      `no local stack found (${file}, from TOKENTRAIL_DATA_DIR or ./.tokentrail); start one with "npm start" ` +
+        '(set TOKENTRAIL_DATA_DIR to the directory it uses, if not ./.tokentrail), or pass --stack <name>',
+    );
   }
   const local = JSON.parse(readFileSync(file, 'utf8')) as LocalTarget;
   process.env.AWS_REGION ??= 'us-east-1';

@@ -67,7 +67,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           model: values.model,
           at,
           usage: usage ?? null,
-          cost: { ...cost, usd: usdAmounts(cost) },
+          cost: { ...apiCost(cost), usd: usdAmounts(cost) },
           rule:
             rule && cost.priced
               ? { id: rule.id, version: rule.version, source: rule.source, note: rule.note }
@@ -110,6 +110,21 @@ function readUsage(provider: string, raw: unknown, request: unknown): Normalized
   const explicit = explicitUsageSchema.safeParse(raw);
   if (explicit.success) return normalizeUsage({ provider, usage: explicit.data });
   return normalizeUsage({ provider, response: raw, request });
+}
+
+/** The cost with the HTTP API's field names (`totalNanoUsd`…), so scripts read both alike. */
+function apiCost(cost: CostBreakdown): Record<string, unknown> {
+  const { inputNanos, cachedInputNanos, cacheWriteNanos, outputNanos, reasoningNanos, totalNanos, ...rest } =
+    cost;
+  return {
+    ...rest,
+    inputNanoUsd: inputNanos,
+    cachedInputNanoUsd: cachedInputNanos,
+    cacheWriteNanoUsd: cacheWriteNanos,
+    outputNanoUsd: outputNanos,
+    reasoningNanoUsd: reasoningNanos,
+    totalNanoUsd: totalNanos,
+  };
 }
 
 function usdAmounts(cost: CostBreakdown): Record<string, string> {

@@ -17,7 +17,10 @@ import {
 } from '../../redaction';
 import type { CliIo } from '../io';
 
-const USAGE = 'usage: tokentrail redact [--config file.json] [--hash-secret S] < input\n';
+const USAGE =
+  'usage: tokentrail redact [--config file.json] [--hash-secret S] < input\n' +
+  '  --hash-secret S  replace findings with keyed hashes ([EMAIL:3f9a1c]) instead of placeholders;\n' +
+  '                   S is 16 to 1024 characters (also TOKENTRAIL_REDACTION_HASH_SECRET)\n';
 
 export async function run(args: string[], io: CliIo): Promise<number> {
   let values: { config?: string; 'hash-secret'?: string; help?: boolean };

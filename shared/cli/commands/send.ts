@@ -145,6 +145,13 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     return 1;
   }
   io.stderr(`${summary}\n`);
+  if (accepted > 0) {
+    // The API queues first and deduplicates when it stores, so it cannot say at this point which lines were new.
+    io.stderr(
+      'send: re-sending is idempotent: a line sent before (same id) is accepted again but stored once; ' +
+        '"accepted" counts lines queued, new or not\n',
+    );
+  }
   return accepted === read ? 0 : 1;
 }
 

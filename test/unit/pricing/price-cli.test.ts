@@ -58,7 +58,9 @@ describe('tokentrail price', () => {
     expect(code).toBe(0);
     const printed = JSON.parse(io.out);
     // tier above 200K, batch 50%: 50,000 × 1,250 + 200,000 × 125 + 2,000 × 7,500 = 62,500,000 + 25,000,000 + 15,000,000
-    expect(printed.cost).toMatchObject({ totalNanos: 102_500_000, tier: 'above-200000', batch: true });
+    expect(printed.cost).toMatchObject({ totalNanoUsd: 102_500_000, tier: 'above-200000', batch: true });
+    // The HTTP API's names only.
+    expect(printed.cost).not.toHaveProperty('totalNanos');
     expect(printed.cost.usd.total).toBe('0.102500000');
     expect(printed.rule).toMatchObject({
       id: 'google/gemini-2.5-pro',
