@@ -5,8 +5,23 @@
  * bounded, candidates start only at token boundaries (look-behinds), and costly checks run in
  * code on the few candidates, not in the pattern.
  */
+import { Buffer } from 'node:buffer';
 import { cardBrandPlausible, ibanChecksumValid, ibanLength, luhnValid, ssnValid } from './checksums';
+import { NATIONAL_ID_DETECTORS, NATIONAL_ID_TYPES } from './national-ids';
+import {
+  anyCase,
+  hasDigitAndLetter,
+  isAlnum,
+  isDigit,
+  KEY_END,
+  KEY_START,
+  NOT_AFTER_WORD,
+  NOT_BEFORE_WORD,
+  NUMBER_END,
+  NUMBER_START,
+} from './patterns';
 import { isSecretKeyName } from './secret-keys';
+import { SERVICE_KEY_DETECTORS, SERVICE_KEY_TYPES, TELEGRAM_DETECTOR } from './service-keys';
 
 /** Types of the built-in detectors, as used in placeholders and counts. */
 export const BUILTIN_DETECTOR_TYPES = [
@@ -29,15 +44,18 @@ export const BUILTIN_DETECTOR_TYPES = [
   'AUTH_HEADER',
   'URL_CREDENTIALS',
   'SECRET',
+  ...SERVICE_KEY_TYPES,
+  ...NATIONAL_ID_TYPES,
 ] as const;
 
 export type BuiltinDetectorType = (typeof BUILTIN_DETECTOR_TYPES)[number];
 
 /**
  * Where a detector's match can start: a literal (`'sk-'`), a literal in any letter case, or the
- * first digit of a number whose first 32 characters of `0-9 .()+/-` hold at least 9 digits (the
- * fewest of a card, an SSN or a phone number without `+`) or at least 4 digits and 3 dots (a
- * dotted quad), or that follows two capital letters, as an IBAN's check digits do. A numeric
+ * first digit of a number whose first 32 characters of `0-9 .()+/-` hold at least 8 digits (the
+ * fewest of a card, an SSN, a phone number without `+` or a Spanish DNI) or at least 4 digits and
+ * 3 dots (a dotted quad), or that follows a capital letter (optionally with a space or hyphen
+ * between), as an IBAN's check digits and the digits of letter-led identifiers do. A numeric
  * detector whose shortest match needs less must widen this rule (see `numberScan` in scanner.ts).
  */
 export type Trigger = string | { anyCase: string } | { numberStart: true };
@@ -55,6 +73,11 @@ export interface Span {
 export interface CheckContext {
   /** Normalized extra secret key names from the project configuration. */
   secretKeys?: ReadonlySet<string>;
+  /**
+   * The JSON key the scanned string is stored under, as words (`tax_file_number` →
+   * `tax file number`): names an identifier as well as the words before it do.
+   */
+  fieldName?: string;
 }
 
 export interface BuiltinDetector {
@@ -68,6 +91,11 @@ export interface BuiltinDetector {
    * strings (across all detectors) never match at the same position.
    */
   triggers: readonly Trigger[];
+  /**
+   * A cheap test at the trigger position that must pass for `source` to be tried there (shared by
+   * a family of detectors, tried together; see `TriggerGroup.chunks` in scanner.ts).
+   */
+  prefilter?: (text: string, at: number) => boolean;
   /** Turns the candidate `[start, end)` into the span to redact, or `null` for a look-alike. */
   /**
    * `floor` is where the previous detection ended: a check must not read context before it, so
@@ -76,21 +104,7 @@ export interface BuiltinDetector {
   check?: (text: string, start: number, end: number, context: CheckContext, floor: number) => Span | null;
 }
 
-/** Case-insensitive literal as character classes (the combined pattern has no `i` flag). */
-function anyCase(word: string): string {
-  return word.replace(/[a-z]/g, (c) => `[${c}${c.toUpperCase()}]`);
-}
-
 const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
-/** Digits, letters and `_`: a candidate must not continue a longer word. */
-const NOT_AFTER_WORD = '(?<![A-Za-z0-9_])';
-const NOT_BEFORE_WORD = '(?![A-Za-z0-9_])';
-/** Numbers must not be a fragment of a longer number, decimal or identifier. */
-const NUMBER_START = '(?<![A-Za-z0-9_.+-])';
-const NUMBER_END = '(?![A-Za-z0-9_]|[.-]\\d)';
-/** Token characters of API keys (base64url). */
-const KEY_START = '(?<![A-Za-z0-9_-])';
-const KEY_END = '(?![A-Za-z0-9_-])';
 
 const SECRET_KEY_ENDINGS = [
   'password',
@@ -118,18 +132,6 @@ export function isPlaceholder(value: string): boolean {
 /** Source of the placeholder pattern; the scanner keeps these intact so redaction is idempotent. */
 export const PLACEHOLDER_SOURCE =
   '\\[(?:REDACTED:[A-Z][A-Z0-9_]{0,63}|[A-Z][A-Z0-9_]{0,63}:[0-9a-f]{6,16})\\]';
-
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
-
-function isAlnum(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
-function hasDigitAndLetter(value: string): boolean {
-  return /\d/.test(value) && /[A-Za-z]/.test(value);
-}
 
 const EMAIL_LOCAL = /[A-Za-z0-9._%+-]/;
 
@@ -174,20 +176,48 @@ function checkSsn(text: string, start: number, end: number): Span | null {
 }
 
 const NANP = /^(?:(?:\+?1[ .-]?)?\([2-9]\d{2}\)[ .-]?|(?:\+?1[ .-])?[2-9]\d{2}[ .-])[2-9]\d{2}[ .-]\d{4}$/;
+/** `ext. 12`, `x204`, `#3` after a number. */
+const EXTENSION_SOURCE = '(?:,? ?(?:ext\\.?|extension|x|#) ?\\d{1,6})';
+const EXTENSION = new RegExp(`${EXTENSION_SOURCE}$`);
 
 function checkPhone(text: string, start: number, end: number): Span | null {
+  const candidate = text.slice(start, end);
+  const extension = EXTENSION.exec(candidate);
+  const body = extension ? candidate.slice(0, extension.index) : candidate;
   // North American formats are fully constrained by the pattern.
-  if (text[start] !== '+' || NANP.test(text.slice(start, end))) return { start, end };
-  // International: E.164 allows at most 15 digits; drop trailing groups that belong to the next number.
-  let stop = end;
-  let digits = countDigits(text, start, stop);
+  if (NANP.test(body)) return { start, end };
+  if (body[0] === '+' || body.startsWith('00')) return checkInternationalPhone(text, start, end, body);
+  if (body[0] === '0' || body.startsWith('(0')) return checkNationalPhone(body) ? { start, end } : null;
+  // Brazilian `(11) 98765-4321` and Chinese mobile `138 0013 8000`: constrained by the pattern.
+  return { start, end };
+}
+
+/** `+44 20 7946 0958`, `0044 …`: E.164 allows at most 15 digits (the `00` prefix aside). */
+function checkInternationalPhone(text: string, start: number, end: number, body: string): Span | null {
+  const prefixDigits = body[0] === '+' ? 0 : 2;
+  let stop = start + body.length;
+  let digits = countDigits(text, start, stop) - prefixDigits;
+  if (digits <= 15) return digits >= 8 ? { start, end } : null;
+  // Trailing groups belong to the next number (and the extension, if any, with them).
   while (digits > 15) {
     const cut = lastSeparator(text, start, stop);
     if (cut <= start) return null;
     stop = cut;
-    digits = countDigits(text, start, stop);
+    digits = countDigits(text, start, stop) - prefixDigits;
   }
   return digits >= 8 ? { start, end: stop } : null;
+}
+
+/**
+ * National forms with a trunk `0` (`020 7946 0958`, `01 42 68 53 00`, `03-1234-5678`,
+ * `(030) 1234-5678`): 10 to 12 digits in groups, one kind of separator (dates and lists mix them
+ * or have fewer digits).
+ */
+function checkNationalPhone(body: string): boolean {
+  const digits = body.replace(/\D/g, '').length;
+  if (digits < 10 || digits > 12) return false;
+  const separators = new Set(body.replace(/^\(0\d+\) ?/, '').replace(/[\d]/g, ''));
+  return separators.size <= 1;
 }
 
 function countDigits(text: string, start: number, end: number): number {
@@ -294,13 +324,25 @@ function checkIban(
 
 /** Keeps `Authorization: Bearer ` and redacts the credential after it. */
 function checkAuthHeader(text: string, start: number, end: number): Span | null {
-  const standalone = text.startsWith('Bearer', start);
   const candidate = text.slice(start, end);
   const credentialStart = start + Math.max(candidate.lastIndexOf(' '), candidate.lastIndexOf('\t')) + 1;
+  const credential = text.slice(credentialStart, end);
+  if (text.startsWith('Basic', start)) {
+    // A bare `Basic xyz` must decode to `user:password`, so prose ("Basic tiers") stays intact.
+    return isBasicCredential(credential) ? { start: credentialStart, end } : null;
+  }
   // A bare `Bearer xyz` must look like a token (long, with a digit) so prose stays intact.
-  if (end - credentialStart < (standalone ? 16 : 1)) return null;
-  if (standalone && !/\d/.test(text.slice(credentialStart, end))) return null;
+  const standalone = text.startsWith('Bearer', start);
+  if (credential.length < (standalone ? 16 : 1)) return null;
+  if (standalone && !/\d/.test(credential)) return null;
   return { start: credentialStart, end };
+}
+
+/** Whether a value is base64 of printable `user:password`. */
+function isBasicCredential(value: string): boolean {
+  if (value.length < 8 || value.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const decoded = Buffer.from(value, 'base64').toString('latin1');
+  return /^[\x20-\x7e]{1,256}:[\x20-\x7e]{1,256}$/.test(decoded);
 }
 
 function checkUrlCredentials(_text: string, start: number, end: number): Span | null {
@@ -386,8 +428,8 @@ export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
   },
   {
     type: 'AUTH_HEADER',
-    triggers: [{ anyCase: 'authorization' }, 'Bearer'],
-    source: `(?<![A-Za-z0-9_])(?:${anyCase('authorization')}\\\\?["']?[ \\t]{0,8}[:=][ \\t]{0,8}\\\\?["']?[ \\t]{0,8}(?:${anyCase('bearer')}|${anyCase('basic')}|${anyCase('token')})|Bearer)[ \\t]{1,8}[A-Za-z0-9._~+/=-]{1,4096}`,
+    triggers: [{ anyCase: 'authorization' }, 'Bearer', 'Basic'],
+    source: `(?<![A-Za-z0-9_])(?:${anyCase('authorization')}\\\\?["']?[ \\t]{0,8}[:=][ \\t]{0,8}\\\\?["']?[ \\t]{0,8}(?:${anyCase('bearer')}|${anyCase('basic')}|${anyCase('token')})|Bearer|Basic)[ \\t]{1,8}[A-Za-z0-9._~+/=-]{1,4096}`,
     check: checkAuthHeader,
   },
   {
@@ -430,7 +472,7 @@ export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
   },
   {
     type: 'STRIPE_KEY',
-    triggers: ['sk_live_', 'sk_test_', 'rk_live_', 'rk_test_', 'whsec_'],
+    triggers: ['sk_', 'rk_live_', 'rk_test_', 'whsec_'],
     source: `${NOT_AFTER_WORD}(?:[sr]k_(?:live|test)_[A-Za-z0-9]{10,247}|whsec_[A-Za-z0-9]{20,247})${NOT_BEFORE_WORD}`,
   },
   {
@@ -438,6 +480,7 @@ export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
     triggers: ['AIza'],
     source: `${KEY_START}AIza[0-9A-Za-z_-]{35}${KEY_END}`,
   },
+  ...SERVICE_KEY_DETECTORS,
   {
     // Anchored on '@' so that long words without one cost nothing; the check walks back over the local part.
     type: 'EMAIL',
@@ -452,6 +495,7 @@ export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
     source: '(?<=(?<![A-Za-z0-9])[A-Z]{2})\\d{2}(?: ?[A-Z0-9]){11,34}',
     check: checkIban,
   },
+  ...NATIONAL_ID_DETECTORS,
   {
     type: 'CREDIT_CARD',
     triggers: [NUMBER_START_TRIGGER],
@@ -467,7 +511,7 @@ export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
   {
     type: 'PHONE',
     triggers: ['+0', '+1', '+2', '+3', '+4', '+5', '+6', '+7', '+8', '+9', '(', NUMBER_START_TRIGGER],
-    source: `${NUMBER_START}(?:(?:(?:\\+?1[ .-]?)?\\([2-9]\\d{2}\\)[ .-]?|(?:\\+?1[ .-])?[2-9]\\d{2}[ .-])[2-9]\\d{2}[ .-]\\d{4}|\\+[1-9]\\d{0,14}(?:[ .-]?\\(\\d{1,5}\\)[ .-]?\\d{1,6})?(?:[ .-]\\d{1,14}){0,7})${NUMBER_END}`,
+    source: `${NUMBER_START}(?:(?:(?:\\+?1[ .-]?)?\\([2-9]\\d{2}\\)[ .-]?|(?:\\+?1[ .-])?[2-9]\\d{2}[ .-])[2-9]\\d{2}[ .-]\\d{4}|(?:\\+|00)[1-9]\\d{0,14}(?:[ .-]?\\(\\d{1,5}\\)[ .-]?\\d{1,6})?(?:[ .-]\\d{1,14}){0,7}|\\(0[1-9]\\d{0,4}\\)[ .-]?\\d{2,8}(?:[ .-]\\d{2,8}){0,3}|(?<!\\d[ .-])0[1-9]\\d{0,4}(?:[ .-]\\d{2,8}){1,4}(?![ .-]\\d)|\\(\\d{2}\\) ?9?\\d{4}-\\d{4}|1[3-9]\\d[ -]\\d{4}[ -]\\d{4})${EXTENSION_SOURCE}?${NUMBER_END}`,
     check: checkPhone,
   },
   {
@@ -483,6 +527,7 @@ export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
     source: `(?<![A-Za-z0-9_.])${OCTET}(?:\\.${OCTET}){3}(?![A-Za-z0-9_]|\\.\\d)`,
     check: checkIpv4,
   },
+  TELEGRAM_DETECTOR,
   {
     // Anchored on the ':' or '=' after a name that ends like a secret; the check reads name and value.
     type: 'SECRET',

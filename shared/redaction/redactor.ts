@@ -17,6 +17,7 @@ import { DropPathMatcher, type PathStates, parseDropPath } from './paths';
 import { createReplacer, type Replacer } from './replacement';
 import { type BuiltinScanner, builtinScanner, type Detection } from './scanner';
 import { isSecretKeyName, normalizeKeyName } from './secret-keys';
+import { scanDecoded } from './transit';
 
 /** Counts of replaced values by detector type (`EMAIL`, `OPENAI_KEY`, ...), never the values. */
 export type RedactionCounts = Record<string, number>;
@@ -79,10 +80,10 @@ const NEUTRAL_AFTER = /[\s.,;!?"'<>)}\]/]/;
 /** Passes over a text at most; in practice one, two when a value sat right against another. */
 const MAX_PASSES = 4;
 
-function redactString(engine: Engine, text: string, run: Run, pass = 1): string {
+function redactString(engine: Engine, text: string, run: Run, fieldName?: string, pass = 1): string {
   if (text.length === 0) return text;
   const blob = isBinaryBlob(text);
-  const outcome = (blob ? engine.blobScanner : engine.scanner).scan(text);
+  const outcome = blob ? engine.blobScanner.scan(text) : scanDecoded(engine.scanner, text, fieldName);
   let detections = outcome.detections;
   if (engine.customRules && !blob) {
     const custom = engine.customRules.scan(text, run.budget);
@@ -120,7 +121,7 @@ function redactString(engine: Engine, text: string, run: Run, pass = 1): string 
   }
   if (cursor === 0) return text;
   out += text.slice(cursor);
-  return touching && pass < MAX_PASSES ? redactString(engine, out, run, pass + 1) : out;
+  return touching && pass < MAX_PASSES ? redactString(engine, out, run, fieldName, pass + 1) : out;
 }
 
 /** A string (or number) stored under a secret-named key is replaced whole. */
@@ -138,9 +139,16 @@ function isPlainObject(value: object): value is Record<string, unknown> {
 
 const NO_STATES: PathStates = [];
 
-function walk(engine: Engine, node: unknown, run: Run, states: PathStates, secret: boolean): unknown {
+function walk(
+  engine: Engine,
+  node: unknown,
+  run: Run,
+  states: PathStates,
+  secret: boolean,
+  fieldName?: string,
+): unknown {
   if (typeof node === 'string') {
-    return secret ? redactSecretLeaf(engine, node, run) : redactString(engine, node, run);
+    return secret ? redactSecretLeaf(engine, node, run) : redactString(engine, node, run, fieldName);
   }
   if (typeof node === 'number')
     return secret && Number.isFinite(node) ? redactSecretLeaf(engine, node, run) : node;
@@ -154,7 +162,7 @@ function walk(engine: Engine, node: unknown, run: Run, states: PathStates, secre
         out[i] = null;
       } else {
         // Arrays under a secret key (`"authorization": ["Bearer …"]`) are secret too.
-        out[i] = walk(engine, node[i], run, step?.states ?? NO_STATES, secret);
+        out[i] = walk(engine, node[i], run, step?.states ?? NO_STATES, secret, fieldName);
       }
     }
     return out;
@@ -173,7 +181,8 @@ function walk(engine: Engine, node: unknown, run: Run, states: PathStates, secre
       !engine.secretDisabled &&
       isSecretKeyName(key, engine.secretKeys) &&
       !(logprobEntry && normalizeKeyName(key) === 'token');
-    const value = walk(engine, node[key], run, step?.states ?? NO_STATES, secretKey);
+    // The key goes along: it can name an identifier (`"bsn": "111222333"`).
+    const value = walk(engine, node[key], run, step?.states ?? NO_STATES, secretKey, key);
     const outKey = redactKey(engine, key, run, out);
     if (outKey === '__proto__') {
       Object.defineProperty(out, outKey, { value, enumerable: true, writable: true, configurable: true });

@@ -16,6 +16,7 @@ import {
   type Span,
   type Trigger,
 } from './detectors';
+import { isEscapeAt } from './transit';
 
 /** One value to replace: its type and where it is. */
 export interface Detection extends Span {
@@ -26,11 +27,21 @@ export interface Detection extends Span {
 export interface ScanOutcome {
   detections: Detection[];
   placeholders: Span[];
+  /**
+   * The text has a transit escape (`%40`, `\n`, `\u0040`): the scan stopped there, and the
+   * text is to be scanned through its decoded view (see `transit.ts`).
+   */
+  escaped?: boolean;
 }
 
 /** A compiled scanner for one set of enabled detectors. */
 export interface BuiltinScanner {
-  scan(text: string): ScanOutcome;
+  /**
+   * Scans a text; `fieldName` is the JSON key it is stored under, if any (it can name an
+   * identifier). Stops at the first transit escape (`escaped`) unless `decoded` says the text is
+   * already a decoded view.
+   */
+  scan(text: string, fieldName?: string, decoded?: boolean): ScanOutcome;
 }
 
 const scanners = new Map<string, BuiltinScanner>();
@@ -60,10 +71,12 @@ export function builtinScanner(
 function compileScanner(detectors: readonly BuiltinDetector[], context: CheckContext): BuiltinScanner {
   const { groups, findTrigger } = compileTriggers(detectors);
   const sticky = detectors.map((detector) => new RegExp(detector.source, 'y'));
+  // The configuration's context plus the field name of the text under scan (set by each scan).
+  const scanContext: CheckContext = { ...context };
 
   const accept = (index: number, text: string, start: number, end: number, floor: number): Span | null => {
     const check = detectors[index]!.check;
-    return check ? check(text, start, end, context, floor) : { start, end };
+    return check ? check(text, start, end, scanContext, floor) : { start, end };
   };
 
   /**
@@ -83,7 +96,8 @@ function compileScanner(detectors: readonly BuiltinDetector[], context: CheckCon
     return undefined;
   };
 
-  const scan = (text: string): ScanOutcome => {
+  const scan = (text: string, fieldName?: string, decoded = false): ScanOutcome => {
+    scanContext.fieldName = fieldName === undefined ? undefined : fieldWords(fieldName);
     const detections: Detection[] = [];
     const placeholders: Span[] = [];
     // Not re-entrant (nothing inside a scan calls back into it), so compiled patterns are reused.
@@ -92,39 +106,53 @@ function compileScanner(detectors: readonly BuiltinDetector[], context: CheckCon
     let at = findTrigger(text, bytes, 0);
     while (at.position >= 0) {
       const position = at.position;
-      const { members, combined } = groups[at.group]!;
-      combined.lastIndex = position;
-      const match = combined.exec(text);
-      if (match === null) {
+      if (at.group === ESCAPE_GROUP) {
+        if (!decoded && isEscapeAt(text, position)) return { detections, placeholders, escaped: true };
         at = findTrigger(text, bytes, position + 1);
         continue;
       }
-      if (members.length === 0) {
-        // The placeholder group: keep it, and let nothing else start inside it.
+      const group = groups[at.group]!;
+      if (group.placeholder) {
+        group.chunks[0]!.combined.lastIndex = position;
+        const match = group.chunks[0]!.combined.exec(text);
+        if (match === null) {
+          at = findTrigger(text, bytes, position + 1);
+          continue;
+        }
+        // Keep it, and let nothing else start inside it.
         placeholders.push({ start: position, end: position + match[0].length });
         cursor = position + match[0].length;
         at = findTrigger(text, bytes, cursor);
         continue;
       }
-      let member = 0;
-      while (match[member + 1] === undefined) member++;
-      let index = members[member]!;
-      let span = clampToCursor(
-        accept(index, text, position, position + match[0].length, cursor),
-        position,
-        cursor,
-      );
-      for (let next = member + 1; span === null && next < members.length; next++) {
-        const alternative = sticky[members[next]!]!;
-        alternative.lastIndex = position;
-        const retry = alternative.exec(text);
-        if (retry !== null) {
-          index = members[next]!;
-          span = clampToCursor(
-            accept(index, text, position, position + retry[0].length, cursor),
-            position,
-            cursor,
-          );
+      let span: Span | null = null;
+      let index = -1;
+      for (let c = 0; c < group.chunks.length && (span === null || span.end <= span.start); c++) {
+        const { members, combined, prefilter } = group.chunks[c]!;
+        if (prefilter && !prefilter(text, position)) continue;
+        combined.lastIndex = position;
+        const match = combined.exec(text);
+        if (match === null) continue;
+        let member = 0;
+        while (match[member + 1] === undefined) member++;
+        index = members[member]!;
+        span = clampToCursor(
+          accept(index, text, position, position + match[0].length, cursor),
+          position,
+          cursor,
+        );
+        for (let next = member + 1; span === null && next < members.length; next++) {
+          const alternative = sticky[members[next]!]!;
+          alternative.lastIndex = position;
+          const retry = alternative.exec(text);
+          if (retry !== null) {
+            index = members[next]!;
+            span = clampToCursor(
+              accept(index, text, position, position + retry[0].length, cursor),
+              position,
+              cursor,
+            );
+          }
         }
       }
       if (span !== null && span.end > span.start) {
@@ -145,6 +173,14 @@ function compileScanner(detectors: readonly BuiltinDetector[], context: CheckCon
   return { scan };
 }
 
+/** A JSON key as words: `taxFileNumber`, `tax_file_number` and `tax-file-number` → `tax file number`. */
+function fieldWords(key: string): string {
+  return key
+    .slice(0, 128)
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[_.-]+/g, ' ');
+}
+
 /**
  * A span that a check extended backwards (an e-mail's local part) must not reach into the previous
  * detection: it starts where that one ended, or is dropped when nothing of it would be left.
@@ -156,9 +192,15 @@ function clampToCursor(span: Span | null, at: number, cursor: number): Span | nu
 
 /** Detectors that share a trigger, and their patterns joined into one sticky expression. */
 interface TriggerGroup {
-  /** Indexes into the detector list, in priority order; empty for the placeholder group. */
+  /** Indexes into the detector list, in priority order (none for the placeholder group). */
   members: number[];
-  combined: RegExp;
+  /**
+   * The members' patterns joined into sticky expressions, tried in order: one per run of
+   * consecutive members that share a `prefilter` (tried only where it passes), so that a
+   * position costs one expression for the common detectors and a few comparisons for the rest.
+   */
+  chunks: { members: number[]; combined: RegExp; prefilter?: (text: string, at: number) => boolean }[];
+  placeholder?: boolean;
 }
 
 interface TriggerEntry {
@@ -177,6 +219,9 @@ interface TriggerHit {
 
 const NONE: TriggerHit = { position: -1, group: -1 };
 
+/** The group of the transit-escape triggers `%` and `\`, which the scan handles itself. */
+const ESCAPE_GROUP = 1;
+
 function triggerKey(trigger: Trigger): string {
   if (typeof trigger === 'string') return `=${trigger}`;
   return 'anyCase' in trigger ? `~${trigger.anyCase.toLowerCase()}` : '#number';
@@ -188,6 +233,11 @@ function isDigitCode(code: number): boolean {
 
 function isUpperCode(code: number): boolean {
   return code >= 65 && code <= 90;
+}
+
+/** A digit or a lower-case letter (`NaN` before the text's start is neither). */
+function isWordTail(code: number): boolean {
+  return isDigitCode(code) || (code >= 97 && code <= 122);
 }
 
 /** Characters a number may contain in the first 32 characters of any numeric detector. */
@@ -207,10 +257,12 @@ function isNumberCode(code: number): boolean {
 /**
  * Whether a number starts at the digit `i` (see `NUMBER_START_TRIGGER`): it is not preceded by a
  * digit, and its first 32 characters of `0-9 .()+/-` hold at least 9 digits (a card, an SSN, a
- * phone number) or at least 4 digits and 3 dots (a dotted quad); or it is an IBAN's two check
- * digits after two capital letters. Returns −1 when it does; otherwise an index `skip > i` such
- * that no trigger is found in between: no digit there starts a number, and no character there is
- * an anchor (`kinds`), so the search can resume at `skip`.
+ * phone number) or at least 4 digits and 3 dots (a dotted quad), or it is 8 digits and a capital
+ * letter (a Spanish DNI); or it is two digits after a capital letter, or after a capital letter
+ * and a space or hyphen (an IBAN's check digits, the digits of a NINO, PAN, NRIC, NIE, codice
+ * fiscale or CURP). Returns −1 when it does; otherwise an index `skip > i` such that no trigger is
+ * found in between: no digit there starts a number, and no character there is an anchor
+ * (`kinds`), so the search can resume at `skip`.
  */
 function numberScan(text: string, i: number, kinds: Uint8Array): number {
   const length = text.length;
@@ -219,13 +271,11 @@ function numberScan(text: string, i: number, kinds: Uint8Array): number {
     while (end < length && kinds[text.charCodeAt(end)] === NUMBER) end++; // digits, none an anchor
     return end;
   }
-  if (
-    i >= 2 &&
-    isUpperCode(text.charCodeAt(i - 1)) &&
-    isUpperCode(text.charCodeAt(i - 2)) &&
-    isDigitCode(text.charCodeAt(i + 1))
-  ) {
-    return -1;
+  if (i > 0 && isDigitCode(text.charCodeAt(i + 1))) {
+    // The capitals must not follow a digit or a lower-case letter (`2024-05-01T12:30`, `gpt4`).
+    const capital = text.charCodeAt(i - 1) === 32 || text.charCodeAt(i - 1) === 45 ? i - 2 : i - 1;
+    if (capital >= 0 && isUpperCode(text.charCodeAt(capital)) && !isWordTail(text.charCodeAt(capital - 1)))
+      return -1;
   }
   let digits = 0;
   let dots = 0;
@@ -238,6 +288,7 @@ function numberScan(text: string, i: number, kinds: Uint8Array): number {
     } else if (code === 46) {
       dots++;
     } else if (!isNumberCode(code)) {
+      if (isUpperCode(code) && endsWithDigits(text, j, 8)) return -1;
       // Every later digit of this run sees the same stop within its own 32 characters, and fewer
       // digits and dots before it (and no capital letters right before it).
       return anchorAt < 0 ? j : anchorAt;
@@ -246,6 +297,14 @@ function numberScan(text: string, i: number, kinds: Uint8Array): number {
     }
   }
   return i + 1;
+}
+
+/** Whether `count` digits end just before `end` (or before a space or hyphen there): `12345678Z`, `12345678-Z`. */
+function endsWithDigits(text: string, end: number, count: number): boolean {
+  let j = end - 1;
+  if (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 45) j--;
+  for (let k = 0; k < count; k++, j--) if (j < 0 || !isDigitCode(text.charCodeAt(j))) return false;
+  return true;
 }
 
 function literalAt(text: string, i: number, entry: TriggerEntry): boolean {
@@ -283,6 +342,19 @@ function commonness(char: string): number {
   return 0;
 }
 
+/**
+ * Cost of anchoring a literal at `offset`, compared as a pair: its character's commonness first;
+ * among equals, an anchor after the literal's first character wins (the search then also tests
+ * the character before it when both share a pair of the byte copy), the rarer that one the better.
+ */
+function anchorCost(literal: string, offset: number): [number, number] {
+  return [commonness(literal[offset]!), offset > 0 ? commonness(literal[offset - 1]!) : 4];
+}
+
+function cheaper(a: [number, number], b: [number, number]): boolean {
+  return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
+}
+
 /** Whether `later`, starting `shift` characters after `earlier`, can match at the same time. */
 function canOverlap(earlier: TriggerEntry, later: TriggerEntry, shift: number): boolean {
   const anyCase = earlier.anyCase || later.anyCase;
@@ -296,22 +368,29 @@ function canOverlap(earlier: TriggerEntry, later: TriggerEntry, shift: number): 
 }
 
 /**
- * Anchor offset of each literal trigger: its rarest character, unless another trigger could start
- * inside it at or before that character. Then triggers are still found in the order of their start
- * positions (each is found at its anchor, and no anchor is passed before an earlier start is seen).
+ * Anchor offset of each literal trigger: the cheapest (see `anchorCost`) among the characters
+ * before the first place where another trigger could start inside it. Then triggers are still
+ * found in the order of their start positions (each is found at its anchor, and no anchor is
+ * passed before an earlier start is seen).
  */
 function anchorOffsets(entries: readonly TriggerEntry[]): number[] {
   return entries.map((entry) => {
     if (entry.numberStart) return 0;
     const literal = entry.literal;
-    let offset = 0;
-    for (let k = 1; k < literal.length; k++) {
-      if (commonness(literal[k]!) < commonness(literal[offset]!)) offset = k;
-    }
-    for (let shift = 1; shift <= offset; shift++) {
+    let last = literal.length - 1;
+    for (let shift = 1; shift <= last; shift++) {
       // A number could start inside the literal, or another literal (found at any of its characters).
-      if (isDigitCode(literal.charCodeAt(shift))) return 0;
-      if (entries.some((other) => !other.numberStart && canOverlap(entry, other, shift))) return 0;
+      if (
+        isDigitCode(literal.charCodeAt(shift)) ||
+        entries.some((other) => !other.numberStart && canOverlap(entry, other, shift))
+      ) {
+        last = shift - 1;
+        break;
+      }
+    }
+    let offset = 0;
+    for (let k = 1; k <= last; k++) {
+      if (cheaper(anchorCost(literal, k), anchorCost(literal, offset))) offset = k;
     }
     return offset;
   });
@@ -360,16 +439,27 @@ function compileTriggers(detectors: readonly BuiltinDetector[]): {
   groups: TriggerGroup[];
   findTrigger: (text: string, bytes: TextBytes, from: number) => TriggerHit;
 } {
-  const groups: TriggerGroup[] = [{ members: [], combined: new RegExp(`(${PLACEHOLDER_SOURCE})`, 'y') }];
-  const keys: string[] = ['=['];
-  const entries: TriggerEntry[] = [{ literal: '[', anyCase: false, numberStart: false, group: 0 }];
+  const groups: TriggerGroup[] = [
+    {
+      members: [],
+      chunks: [{ members: [], combined: new RegExp(`(${PLACEHOLDER_SOURCE})`, 'y') }],
+      placeholder: true,
+    },
+    { members: [], chunks: [] }, // ESCAPE_GROUP: looked at by the scan itself
+  ];
+  const keys: string[] = ['=[', 'escape'];
+  const entries: TriggerEntry[] = [
+    { literal: '[', anyCase: false, numberStart: false, group: 0 },
+    { literal: '%', anyCase: false, numberStart: false, group: ESCAPE_GROUP },
+    { literal: '\\', anyCase: false, numberStart: false, group: ESCAPE_GROUP },
+  ];
   detectors.forEach((detector, index) => {
     for (const trigger of detector.triggers) {
       const key = triggerKey(trigger);
       let group = keys.indexOf(key);
       if (group < 0) {
         group = keys.push(key) - 1;
-        groups.push({ members: [], combined: /$^/y });
+        groups.push({ members: [], chunks: [] });
         entries.push({
           literal:
             typeof trigger === 'string' ? trigger : 'anyCase' in trigger ? trigger.anyCase.toLowerCase() : '',
@@ -381,8 +471,17 @@ function compileTriggers(detectors: readonly BuiltinDetector[]): {
       groups[group]!.members.push(index);
     }
   });
-  for (const group of groups.slice(1)) {
-    group.combined = new RegExp(group.members.map((index) => `(${detectors[index]!.source})`).join('|'), 'y');
+  for (const group of groups.slice(ESCAPE_GROUP + 1)) {
+    let from = 0;
+    while (from < group.members.length) {
+      const prefilter = detectors[group.members[from]!]!.prefilter;
+      let to = from + 1;
+      while (to < group.members.length && detectors[group.members[to]!]!.prefilter === prefilter) to++;
+      const members = group.members.slice(from, to);
+      const combined = new RegExp(members.map((index) => `(${detectors[index]!.source})`).join('|'), 'y');
+      group.chunks.push({ members, combined, prefilter });
+      from = to;
+    }
   }
 
   // The whole UTF-16 range, so the loop needs no range check; non-ASCII characters are never triggers.
@@ -390,6 +489,9 @@ function compileTriggers(detectors: readonly BuiltinDetector[]): {
   const anchors: Anchor[][] = Array.from({ length: 128 }, () => []);
   // (anchor, next character) pairs that some literal allows: most anchors in prose fail this test.
   const followers = new Uint8Array(128 * 128);
+  // (previous character, anchor) pairs that some literal allows, and anchors that may start a literal (any previous character).
+  const precursors = new Uint8Array(128 * 128);
+  const startsLiteral = new Uint8Array(128);
   let numberGroup = -1;
   const offsets = anchorOffsets(entries);
   entries.forEach((entry, i) => {
@@ -409,13 +511,18 @@ function compileTriggers(detectors: readonly BuiltinDetector[]): {
       else
         for (const after of caseVariants(next, entry.anyCase))
           followers[(code << 7) | after.charCodeAt(0)] = 1;
+      if (offset === 0) startsLiteral[code] = 1;
+      else
+        for (const before of caseVariants(entry.literal[offset - 1]!, entry.anyCase))
+          precursors[(before.charCodeAt(0) << 7) | code] = 1;
     }
   });
-  // Whether a trigger can be at either character of a pair, from the pair alone: an anchor (with
-  // a follower some literal allows, when the follower is in the pair) or a digit (followed by a
-  // number character). A character outside Latin-1 keeps only its low byte and may look like an
-  // ASCII trigger or follower (an extra candidate, checked on the text), while an ASCII character
-  // is always its own byte: a pair is ruled out only when its real characters cannot qualify.
+  // Whether a trigger can be at either character of a pair, from the pair alone: an anchor with a
+  // neighbour some literal allows (the follower, when it is in the pair; the precursor, when the
+  // anchor is second and not a literal's first character) or a digit (followed by a number
+  // character). A character outside Latin-1 keeps only its low byte and may look like an ASCII
+  // trigger or follower (an extra candidate, checked on the text), while an ASCII character is
+  // always its own byte: a pair is ruled out only when its real characters cannot qualify.
   const pairStarts = new Uint8Array(65536);
   for (let first = 0; first < 256; first++) {
     const kind = kinds[first]!;
@@ -423,7 +530,14 @@ function compileTriggers(detectors: readonly BuiltinDetector[]): {
       const atFirst =
         ((kind & ANCHOR) !== 0 && followers[(first << 7) | (second & 127)] === 1) ||
         ((kind & NUMBER) !== 0 && isNumberCode(second));
-      const atSecond = kinds[second] !== 0;
+      const secondKind = kinds[second]!;
+      const atSecond =
+        (secondKind & NUMBER) !== 0 ||
+        ((secondKind & ANCHOR) !== 0 &&
+          (second >= 128 ||
+            startsLiteral[second] === 1 ||
+            first >= 128 ||
+            precursors[(first << 7) | second] === 1));
       pairStarts[LITTLE_ENDIAN ? first | (second << 8) : (first << 8) | second] = atFirst || atSecond ? 1 : 0;
     }
   }
