@@ -46,7 +46,7 @@ export function cardBrandPlausible(digits: string): boolean {
       return n === 13 || n === 16 || n === 19;
     case '5':
       if (two >= 51 && two <= 55) return n === 16;
-      return n >= 12; // Maestro (50, 56–59)
+      return n >= 16; // Maestro (50, 56–59); its rare 12–15 digit numbers look like national ids
     case '2':
       return four >= 2221 && four <= 2720 && n === 16;
     case '3':
@@ -55,7 +55,10 @@ export function cardBrandPlausible(digits: string): boolean {
       if (four >= 3528 && four <= 3589) return n >= 16;
       return false;
     case '6':
-      return n >= 12; // Discover, UnionPay, Maestro
+      // Discover (6011, 644–649, 65), UnionPay (62), Maestro (63, 67); not 60xx, 61 or 640–643,
+      // which are other numbers (a Chinese resident id of Shaanxi starts with 61).
+      if (two === 62 || two === 65 || four === 6011 || (four >= 6440 && four <= 6499)) return n >= 16;
+      return (two === 63 || two === 67) && n >= 16;
     default:
       return false;
   }

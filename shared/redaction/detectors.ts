@@ -133,7 +133,8 @@ export function isPlaceholder(value: string): boolean {
 export const PLACEHOLDER_SOURCE =
   '\\[(?:REDACTED:[A-Z][A-Z0-9_]{0,63}|[A-Z][A-Z0-9_]{0,63}:[0-9a-f]{6,16})\\]';
 
-const EMAIL_LOCAL = /[A-Za-z0-9._%+-]/;
+/** Local-part characters: RFC 5322 atoms less those that delimit text around an address (`"=&?/{}|`). */
+const EMAIL_LOCAL = /[A-Za-z0-9._%+'!#*^~-]/;
 
 function checkEmail(
   text: string,
@@ -146,6 +147,8 @@ function checkEmail(
   let localStart = start;
   while (localStart > floor && start - localStart <= 64 && EMAIL_LOCAL.test(text[localStart - 1]!))
     localStart--;
+  // A quote or dot before the address (`'jane@example.com'`) is punctuation, not part of it.
+  while (localStart < start && (text[localStart] === "'" || text[localStart] === '.')) localStart++;
   if (start - localStart > 64 || localStart === start) return null; // local parts have 1 to 64 characters
   const domain = text.slice(start + 1, end);
   // `icon@2x.png` and friends are retina asset names, not addresses.
@@ -210,12 +213,12 @@ function checkInternationalPhone(text: string, start: number, end: number, body:
 
 /**
  * National forms with a trunk `0` (`020 7946 0958`, `01 42 68 53 00`, `03-1234-5678`,
- * `(030) 1234-5678`): 10 to 12 digits in groups, one kind of separator (dates and lists mix them
+ * `(030) 1234-5678`): 10 or 11 digits in groups, one kind of separator (dates and lists mix them
  * or have fewer digits).
  */
 function checkNationalPhone(body: string): boolean {
   const digits = body.replace(/\D/g, '').length;
-  if (digits < 10 || digits > 12) return false;
+  if (digits < 10 || digits > 11) return false;
   const separators = new Set(body.replace(/^\(0\d+\) ?/, '').replace(/[\d]/g, ''));
   return separators.size <= 1;
 }

@@ -44,28 +44,35 @@ function cueNear(text: string, start: number, floor: number, context: CheckConte
       break;
     }
   }
-  if (cue.test(text.slice(from, start))) return true;
+  const before = text.slice(from, start);
+  // camelCase names also read as words (`taxFileNumber=`), as JSON keys do.
+  if (cue.test(before) || cue.test(before.replace(/([a-z])([A-Z])/g, '$1 $2'))) return true;
   return context.fieldName !== undefined && cue.test(context.fieldName);
 }
 
-/** A naming word: any of `words`, not inside a longer word (`sin` is not `using`). */
+/**
+ * A naming word: any of `words`, not inside a longer word (`sin` is not `using`); a space in a
+ * word also matches `_`, `-` or nothing (`tax_file_number`, `steuer-id`, `mynumber`).
+ */
 function cueOf(words: readonly string[]): RegExp {
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${words.join('|')})(?![\\p{L}])`, 'iu');
+  const alternatives = words.map((word) => word.replace(/ /g, '[ _-]?'));
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${alternatives.join('|')})(?![\\p{L}])`, 'iu');
 }
 
 const CUES = {
   CA_SIN: cueOf(['sin', 'social insurance', 'nas', 'assurance sociale']),
   AU_TFN: cueOf(['tfn', 'tax file']),
-  NL_BSN: cueOf(['bsn', 'burgerservicenummer', 'burger service nummer', 'sofinummer', 'sofi']),
+  NL_BSN: cueOf(['bsn', 'burger service nummer', 'burgerservicenummer', 'sofi nummer', 'sofi']),
   DE_TAX_ID: cueOf([
-    'steuer-?id(?:nr)?',
-    'steuer-?identifikationsnummer',
+    'steuer id',
+    'steuer id nr',
+    'steuer identifikationsnummer',
     'steueridentifikationsnummer',
-    'idnr',
+    'id nr',
     'tax id',
     'tin',
   ]),
-  JP_MY_NUMBER: cueOf(['my ?number', 'マイナンバー', '個人番号']),
+  JP_MY_NUMBER: cueOf(['my number', 'マイナンバー', '個人番号']),
   IN_AADHAAR: cueOf(['aadhaa?r', 'adhaar', 'uidai', 'uid', 'आधार']),
   BR_CPF: cueOf(['cpf']),
   BR_CNPJ: cueOf(['cnpj']),

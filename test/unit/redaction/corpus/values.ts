@@ -40,11 +40,11 @@ function token(random: Random, length: number, alphabet = ALNUM): string {
   }
 }
 
-function digits(random: Random, n: number): string {
+export function digits(random: Random, n: number): string {
   return chars(random, '0123456789', n);
 }
 
-function luhnCheckDigit(body: string): string {
+export function luhnCheckDigit(body: string): string {
   let sum = 0;
   for (let i = 0; i < body.length; i++) {
     let d = Number(body[body.length - 1 - i]);
