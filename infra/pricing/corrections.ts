@@ -152,7 +152,112 @@ function earlierPrice(
   };
 }
 
+const CLAUDE_PRICING = 'https://platform.claude.com/docs/en/about-claude/pricing';
+
+/** OpenAI's Flex tier (50% off) and Priority tier prices, for the models whose rows list them. */
+function openAiServiceTiers(priority?: PricePerMillion): (rules: PriceListRule[]) => PriceListRule[] {
+  return (rules) =>
+    rules.map((entry) => ({
+      ...entry,
+      serviceTiers: {
+        flex: { discountPercent: '50' },
+        ...(priority ? { priority: { perMillion: priority } } : {}),
+      },
+    }));
+}
+
 export const CORRECTIONS: Correction[] = [
+  {
+    provider: 'openai',
+    dbModelId: 'gpt-5.5',
+    reason: 'the database has no service tiers: Flex is 50% off, Priority $12.50/$1.25 cached/$75',
+    source: OPENAI_PRICING,
+    rules: openAiServiceTiers({ input: '12.5', cachedInput: '1.25', output: '75' }),
+  },
+  {
+    provider: 'openai',
+    dbModelId: 'gpt-5.4',
+    reason: 'the database has no service tiers: Flex is 50% off, Priority $5/$0.50 cached/$30',
+    source: OPENAI_PRICING,
+    rules: openAiServiceTiers({ input: '5', cachedInput: '0.5', output: '30' }),
+  },
+  ...['gpt-5.4-mini', 'gpt-5.4-nano'].map(
+    (dbModelId): Correction => ({
+      provider: 'openai',
+      dbModelId,
+      reason: 'the database has no service tiers: Flex is 50% off (Priority is not listed for this model)',
+      source: OPENAI_PRICING,
+      rules: openAiServiceTiers(),
+    }),
+  ),
+  {
+    provider: 'anthropic',
+    reason:
+      'Claude Haiku 5.5 and Sonnet 5.5 are missing from the database (Sonnet 5.5 ids fall to Sonnet 5, whose cache hits cost twice as much since 2026-10-07); Haiku 5.5 bills the whole request at higher rates above 100K prompt tokens',
+    source: CLAUDE_PRICING,
+    add: [
+      rule(
+        'anthropic',
+        'claude-haiku-5-5',
+        ['claude-haiku-5-5*', 'claude-haiku-5.5*'],
+        {
+          input: '0.1',
+          cacheWrite: '0.125',
+          cacheWrite1h: '0.2',
+          cachedInput: '0.01',
+          output: '0.5',
+        },
+        {
+          tiers: [
+            {
+              aboveInputTokens: 100_000,
+              perMillion: {
+                input: '0.5',
+                cacheWrite: '0.625',
+                cacheWrite1h: '1',
+                cachedInput: '0.05',
+                output: '2.5',
+              },
+            },
+          ],
+        },
+      ),
+      rule(
+        'anthropic',
+        'claude-sonnet-5-5',
+        ['claude-sonnet-5-5*', 'claude-sonnet-5.5*'],
+        {
+          input: '2',
+          cacheWrite: '2.5',
+          cacheWrite1h: '4',
+          cachedInput: '0.2',
+          output: '10',
+        },
+        { effectiveTo: '2026-10-07' },
+      ),
+      rule(
+        'anthropic',
+        'claude-sonnet-5-5@2026-10-07',
+        ['claude-sonnet-5-5*', 'claude-sonnet-5.5*'],
+        {
+          input: '2',
+          cacheWrite: '2.5',
+          cacheWrite1h: '4',
+          cachedInput: '0.1',
+          output: '10',
+        },
+        { effectiveFrom: '2026-10-07' },
+      ),
+    ],
+  },
+  {
+    provider: 'mistral',
+    dbModelId: 'mistral-small-2603',
+    reason:
+      'Mistral Small 4 is `mistral-small-2603`; clients also send `mistral-small-4`, unknown to the database',
+    source: 'https://docs.mistral.ai/getting-started/models',
+    patterns: (patterns) => [...patterns, 'mistral-small-4*'],
+  },
   {
     provider: 'openai',
     dbModelId: 'gpt-4o',

@@ -135,7 +135,7 @@ const PRICE_KEYS: Record<string, keyof PricePerMillion> = {
   output_image_mtok: 'imageOutput',
 };
 /** Per-call fees the database prices per thousand calls, by our fee name. */
-const FEE_KEYS: Record<string, string> = { web_searches_kcount: 'webSearch' };
+const FEE_KEYS: Record<string, string> = { web_searches_kcount: 'webSearch', requests_kcount: 'request' };
 /** Price keys with no token meaning in our usage; a model priced only by these is excluded. */
 const IGNORED_KEYS = new Set(['cache_audio_read_mtok', 'cache_image_read_mtok', 'output_citation_mtok']);
 

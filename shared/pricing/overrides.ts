@@ -84,7 +84,7 @@ const priceListRuleSchema = z.strictObject({
     .optional(),
   batch: batchPricingSchema.optional(),
   serviceTiers: z.record(z.string().min(1).max(32), batchPricingSchema).optional(),
-  perThousandCalls: z.record(z.enum(['webSearch']), usdPerMillion).optional(),
+  perThousandCalls: z.partialRecord(z.enum(['webSearch', 'request']), usdPerMillion).optional(),
 });
 
 const discountRuleSchema = z.strictObject({

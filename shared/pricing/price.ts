@@ -216,8 +216,14 @@ function computeCost(
   const reasoningNanos = amount([[usage.reasoningTokens, prices.reasoning]]);
   // Per-call fees are list prices per thousand calls: calls × 1000 "tokens" at that price per million.
   const searchFee = rule.feesPerThousand?.get('webSearch');
-  const toolCallNanos =
-    searchFee && usage.webSearchCalls ? costNanos([[usage.webSearchCalls * 1000, searchFee]], keep) : 0;
+  const requestFee = rule.feesPerThousand?.get('request');
+  const toolCallNanos = costNanos(
+    [
+      [(usage.webSearchCalls ?? 0) * 1000, searchFee ?? 0n],
+      [requestFee ? 1000 : 0, requestFee ?? 0n],
+    ],
+    keep,
+  );
   const breakdown: CostBreakdown = {
     priced: true,
     currency: 'USD',

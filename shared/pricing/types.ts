@@ -78,7 +78,10 @@ export interface PriceListRule extends RuleBase {
    * list is left unpriced (`unknown_service_tier`) rather than priced at standard rates.
    */
   serviceTiers?: Record<string, BatchPricing>;
-  /** Per-call fees in USD per thousand calls (e.g. `{ webSearch: '10' }`), a cost line of their own. */
+  /**
+   * Per-call fees in USD per thousand calls, a cost line of their own: `webSearch` per web search
+   * call the response reports, `request` per request (Perplexity).
+   */
   perThousandCalls?: Record<string, string>;
 }
 
@@ -123,7 +126,7 @@ export interface CostBreakdown {
   cacheWriteNanos: number;
   outputNanos: number;
   reasoningNanos: number;
-  /** Per-call fees the response reports (web search calls), when the rule prices them; in `totalNanos`. */
+  /** Per-call fees (web search calls the response reports, per-request fees); in `totalNanos`. */
   toolCallNanos?: number;
   totalNanos: number;
   ruleId?: string;
