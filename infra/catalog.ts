@@ -34,6 +34,12 @@ export interface FunctionSpec {
   routes?: RouteSpec[];
   queue?: QueueTriggerSpec;
   schedules?: ScheduleSpec[];
+  /**
+   * `state-machine`: in AWS the schedules start the function's Step Functions state machine,
+   * which runs it step by step (a distributed map); the twin invokes the function, which runs
+   * the same steps in process. Default `function`: the schedules invoke the function.
+   */
+  scheduleTarget?: 'function' | 'state-machine';
 }
 
 export const INGEST_FUNCTION: FunctionSpec = {
@@ -109,8 +115,10 @@ export const ROLLUP_FUNCTION: FunctionSpec = {
   name: 'rollup',
   entry: 'functions/rollup/handler.ts',
   description: 'Rolls up a day of interactions (day and hour), evaluates budgets; daily run judges anomalies',
+  // A reduce holds a project day's latency histograms; a slice one shard-hour's.
   memoryMb: 1024,
   timeoutSeconds: 600,
+  scheduleTarget: 'state-machine',
   schedules: [
     {
       expression: 'rate(1 hour)',

@@ -165,6 +165,10 @@ export class TokentrailStack extends Stack {
     // Both reprice what is still unpriced; the job also walks whole days on demand.
     allow(admin, ['dynamodb:Query'], [ledgerIndex('byUnpriced')]);
     allow(reprice, ['dynamodb:Query'], [ledgerIndex('byUnpriced'), ledgerIndex('byDay')]);
+    // Reprice keeps its per-shard cursors and marks repriced past days changed (for the rollup).
+    allow(reprice, ['dynamodb:PutItem', 'dynamodb:DeleteItem'], [ledgerTable.tableArn]);
+    // Saving overrides reprices at once, and marks the repriced days changed too.
+    allow(admin, ['dynamodb:PutItem'], [ledgerTable.tableArn]);
     // Projects are listed from the keys table, which holds one small item per key.
     allow(reprice, ['dynamodb:Scan'], [keysTable.tableArn]);
 
@@ -246,7 +250,9 @@ export class TokentrailStack extends Stack {
       retryAttempts: 0,
       onFailure: new destinations.SqsDestination(failures),
     });
-    spec.schedules?.forEach((schedule, index) => {
+    // A state-machine job's construct schedules its state machine instead (see FunctionSpec).
+    const schedules = spec.scheduleTarget === 'state-machine' ? [] : (spec.schedules ?? []);
+    schedules.forEach((schedule, index) => {
       new scheduler.Schedule(this, `${pascal(spec.name)}Schedule${index}`, {
         schedule: scheduler.ScheduleExpression.expression(schedule.expression),
         description: schedule.description,
@@ -257,7 +263,7 @@ export class TokentrailStack extends Stack {
         }),
       });
     });
-    if (spec.schedules?.length) {
+    if (schedules.length > 0) {
       acknowledge(
         this,
         `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as CfnResource)}.Arn>:*]`,

@@ -1,10 +1,15 @@
-import { ArnFormat, CfnOutput, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, type CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ANALYTICS_ENV } from '../../shared/aws/analytics-jobs';
 import { NOTIFY_ENV } from '../../shared/aws/notifications';
@@ -12,9 +17,11 @@ import {
   DEFAULT_PROVIDER_ADMIN_SECRET_NAME,
   PROVIDER_ACCOUNTS_ENV,
 } from '../../shared/aws/provider-accounts';
+import { ROLLUP_RUN_PREFIX } from '../../shared/ledger/keys';
 import { LEDGER_TABLE } from '../../shared/ledger/tables';
 import { ANOMALY_FUNCTION, INSIGHTS_FUNCTION, RECONCILE_FUNCTION, ROLLUP_FUNCTION } from '../catalog';
 import type { TokentrailStack } from '../stack';
+import { acknowledge } from './acknowledge';
 
 export interface AnalyticsProps {
   /** E-mail subscribed to the alert topic; default context `tokentrail:alarmEmail` (none when unset). */
@@ -40,10 +47,12 @@ export class Analytics extends Construct {
   public readonly anomalyFunction: lambda.Function;
   public readonly insightsFunction: lambda.Function;
   public readonly reconcileFunction: lambda.Function;
+  /** Plan → distributed map over project day × shard × hour slices → reduce. */
+  public readonly rollupStateMachine: sfn.StateMachine;
 
   public constructor(stack: TokentrailStack, id: string, props: AnalyticsProps = {}) {
     super(stack, id);
-    const { ledgerTable, keysTable } = stack.storage;
+    const { ledgerTable, keysTable, payloadBucket } = stack.storage;
 
     this.alertTopic = new sns.Topic(this, 'AlertTopic', {
       displayName: 'tokentrail cost anomalies and budget thresholds',
@@ -88,12 +97,26 @@ export class Analytics extends Construct {
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
         'dynamodb:BatchWriteItem',
       ],
       [ledgerTable.tableArn],
     );
     allow(this.rollupFunction, ['dynamodb:Query'], [dayIndexArn]);
+    const runObjects = payloadBucket.arnForObjects(`${ROLLUP_RUN_PREFIX}*`);
+    allow(this.rollupFunction, ['s3:PutObject', 's3:GetObject'], [runObjects]);
     notifies(this.rollupFunction);
+    acknowledge(
+      stack,
+      `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.rollupFunction.node.defaultChild as CfnResource)}.Arn>:*]`,
+      'The state machine may invoke the rollup function and its versions; it can invoke nothing else.',
+    );
+    acknowledge(
+      this.rollupFunction,
+      `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(payloadBucket.node.defaultChild as CfnResource)}.Arn>/${ROLLUP_RUN_PREFIX}*]`,
+      'Rollup runs write a fresh key per run and slice; access is limited to the rollup-runs prefix.',
+    );
+    this.rollupStateMachine = this.rollupMap(stack, this.rollupFunction);
 
     // Anomaly: reads daily rollups and active-project marks, upserts anomalies.
     this.anomalyFunction = stack.addFunction(ANOMALY_FUNCTION);
@@ -128,10 +151,94 @@ export class Analytics extends Construct {
       [ledgerTable.tableArn],
     );
 
+    new CfnOutput(stack, 'RollupStateMachineArn', {
+      value: this.rollupStateMachine.stateMachineArn,
+      description: 'Rollup runs (plan → distributed map over slices → reduce); the schedules start it',
+    });
     new CfnOutput(stack, 'AlertTopicArn', {
       value: this.alertTopic.topicArn,
       description:
         'Cost anomaly and budget notifications (subscribe with -c tokentrail:alarmEmail=<address>)',
     });
+  }
+
+  /**
+   * The rollup state machine: `plan` lists the slices into the bucket, a distributed map sums
+   * them (`MaxConcurrency` from `tokentrail:rollupMapConcurrency`; a slice retried on failure
+   * overwrites its own partial), `reduce` merges each day and writes its rollups. The catalog's
+   * rollup schedules start it, each retried by the scheduler and never by Lambda's own async retries.
+   */
+  private rollupMap(stack: TokentrailStack, fn: lambda.Function): sfn.StateMachine {
+    const invoke = (id: string, payload: Record<string, unknown>) =>
+      new tasks.LambdaInvoke(this, id, {
+        lambdaFunction: fn,
+        payload: sfn.TaskInput.fromObject(payload),
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: true,
+      });
+    const plan = invoke('Plan', { step: 'plan', input: sfn.JsonPath.objectAt('$') });
+    const slice = invoke('SumSlice', {
+      step: 'slice',
+      runId: sfn.JsonPath.stringAt('$.runId'),
+      tagKeys: sfn.JsonPath.listAt('$.tagKeys'),
+      slice: sfn.JsonPath.objectAt('$.slice'),
+    }).addRetry({ errors: ['States.ALL'], maxAttempts: 3, interval: Duration.seconds(5), backoffRate: 2 });
+    const map = new sfn.DistributedMap(this, 'SumSlices', {
+      maxConcurrency: stack.scale.mapConcurrency,
+      itemReader: new sfn.S3JsonItemReader({
+        bucket: stack.storage.payloadBucket,
+        key: sfn.JsonPath.stringAt('$.slicesKey'),
+      }),
+      itemSelector: {
+        runId: sfn.JsonPath.stringAt('$.runId'),
+        tagKeys: sfn.JsonPath.listAt('$.tagKeys'),
+        slice: sfn.JsonPath.objectAt('$$.Map.Item.Value'),
+      },
+      resultPath: sfn.JsonPath.DISCARD,
+      toleratedFailurePercentage: 0,
+    });
+    map.itemProcessor(slice);
+    const reduce = invoke('Reduce', { step: 'reduce', plan: sfn.JsonPath.objectAt('$') });
+    const logGroup = new logs.LogGroup(this, 'RollupStateMachineLogs', {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const machine = new sfn.StateMachine(this, 'RollupStateMachine', {
+      definitionBody: sfn.DefinitionBody.fromChainable(plan.next(map).next(reduce)),
+      timeout: Duration.hours(2),
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+    });
+    const bucketId = stack.getLogicalId(stack.storage.payloadBucket.node.defaultChild as CfnResource);
+    acknowledge(
+      machine,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<${bucketId}>/*]`,
+      "The map's item reader reads the slice list a run names at run time (under rollup-runs/); CDK grants it on the bucket's objects.",
+    );
+    acknowledge(
+      machine,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray trace segments cannot be scoped to a resource.',
+    );
+    const executions = `arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${stack.getLogicalId(machine.node.defaultChild as CfnResource)}"}]}]}`;
+    for (const suffix of [':*', '/*:*']) {
+      acknowledge(
+        machine,
+        `AwsSolutions-IAM5[Resource::${executions}${suffix}]`,
+        "A distributed map manages its own child executions; the policy is limited to this state machine's executions.",
+      );
+    }
+    ROLLUP_FUNCTION.schedules?.forEach((schedule, index) => {
+      new scheduler.Schedule(this, `RollupSchedule${index}`, {
+        schedule: scheduler.ScheduleExpression.expression(schedule.expression),
+        description: schedule.description,
+        target: new targets.StepFunctionsStartExecution(machine, {
+          input: scheduler.ScheduleTargetInput.fromObject(schedule.input ?? {}),
+          retryAttempts: 2,
+          deadLetterQueue: stack.failureQueue.queue,
+        }),
+      });
+    });
+    return machine;
   }
 }

@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { STAGING_PREFIX } from '../../shared/ledger/keys';
+import { ROLLUP_RUN_EXPIRY_DAYS, ROLLUP_RUN_PREFIX, STAGING_PREFIX } from '../../shared/ledger/keys';
 import { KEYS_TABLE, LEDGER_TABLE, type TableDefinition } from '../../shared/ledger/tables';
 import { STAGING_EXPIRY_DAYS } from '../catalog';
 import { scaleSettings } from '../scale-settings';
@@ -83,6 +83,11 @@ export class Storage extends Construct {
           id: 'expire-claim-check-staging',
           prefix: STAGING_PREFIX,
           expiration: Duration.days(STAGING_EXPIRY_DAYS),
+        },
+        {
+          id: 'expire-rollup-runs',
+          prefix: ROLLUP_RUN_PREFIX,
+          expiration: Duration.days(ROLLUP_RUN_EXPIRY_DAYS),
         },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],

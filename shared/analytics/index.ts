@@ -4,6 +4,7 @@
 export * from './anomaly';
 export { fitWeeklyBaseline, type WeekdayBaseline, type WeeklyBaseline, type WeeklyPoint } from './baseline';
 export * from './budget';
+export * from './day-rollup';
 export * from './errors';
 export * from './keys';
 export * from './period';

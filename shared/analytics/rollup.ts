@@ -122,6 +122,16 @@ export function isUnpriced(
   return record.status === 'success' || record.cost.unpricedReason !== 'missing_usage';
 }
 
+/**
+ * One group of a {@link RollupAccumulator} as plain, JSON-safe data: its sums so far and its
+ * latency histogram as `[latencyMs, count]` pairs. Merging partial groups of disjoint record sets
+ * gives exactly the group of their union (integer sums, histogram counts), which is what lets a
+ * day be summed in slices in parallel and reduced afterwards.
+ */
+export interface RollupPartialGroup extends Omit<Rollup, 'latencyMs'> {
+  latencies: [number, number][];
+}
+
 interface GroupState {
   rollup: Omit<Rollup, 'latencyMs'>;
   latencies: Map<number, number>;
@@ -161,6 +171,29 @@ function checkRecord(record: RollupSourceRecord): void {
   const { latencyMs } = record;
   if (latencyMs !== undefined && !(Number.isFinite(latencyMs) && latencyMs >= 0)) {
     throw new InvalidRollupRecordError('latencyMs', latencyMs, record);
+  }
+}
+
+const COUNT_FIELDS = [
+  'count',
+  'successCount',
+  'errorCount',
+  'abandonedCount',
+  'inProgressCount',
+  'unpricedCount',
+] as const;
+
+/** A partial group holds counts and sums of records: non-negative safe integers, latencies finite. */
+function checkPartial(group: RollupPartialGroup): void {
+  const where = { project: group.project, model: group.model } as RollupSourceRecord;
+  for (const field of COUNT_FIELDS) checkCount(group[field], field, where);
+  for (const field of TOKEN_FIELDS) checkCount(group.tokens?.[field], `tokens.${field}`, where);
+  for (const field of COST_FIELDS) checkCount(group.cost?.[field], `cost.${field}`, where);
+  for (const entry of group.latencies) {
+    const [latency, count] = entry;
+    if (!(Number.isFinite(latency) && latency >= 0))
+      throw new InvalidRollupRecordError('latencyMs', latency, where);
+    checkCount(count, 'latencies.count', where);
   }
 }
 
@@ -233,8 +266,64 @@ export class RollupAccumulator {
       });
   }
 
-  #addTo(dimensions: RollupDimensions, record: RollupSourceRecord): void {
-    const key = rollupKey(dimensions);
+  /**
+   * The groups so far as plain data (sorted by key, histograms by latency), for a reduce step
+   * elsewhere to {@link RollupAccumulator.merge}.
+   */
+  public toPartial(): RollupPartialGroup[] {
+    return [...this.#groups.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, state]) => ({
+        ...state.rollup,
+        ...(state.rollup.tag ? { tag: { ...state.rollup.tag } } : {}),
+        tokens: { ...state.rollup.tokens },
+        cost: { ...state.rollup.cost },
+        latencies: [...state.latencies.entries()].sort((a, b) => a[0] - b[0]),
+      }));
+  }
+
+  /**
+   * Adds partial groups from accumulators over other records, each into the group its
+   * dimensions name, or the one `relabel` maps them to (e.g. an hour's group into its day's).
+   * Throws before changing a group if a partial holds a value no record could have produced.
+   *
+   * @example
+   * const day = new RollupAccumulator({ granularities: ['day'] });
+   * for (const hour of hourPartials) day.merge(hour, (d) => ({ ...d, granularity: 'day', period: d.period.slice(0, 10) }));
+   */
+  public merge(
+    groups: readonly RollupPartialGroup[],
+    relabel: (dimensions: RollupDimensions) => RollupDimensions = (dimensions) => dimensions,
+  ): this {
+    for (const group of groups) {
+      const dimensions = relabel({
+        granularity: group.granularity,
+        period: group.period,
+        project: group.project,
+        provider: group.provider,
+        model: group.model,
+        ...(group.tag ? { tag: group.tag } : {}),
+      });
+      checkPartial(group);
+      const key = rollupKey(dimensions);
+      const state = this.#stateOf(key, dimensions);
+      const { rollup } = state;
+      for (const field of COUNT_FIELDS) rollup[field] = addExactly(rollup[field], group[field], field, key);
+      for (const field of TOKEN_FIELDS) {
+        rollup.tokens[field] = addExactly(rollup.tokens[field], group.tokens[field], `tokens.${field}`, key);
+      }
+      for (const field of COST_FIELDS) {
+        rollup.cost[field] = addExactly(rollup.cost[field], group.cost[field], `cost.${field}`, key);
+      }
+      for (const [latency, count] of group.latencies) {
+        state.latencies.set(latency, (state.latencies.get(latency) ?? 0) + count);
+        state.latencySamples += count;
+      }
+    }
+    return this;
+  }
+
+  #stateOf(key: string, dimensions: RollupDimensions): GroupState {
     let state = this.#groups.get(key);
     if (!state) {
       state = {
@@ -254,6 +343,12 @@ export class RollupAccumulator {
       };
       this.#groups.set(key, state);
     }
+    return state;
+  }
+
+  #addTo(dimensions: RollupDimensions, record: RollupSourceRecord): void {
+    const key = rollupKey(dimensions);
+    const state = this.#stateOf(key, dimensions);
     const { rollup } = state;
     rollup.count += 1;
     rollup[STATUS_COUNTERS[record.status]] += 1;

@@ -4,21 +4,34 @@
  * deterministic keys, evaluate month-to-date budgets, and judge each project × model's day
  * against its trailing 28 days. Every step is idempotent, so a job can be re-run for any day.
  *
+ * A rollup run is a map and a reduce: `plan` lists the slices of every day to roll up (each
+ * project × `byDay` shard × UTC hour), `slice` sums one slice into partial sums kept in the
+ * bucket, `reduce` merges a day's partials and replaces its rollups. In AWS a Step Functions
+ * distributed map runs the slices (infra/constructs/analytics.ts); a direct invoke and the local
+ * twin run the very same steps in process with bounded parallelism ({@link runRollupJob}).
+ * Integer sums and histograms merge exactly, so the result equals {@link recomputeDayRollups},
+ * the one-pass recompute kept as the check. Scheduled runs also recompute every day marked
+ * changed since (late arrivals, reprices), so late records are counted.
+ *
  * The handlers in functions/rollup and functions/anomaly only parse their event and call these.
  */
 
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import {
+  ALL,
   type Anomaly,
   addDays,
   anomalyOptionsSchema,
   budgetEventId,
   type DailyObservation,
+  DayRollup,
   detectAnomalies,
   evaluateBudget,
   type Granularity,
+  type LeveledRollup,
   MONEY_ANOMALY_KINDS,
   monthOf,
   periodOf,
@@ -27,29 +40,39 @@ import {
 } from '../analytics';
 import { storedBudgetSchema } from '../analytics/budget-settings';
 import { calendarDateSchema } from '../analytics/options';
+import { mapLimit } from '../concurrency';
+import { dayIndexShards } from '../ledger/shards';
 import { nanosToUsd } from '../money';
 import { InvalidJobInputError } from './analytics-errors';
 import {
-  ALL,
   activeProjects,
+  changedDays,
+  clearDayChanged,
   forEachDayRecord,
+  forEachSliceRecord,
   markAnomalyNotified,
   markBudgetEventNotified,
   monthSpendNanos,
   queryRollups,
   recordBudgetEvent,
   replaceDayRollups,
-  type StoredRollup,
   upsertAnomaly,
 } from './analytics-store';
 import { notifier as defaultNotifier, type Notifier } from './notifications';
 import { getProjectSettings } from './project-settings';
+import { getPartial, putPartial, putSlices, type RollupSlice } from './rollup-run-store';
 
 /** Environment of the analytics jobs. */
 export const ANALYTICS_ENV = {
   /** Comma-separated tag keys to also roll up by (e.g. `team,feature`); none by default. */
   rollupTagKeys: 'TOKENTRAIL_ROLLUP_TAG_KEYS',
+  /** Slices summed at once when a run goes in process (direct invoke, local twin); default 8. */
+  mapConcurrency: 'TOKENTRAIL_ROLLUP_MAP_CONCURRENCY',
 } as const;
+
+/** Partials read at once by a reduce. */
+const REDUCE_READ_CONCURRENCY = 32;
+const HOURS = 24;
 
 export interface JobDependencies {
   logger: Logger;
@@ -106,6 +129,10 @@ export interface RollupJobSummary {
   date: string;
   granularities: Granularity[];
   projects: number;
+  /** Project days rolled up: the date's, plus (scheduled runs) the days marked changed. */
+  days: number;
+  /** Slices summed (project days × shards × 24 hours). */
+  slices: number;
   records: number;
   rollups: number;
   /** Earlier rollup items of the day that no longer had records (removed). */
@@ -135,80 +162,227 @@ function tagKeysFromEnvironment(): string[] {
     .filter((key) => key.length > 0);
 }
 
+/** The plan of one rollup run: what the map sums and the reduce writes. */
+export interface RollupPlan {
+  runId: string;
+  plannedAt: string;
+  /** The run's date (the anomaly job judges it). */
+  date: string;
+  granularities: Granularity[];
+  tagKeys: string[];
+  anomalies: boolean;
+  /** Project days to reduce, with the shard count their slices were planned with. */
+  tasks: { project: string; date: string; shards: number }[];
+  /** Bucket key of the slice list (the map's items). */
+  slicesKey: string;
+  slices: number;
+}
+
+/** Event of one map iteration (the state machine's item selector builds it). */
+export interface RollupSliceEvent {
+  step: 'slice';
+  runId: string;
+  tagKeys: string[];
+  slice: RollupSlice;
+}
+
+const sliceEventSchema = z.strictObject({
+  step: z.literal('slice'),
+  runId: z.string().min(1).max(200),
+  tagKeys: z.array(z.string().min(1).max(128)).max(10),
+  slice: z.strictObject({
+    project: z.string().min(1).max(128),
+    date: dateSchema,
+    shard: z.number().int().min(0).max(255),
+    hour: z.number().int().min(0).max(23),
+  }),
+});
+
+/** The slices of a project day: every shard × every hour. */
+const slicesOf = (task: RollupPlan['tasks'][number]): RollupSlice[] =>
+  Array.from({ length: task.shards * HOURS }, (_, index) => ({
+    project: task.project,
+    date: task.date,
+    shard: Math.floor(index / HOURS),
+    hour: index % HOURS,
+  }));
+
 /**
- * Rolls up one UTC day for every active project: all records of the day are read and summed
- * into day and hour rollups per project × provider × model (and per configured tag), plus
- * provider and project totals, which replace the day's earlier rollups. Then budgets are
- * evaluated for the day's month, and with `anomalies` (the daily schedule) the anomaly job runs.
+ * Plans a rollup run: the date (default today, or yesterday for `daily`), its active projects,
+ * and, when no date was given, every project day marked changed up to today; writes the slice
+ * list to the bucket.
  *
  * @example
- * await runRollupJob({ date: '2026-11-21' }, { logger, metrics });
- * // { date: '2026-11-21', granularities: ['day', 'hour'], projects: 2, records: 1830, rollups: 96, ... }
+ * const plan = await planRollup({ schedule: 'hourly' }, deps); // { tasks: [{ project: 'acme', date: '2026-11-21', shards: 16 }], slices: 384, ... }
  */
-export async function runRollupJob(event: unknown, deps: JobDependencies): Promise<RollupJobSummary> {
+export async function planRollup(event: unknown, deps: JobDependencies): Promise<RollupPlan> {
   const input = parseInput(rollupJobInputSchema, event, 'rollup');
-  const today = utcToday(deps);
+  const now = deps.now?.() ?? new Date();
+  const today = now.toISOString().slice(0, 10);
   const date = input.date ?? (input.schedule === 'daily' ? addDays(today, -1) : today);
-  const granularities: Granularity[] = input.granularity ? [input.granularity] : ['day', 'hour'];
-  const tagKeys = input.groupByTags ?? tagKeysFromEnvironment();
+  const shards = dayIndexShards();
   const projects = input.projects ?? (await activeProjects(date));
-  const summary: RollupJobSummary = {
+  const tasks = new Map<string, RollupPlan['tasks'][number]>();
+  for (const project of projects) tasks.set(`${date}\u0000${project}`, { project, date, shards });
+  if (input.date === undefined) {
+    for (const changed of await changedDays(today)) {
+      if (input.projects && !input.projects.includes(changed.project)) continue;
+      tasks.set(`${changed.day}\u0000${changed.project}`, {
+        project: changed.project,
+        date: changed.day,
+        shards,
+      });
+    }
+  }
+  const runId = `${now.toISOString().replace(/[:.]/g, '')}-${randomUUID().slice(0, 8)}`;
+  const ordered = [...tasks.values()].sort((a, b) =>
+    a.date === b.date ? (a.project < b.project ? -1 : 1) : a.date < b.date ? -1 : 1,
+  );
+  const slices = ordered.flatMap(slicesOf);
+  const slicesKey = await putSlices(runId, slices);
+  return {
+    runId,
+    plannedAt: now.toISOString(),
     date,
-    granularities,
-    projects: projects.length,
+    granularities: input.granularity ? [input.granularity] : ['day', 'hour'],
+    tagKeys: input.groupByTags ?? tagKeysFromEnvironment(),
+    anomalies: input.anomalies ?? input.schedule === 'daily',
+    tasks: ordered,
+    slicesKey,
+    slices: slices.length,
+  };
+}
+
+/**
+ * Sums one slice (a project day's `byDay` shard × UTC hour) into partial sums in the bucket.
+ * Idempotent: a retry overwrites the same partial.
+ *
+ * @example
+ * await sumRollupSlice({ step: 'slice', runId, tagKeys: [], slice: { project: 'acme', date: '2026-11-21', shard: 3, hour: 14 } });
+ */
+export async function sumRollupSlice(event: unknown): Promise<{ records: number; skipped: number }> {
+  const { runId, tagKeys, slice } = parseInput(sliceEventSchema, event, 'rollup slice');
+  const sums = new DayRollup(slice.date, tagKeys);
+  await forEachSliceRecord(slice.project, slice.date, slice.shard, slice.hour, (records) => {
+    for (const record of records) sums.add(record);
+  });
+  await putPartial(runId, slice, sums.toPartial());
+  return { records: sums.records, skipped: sums.skipped };
+}
+
+/**
+ * Merges each planned project day's partials (every one must exist: a missing slice fails the
+ * reduce rather than write a short rollup), replaces the day's rollups, clears its changed mark,
+ * evaluates budgets, and runs the anomaly job when planned.
+ *
+ * @example
+ * const summary = await reduceRollup(plan, deps);
+ */
+export async function reduceRollup(plan: RollupPlan, deps: JobDependencies): Promise<RollupJobSummary> {
+  const summary: RollupJobSummary = {
+    date: plan.date,
+    granularities: plan.granularities,
+    projects: new Set(plan.tasks.map((task) => task.project)).size,
+    days: plan.tasks.length,
+    slices: plan.slices,
     records: 0,
     rollups: 0,
     deleted: 0,
     skipped: 0,
     budgetEvents: 0,
   };
-  for (const project of projects) {
-    const result = await rollupProjectDay(project, date, granularities, tagKeys);
-    summary.records += result.records;
-    summary.rollups += result.written;
-    summary.deleted += result.deleted;
-    summary.skipped += result.skipped;
-    summary.budgetEvents += await evaluateProjectBudget(project, monthOf(date), deps);
+  const months = new Set<string>();
+  for (const task of plan.tasks) {
+    const day = new DayRollup(task.date, plan.tagKeys);
+    const partials = await mapLimit(slicesOf(task), REDUCE_READ_CONCURRENCY, (slice) =>
+      getPartial(plan.runId, slice),
+    );
+    for (const partial of partials) day.merge(partial);
+    const { written, deleted } = await replaceDayRollups(
+      task.project,
+      task.date,
+      plan.granularities,
+      day.rollups(plan.granularities),
+    );
+    await clearDayChanged(task.project, task.date, plan.plannedAt);
+    summary.records += day.records;
+    summary.skipped += day.skipped;
+    summary.rollups += written;
+    summary.deleted += deleted;
+    months.add(`${task.project}\u0000${monthOf(task.date)}`);
+  }
+  for (const entry of months) {
+    const [project, month] = entry.split('\u0000') as [string, string];
+    summary.budgetEvents += await evaluateProjectBudget(project, month, deps);
   }
   deps.metrics.addMetric('RollupsWritten', MetricUnit.Count, summary.rollups);
   deps.logger.info('rollup job done', { ...summary });
-  if (input.anomalies ?? input.schedule === 'daily') {
-    summary.anomalies = await runAnomalyJob({ date }, deps);
-  }
+  if (plan.anomalies) summary.anomalies = await runAnomalyJob({ date: plan.date }, deps);
   return summary;
 }
 
-async function rollupProjectDay(
+/**
+ * Runs a whole rollup in process: plan, every slice with bounded parallelism
+ * (`TOKENTRAIL_ROLLUP_MAP_CONCURRENCY`, default 8), reduce. The same steps the state machine
+ * runs, for a direct invoke, `jobs run rollup` and the local twin.
+ *
+ * @example
+ * await runRollupJob({ date: '2026-11-21' }, { logger, metrics });
+ * // { date: '2026-11-21', granularities: ['day', 'hour'], projects: 2, days: 2, slices: 768, records: 1830, ... }
+ */
+export async function runRollupJob(event: unknown, deps: JobDependencies): Promise<RollupJobSummary> {
+  const plan = await planRollup(event, deps);
+  const concurrency = Number(process.env[ANALYTICS_ENV.mapConcurrency] ?? 8) || 8;
+  const slices = plan.tasks.flatMap(slicesOf);
+  await mapLimit(slices, concurrency, (slice) =>
+    sumRollupSlice({ step: 'slice', runId: plan.runId, tagKeys: plan.tagKeys, slice }),
+  );
+  return reduceRollup(plan, deps);
+}
+
+/**
+ * One step of the state machine: `{step: 'plan', input}`, `{step: 'slice', ...}` or
+ * `{step: 'reduce', plan}`.
+ */
+export async function runRollupStep(
+  event: { step: string; input?: unknown; plan?: RollupPlan },
+  deps: JobDependencies,
+): Promise<unknown> {
+  if (event.step === 'plan') return planRollup(event.input ?? {}, deps);
+  if (event.step === 'slice') return sumRollupSlice(event);
+  if (event.step === 'reduce' && event.plan) return reduceRollup(event.plan, deps);
+  throw new InvalidJobInputError('rollup', [{ path: 'step', message: 'expected plan, slice or reduce' }]);
+}
+
+/**
+ * The recompute path, kept as the check: a project day's rollups summed in one pass over all
+ * its records, without slices, partials or merges. Writes nothing.
+ *
+ * @example
+ * const expected = await recomputeDayRollups('acme', '2026-11-21', ['day', 'hour'], []);
+ */
+export async function recomputeDayRollups(
   project: string,
   date: string,
   granularities: Granularity[],
   tagKeys: string[],
-): Promise<{ records: number; written: number; deleted: number; skipped: number }> {
+): Promise<LeveledRollup[]> {
   const byModel = new RollupAccumulator({ granularities, groupByTags: tagKeys });
   const byProvider = new RollupAccumulator({ granularities });
   const total = new RollupAccumulator({ granularities });
-  let records = 0;
-  let skipped = 0;
   await forEachDayRecord(project, date, (page) => {
     for (const record of page) {
-      // The index partition is the stored day; a record is summed into the day its timestamp names.
-      if (periodOf(record.timestamp, 'day') !== date) {
-        skipped += 1;
-        continue;
-      }
-      records += 1;
+      if (periodOf(record.timestamp, 'day') !== date) continue;
       byModel.add(record);
       byProvider.add({ ...record, model: ALL, tags: undefined });
       total.add({ ...record, provider: ALL, model: ALL, tags: undefined });
     }
   });
-  const rollups: StoredRollup[] = [
+  return [
     ...byModel.rollups().map((rollup) => ({ level: 'model' as const, rollup })),
     ...byProvider.rollups().map((rollup) => ({ level: 'provider' as const, rollup })),
     ...total.rollups().map((rollup) => ({ level: 'project' as const, rollup })),
   ];
-  const { written, deleted } = await replaceDayRollups(project, date, granularities, rollups);
-  return { records, written, deleted, skipped };
 }
 
 /**

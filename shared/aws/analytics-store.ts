@@ -15,6 +15,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
+  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -27,8 +28,10 @@ import {
   type AnomalyKind,
   type BudgetCrossing,
   type Granularity,
+  type LeveledRollup,
   type Rollup,
   type RollupDimensions,
+  type RollupLevel,
   type RollupSourceRecord,
   type RollupStatus,
   rollupItemKey,
@@ -66,14 +69,16 @@ const marked = new Set<string>();
 
 /**
  * Marks a project as having interactions on the UTC day of `timestamp`, so the rollup job finds
- * it without scanning. Idempotent (an UpdateItem setting constant values), and remembered per
+ * it without scanning, and a past day as changed ({@link markDayChanged}). Idempotent (an UpdateItem setting constant values), and remembered per
  * warm container, so a busy project costs one extra write per container and day, not per call.
  *
  * @example
  * await markProjectActive('acme', '2026-11-21T10:00:00.000Z');
  */
-export async function markProjectActive(project: string, timestamp: string): Promise<void> {
+export async function markProjectActive(project: string, timestamp: string, now = Date.now()): Promise<void> {
   const day = timestamp.slice(0, 10);
+  // A record of a past day arrived after that day's rollup may have run: recompute it.
+  if (day < new Date(now).toISOString().slice(0, 10)) await markDayChanged(project, day, now);
   const memo = `${project}\u0000${day}`;
   if (marked.has(memo)) return;
   await dynamo().send(
@@ -87,6 +92,84 @@ export async function markProjectActive(project: string, timestamp: string): Pro
   );
   if (marked.size >= 10_000) marked.clear();
   marked.add(memo);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changed days: a day before today that got a record (a late arrival) or a new price
+
+const CHANGED_PARTITION = 'CHANGED';
+/** A container re-marks a changed day at most this often (the rollup allows for it, see below). */
+export const CHANGED_MARK_INTERVAL_MS = 60_000;
+/** The rollup clears a mark only when it was last written this long before the rollup planned. */
+export const CHANGED_CLEAR_MARGIN_MS = 2 * CHANGED_MARK_INTERVAL_MS;
+const changedMarks = new Map<string, number>();
+
+/**
+ * Marks a project's day as changed after its rollup may have run: a late arrival, a completion
+ * or a reprice of a past day. The next scheduled rollup recomputes every marked day, so late
+ * arrivals are counted. One write per container, project and day a minute, not per record.
+ *
+ * @example
+ * await markDayChanged('acme', '2026-11-20');
+ */
+export async function markDayChanged(project: string, day: string, now = Date.now()): Promise<void> {
+  const memo = `${project}\u0000${day}`;
+  const last = changedMarks.get(memo);
+  if (last !== undefined && now - last < CHANGED_MARK_INTERVAL_MS) return;
+  await dynamo().send(
+    new PutCommand({
+      TableName: table(),
+      Item: {
+        pk: CHANGED_PARTITION,
+        sk: `${day}#${project}`,
+        entity: 'changed-day',
+        project,
+        day,
+        lastAt: new Date(now).toISOString(),
+      },
+    }),
+  );
+  if (changedMarks.size >= 10_000) changedMarks.clear();
+  changedMarks.set(memo, now);
+}
+
+/** The marked (project, day) pairs up to and including `through`, oldest first. */
+export async function changedDays(through: string): Promise<{ project: string; day: string }[]> {
+  const found: { project: string; day: string }[] = [];
+  await queryAll(
+    {
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND sk <= :through',
+      ExpressionAttributeValues: { ':pk': CHANGED_PARTITION, ':through': `${through}#\uffff` },
+    },
+    (items) => {
+      for (const item of items) found.push({ project: item.project as string, day: item.day as string });
+    },
+  );
+  return found;
+}
+
+/**
+ * Clears a day's mark after its rollup was rewritten, unless it was written since the rollup
+ * planned (less `CHANGED_CLEAR_MARGIN_MS`, which covers the writers' once-a-minute memo): a
+ * record processed during the run keeps the mark, and the next run recomputes the day again.
+ */
+export async function clearDayChanged(project: string, day: string, plannedAt: string): Promise<boolean> {
+  const before = new Date(Date.parse(plannedAt) - CHANGED_CLEAR_MARGIN_MS).toISOString();
+  try {
+    await dynamo().send(
+      new DeleteCommand({
+        TableName: table(),
+        Key: { pk: CHANGED_PARTITION, sk: `${day}#${project}` },
+        ConditionExpression: 'attribute_not_exists(pk) OR lastAt < :before',
+        ExpressionAttributeValues: { ':before': before },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 }
 
 /**
@@ -170,22 +253,51 @@ export async function forEachDayRecord(
   );
 }
 
+/** Hour `hh` (0–23) of a day as a `daySk` range; the first and last hour take any stray keys too. */
+function hourRange(day: string, hour: number): { lower: string; upper: string } {
+  const hh = String(hour).padStart(2, '0');
+  return {
+    lower: hour === 0 ? day : `${day}T${hh}`,
+    upper: hour === 23 ? `${day}\uffff` : `${day}T${hh}\uffff`,
+  };
+}
+
+/**
+ * Reads one slice of a project's day, one `byDay` shard × one UTC hour, handing each page to
+ * `onPage`: the unit the rollup map sums in parallel. The 24 hours of every shard cover the day.
+ *
+ * @example
+ * await forEachSliceRecord('acme', '2026-11-21', 3, 14, (records) => { for (const r of records) slice.add(r); });
+ */
+export async function forEachSliceRecord(
+  project: string,
+  day: string,
+  shard: number,
+  hour: number,
+  onPage: (records: RollupSourceRecord[]) => void,
+): Promise<void> {
+  const { lower, upper } = hourRange(day, hour);
+  await queryAll(
+    {
+      TableName: table(),
+      IndexName: DAY_INDEX.indexName,
+      KeyConditionExpression: 'dayPk = :pk AND daySk BETWEEN :lower AND :upper',
+      ExpressionAttributeValues: {
+        ':pk': dayPartition(project, day, shard),
+        ':lower': lower,
+        ':upper': upper,
+      },
+    },
+    (items) => onPage(items.map(toRollupSource)),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rollups
 
-/**
- * How much a rollup sums: one model (`model`, optionally per tag value), all models of a
- * provider (`provider`, model `*`), or the whole project (`project`, provider and model `*`).
- */
-export type RollupLevel = 'model' | 'provider' | 'project';
-
-/** Provider/model value of the summed-over dimensions in provider and project totals. */
-export const ALL = '*';
-
-export interface StoredRollup {
-  level: RollupLevel;
-  rollup: Rollup;
-}
+export { ALL, type RollupLevel } from '../analytics';
+/** A rollup with its level: one model, a provider's models, or the project (see `DayRollup`). */
+export type StoredRollup = LeveledRollup;
 
 /**
  * The table key of a rollup. Model-level rollups use {@link rollupItemKey}; totals end in `!`,
@@ -311,6 +423,39 @@ export async function replaceDayRollups(
     ...stale.map((key) => ({ DeleteRequest: { Key: key } })),
   ]);
   return { written: items.length, deleted: stale.length };
+}
+
+/**
+ * Every stored rollup of a project's day in the given granularities, at every level and tag, as
+ * written (without `computedAt`): what a check compares with a recompute.
+ *
+ * @example
+ * await readDayRollups('acme', '2026-11-21', ['day', 'hour']);
+ */
+export async function readDayRollups(
+  project: string,
+  day: string,
+  granularities: readonly Granularity[],
+): Promise<StoredRollup[]> {
+  const found: StoredRollup[] = [];
+  for (const granularity of granularities) {
+    const { lower, upper } = daySkRange(granularity, day);
+    await queryAll(
+      {
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lower AND :upper',
+        ExpressionAttributeValues: {
+          ':pk': rollupPartition(project, granularity),
+          ':lower': lower,
+          ':upper': upper,
+        },
+      },
+      (items) => {
+        for (const item of items) found.push(fromRollupItem(item));
+      },
+    );
+  }
+  return found;
 }
 
 export interface RollupQuery {

@@ -27,6 +27,7 @@ import {
   type RepriceResult,
   repriceCost,
 } from '../pricing';
+import { markDayChanged } from './analytics-store';
 import { listApiKeys } from './api-key-store';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
@@ -179,6 +180,7 @@ export interface RepriceOptions {
  * layer and the catalog. The model priced is the project's mapping of `model` when it has one,
  * else the one pricing used when the interaction was stored (`pricedAs`), so an Azure deployment
  * keeps its real model. Interactions still in progress are skipped (they are priced when they complete).
+ * The days of the costs it changed are marked changed, so the next scheduled rollup recomputes them.
  *
  * @example
  * const results = await repriceInteractions(await dayInteractionKeys('default', '2026-11-20'), overrides);
@@ -226,5 +228,13 @@ export async function repriceInteractions(
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   });
+  // A cost changed on these days: their rollups are recomputed by the next scheduled rollup.
+  const days = new Set(
+    writes.map(({ item }) => `${item.project as string}\u0000${(item.timestamp as string).slice(0, 10)}`),
+  );
+  for (const entry of days) {
+    const [project, day] = entry.split('\u0000') as [string, string];
+    await markDayChanged(project, day);
+  }
   return results;
 }

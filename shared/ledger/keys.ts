@@ -60,6 +60,12 @@ export function payloadObjectKey(project: string, id: string, body: Uint8Array):
 /** Prefix of offloaded (redacted) payload objects. */
 export const PAYLOAD_PREFIX = 'payloads/';
 
+/** Prefix of rollup runs' intermediate state (slice lists, partial sums), expired by lifecycle. */
+export const ROLLUP_RUN_PREFIX = 'rollup-runs/';
+
+/** Days a rollup run's state is kept: long enough to look into a failed run. */
+export const ROLLUP_RUN_EXPIRY_DAYS = 3;
+
 /** Prefix of claim-check objects: short-lived (lifecycle rule), deleted after processing. */
 export const STAGING_PREFIX = 'staging/';
 

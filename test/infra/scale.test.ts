@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { INGEST_FUNCTION, PROCESS_FUNCTION, QUERY_FUNCTION } from '../../infra/catalog';
+import { INGEST_FUNCTION, PROCESS_FUNCTION, QUERY_FUNCTION, ROLLUP_FUNCTION } from '../../infra/catalog';
 import { DEFAULT_SCALE_SETTINGS, parseReservedConcurrency } from '../../infra/scale-settings';
 import { TokentrailStack } from '../../infra/stack';
 import { SHARD_ENV } from '../../shared/ledger/shards';
@@ -56,6 +56,61 @@ describe('scale settings in the template', () => {
           Projection: { ProjectionType: 'KEYS_ONLY' },
         }),
       ]),
+    });
+  });
+
+  describe('rollup state machine', () => {
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const definition = JSON.parse(
+      (machine!.Properties.DefinitionString['Fn::Join'][1] as unknown[])
+        .map((part) => (typeof part === 'string' ? part : 'ref'))
+        .join(''),
+    ) as { StartAt: string; States: Record<string, Record<string, unknown>> };
+
+    it('plans, sums the slices in a distributed map with bounded concurrency, then reduces', () => {
+      expect(definition.StartAt).toBe('Plan');
+      const map = definition.States.SumSlices as {
+        Type: string;
+        MaxConcurrency: number;
+        ToleratedFailurePercentage: number;
+        ItemReader: {
+          Resource: string;
+          ReaderConfig: { InputType: string };
+          Parameters: Record<string, string>;
+        };
+        ItemProcessor: { ProcessorConfig: { Mode: string }; States: Record<string, { Retry?: unknown[] }> };
+        Next: string;
+      };
+      expect(map.Type).toBe('Map');
+      expect(map.ItemProcessor.ProcessorConfig.Mode).toBe('DISTRIBUTED');
+      expect(map.MaxConcurrency).toBe(DEFAULT_SCALE_SETTINGS.mapConcurrency);
+      expect(map.ToleratedFailurePercentage ?? 0).toBe(0); // absent means none tolerated
+      expect(map.ItemReader.ReaderConfig.InputType).toBe('JSON');
+      expect(map.ItemReader.Parameters['Key.$']).toBe('$.slicesKey');
+      expect(map.Next).toBe('Reduce');
+      // A failed slice is retried (it overwrites its own partial), never skipped.
+      expect(map.ItemProcessor.States.SumSlice!.Retry).toEqual(
+        expect.arrayContaining([expect.objectContaining({ ErrorEquals: ['States.ALL'], MaxAttempts: 3 })]),
+      );
+    });
+
+    it('is what the rollup schedules start (retried by the scheduler), not the function', () => {
+      const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).filter((schedule) =>
+        ROLLUP_FUNCTION.schedules!.some((spec) => spec.description === schedule.Properties.Description),
+      );
+      expect(schedules).toHaveLength(ROLLUP_FUNCTION.schedules!.length);
+      for (const schedule of schedules) {
+        expect(JSON.stringify(schedule.Properties.Target.Arn)).toContain('RollupStateMachine');
+        expect(schedule.Properties.Target.RetryPolicy.MaximumRetryAttempts).toBe(2);
+      }
+    });
+
+    it('takes its map concurrency from context', () => {
+      const custom = synth({ 'tokentrail:rollupMapConcurrency': '200' });
+      const [customMachine] = Object.values(custom.findResources('AWS::StepFunctions::StateMachine'));
+      expect(JSON.stringify(customMachine!.Properties.DefinitionString)).toContain(
+        '\\"MaxConcurrency\\":200',
+      );
     });
   });
 

@@ -14,6 +14,7 @@ import {
   toApiRollup,
 } from '../../../shared/analytics';
 import type { InteractionRecord } from '../../../shared/ledger/record';
+import { recordArb } from './records';
 
 // Compile-time contract: a stored ledger record can be rolled up as it is.
 const fromLedger = (record: InteractionRecord): RollupSourceRecord => record;
@@ -27,57 +28,6 @@ const COST_FIELDS = [
   'totalNanos',
 ] as const;
 const TOKEN_FIELDS = ['input', 'output', 'cachedInput', 'cacheWriteInput', 'reasoning'] as const;
-
-const DAY_MS = 86_400_000;
-const START = Date.parse('2026-11-20T00:00:00Z');
-
-const nanos = fc.integer({ min: 0, max: 5_000_000_000_000 });
-const tokens = fc.integer({ min: 0, max: 50_000_000 });
-
-const recordArb: fc.Arbitrary<RollupSourceRecord> = fc.record(
-  {
-    project: fc.constantFrom('acme', 'beta', 'a#b'),
-    provider: fc.constantFrom('openai', 'anthropic'),
-    model: fc.constantFrom('gpt-4o', 'gpt-4o-mini', 'claude=x'),
-    status: fc.constantFrom('success', 'error', 'abandoned', 'in_progress'),
-    // Three days, with offsets so that records near midnight land in the neighbouring UTC day.
-    timestamp: fc
-      .tuple(fc.integer({ min: 0, max: 3 * DAY_MS - 1 }), fc.constantFrom('Z', '+02:00', '-05:30'))
-      .map(([offset, zone]) => {
-        const iso = new Date(START + offset).toISOString();
-        return zone === 'Z' ? iso : `${iso.slice(0, 19)}${zone}`;
-      }),
-    tokens: fc.record({
-      input: tokens,
-      output: tokens,
-      cachedInput: tokens,
-      cacheWriteInput: tokens,
-      reasoning: tokens,
-    }),
-    cost: fc
-      .record({
-        priced: fc.boolean(),
-        inputNanos: nanos,
-        cachedInputNanos: nanos,
-        cacheWriteNanos: nanos,
-        outputNanos: nanos,
-        reasoningNanos: nanos,
-        unpricedReason: fc.constantFrom('unknown_model', 'missing_usage'),
-      })
-      .map(({ priced, unpricedReason, ...parts }) => ({
-        ...parts,
-        totalNanos: Object.values(parts).reduce((sum, part) => sum + part, 0),
-        priced,
-        ...(priced ? {} : { unpricedReason }),
-      })),
-    latencyMs: fc.integer({ min: 0, max: 120_000 }),
-    tags: fc.dictionary(
-      fc.constantFrom('team', 'env', 'feature'),
-      fc.constantFrom('search', 'chat', 'prod', ''),
-    ),
-  },
-  { requiredKeys: ['project', 'provider', 'model', 'status', 'timestamp', 'cost'] },
-);
 
 const recordsArb = fc.array(recordArb, { maxLength: 120 });
 const OPTIONS = { granularities: ['day', 'hour'], groupByTags: ['team'] } as const;
