@@ -3,6 +3,8 @@
  * detectors), same inputs, same process.
  *
  * - chat: ~512 KB of chat messages, about one in eight carrying PII or a secret;
+ * - dense: ~512 KB of short messages with a value every ~130 bytes, drawn from every family of the
+ *   global corpus (national identifiers, phone forms, e-mails, service credentials, database URLs);
  * - pathological: 1 MB of 8 KB blocks of adversarial runs (`a@a@…`, digit runs, `aaaa…`,
  *   `monkey=monkey=…`, `1.1.1.…`, `1 1 1…`, `a:a:…`, `+1 +1…`). redact-pii is quadratic on several of
  *   these, so it is timed on the first 64 KB (one block of each kind, the same structure as the whole
@@ -22,6 +24,7 @@ import {
   seededRandom,
   ssn,
 } from '../unit/redaction/corpus/values';
+import { FAMILIES } from '../unit/redaction/corpus/global';
 import { measure, table } from './measure';
 
 const PLAIN = [
@@ -63,6 +66,33 @@ function chatCorpus(targetBytes: number): string[] {
   return messages;
 }
 
+const FILLER = [
+  'Thanks, see the ticket below.',
+  'Can you check this for me?',
+  'Customer reply:',
+  'Updated the record with',
+  'Please confirm',
+  'Logged at 12:30:45 from the form,',
+  'version 1.2.3 says',
+  'ok',
+];
+
+/** Messages of ~130 bytes, each with one value of a family of the global corpus (named as users name them). */
+function denseCorpus(targetBytes: number): string[] {
+  const random = seededRandom(7);
+  const families = Object.values(FAMILIES);
+  const messages: string[] = [];
+  let size = 0;
+  while (size < targetBytes) {
+    const sample = pick(random, families)(random);
+    let message = `${pick(random, FILLER)} ${sample.cue} ${sample.value}.`;
+    while (message.length < 110) message += ` ${pick(random, FILLER)}`;
+    messages.push(message);
+    size += message.length;
+  }
+  return messages;
+}
+
 function pathological(totalBytes: number, blockBytes: number): string {
   const units = ['a@', '1', 'a', 'monkey=', '1.', '1 ', 'a:', '+1 '];
   const blocks: string[] = [];
@@ -76,8 +106,8 @@ function pathological(totalBytes: number, blockBytes: number): string {
   return blocks.join('\n');
 }
 
-/** One timed task in the redact-pii worker: a pass over the chat corpus, or the pathological prefix. */
-type RedactPiiTask = 'chat' | 'pathological';
+/** One timed task in the redact-pii worker: a pass over the chat or dense corpus, or the pathological prefix. */
+type RedactPiiTask = 'chat' | 'dense' | 'pathological';
 
 interface RedactPiiWorker {
   /** Seconds one run of the task took. */
@@ -91,22 +121,22 @@ interface RedactPiiWorker {
  * load. The worker has no tsx hooks (`execArgv: []`), stays up between tasks (so rounds can
  * alternate with ours) and reports seconds back.
  */
-function startRedactPii(chat: string[], pathologicalPrefix: string): RedactPiiWorker {
+function startRedactPii(chat: string[], dense: string[], pathologicalPrefix: string): RedactPiiWorker {
   const code = `
     const { parentPort, workerData } = require('node:worker_threads');
     const { SyncRedactor } = require(workerData.modulePath);
     const redactor = new SyncRedactor();
     parentPort.on('message', (task) => {
       const start = performance.now();
-      if (task === 'chat') for (const message of workerData.chat) redactor.redact(message);
-      else redactor.redact(workerData.pathologicalPrefix);
+      if (task === 'pathological') redactor.redact(workerData.pathologicalPrefix);
+      else for (const message of workerData[task]) redactor.redact(message);
       parentPort.postMessage((performance.now() - start) / 1000);
     });
   `;
   const worker = new Worker(code, {
     eval: true,
     execArgv: [],
-    workerData: { modulePath: require.resolve('redact-pii'), chat, pathologicalPrefix },
+    workerData: { modulePath: require.resolve('redact-pii'), chat, dense, pathologicalPrefix },
   });
   // One task at a time: the pending one settles on the worker's next message or error.
   let pending: { resolve: (seconds: number) => void; reject: (error: Error) => void } | undefined;
@@ -146,13 +176,14 @@ const CHAT_ROUNDS = 7;
 async function compareChat(
   ours: () => void,
   theirs: RedactPiiWorker,
+  task: RedactPiiTask = 'chat',
 ): Promise<{ oursSeconds: number; theirsSeconds: number; ratio: number }> {
-  await theirs.time('chat');
+  await theirs.time(task);
   measure(ours, 400);
   const oursRounds: number[] = [];
   const theirsRounds: number[] = [];
   for (let round = 0; round < CHAT_ROUNDS; round++) {
-    theirsRounds.push(await theirs.time('chat'));
+    theirsRounds.push(await theirs.time(task));
     let passes = 0;
     const start = performance.now();
     let now = start;
@@ -178,12 +209,22 @@ export async function run(): Promise<void> {
   const chatMb = chatBytes / 1e6;
   const payloads = messages.map((content) => ({ model: 'gpt-4o', messages: [{ role: 'user', content }] }));
 
+  const denseMessages = denseCorpus(512 * 1024);
+  const denseBytes = denseMessages.reduce((n, m) => n + m.length, 0);
+
   const input = pathological(1024 * 1024, 8 * 1024);
   const prefix = input.slice(0, 8 * (8 * 1024 + 1));
-  const theirs = startRedactPii(messages, prefix);
+  const theirs = startRedactPii(messages, denseMessages, prefix);
   const chat = await compareChat(() => {
     for (const message of messages) ours.redactText(message);
   }, theirs);
+  const dense = await compareChat(
+    () => {
+      for (const message of denseMessages) ours.redactText(message);
+    },
+    theirs,
+    'dense',
+  );
   const oursJson = measure(() => {
     for (const payload of payloads) ours.redactValue(payload);
   }, 1000);
@@ -211,6 +252,13 @@ export async function run(): Promise<void> {
         `${chat.ratio.toFixed(0)}x`,
       ],
       [
+        `dense (${denseMessages.length} messages, a value per ${Math.round(denseBytes / denseMessages.length)} B)`,
+        `${(denseBytes / 1024).toFixed(0)} KB`,
+        denseBytes / 1e6 / dense.oursSeconds,
+        denseBytes / 1e6 / dense.theirsSeconds,
+        `${dense.ratio.toFixed(0)}x`,
+      ],
+      [
         'chat as OpenAI JSON (redactValue)',
         `${(chatBytes / 1024).toFixed(0)} KB`,
         mbps(chatMb, oursJson.perSecond),
@@ -234,7 +282,7 @@ export async function run(): Promise<void> {
     ]),
   );
   process.stdout.write(
-    `chat: medians of ${CHAT_ROUNDS} alternating rounds (one redact-pii pass, 0.25 s of ours; ratio: median of the rounds' ratios), both warmed up; ` +
+    `chat and dense: medians of ${CHAT_ROUNDS} alternating rounds (one redact-pii pass, 0.25 s of ours; ratio: median of the rounds' ratios), both warmed up; ` +
       'pathological: redact-pii is timed once (it needs seconds), ours runs repeatedly for 1–2 s after a warm-up.\n',
   );
 }
