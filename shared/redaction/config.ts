@@ -11,7 +11,7 @@ import {
   DEFAULT_CUSTOM_RULE_BUDGET_CHARS,
   EMPTY_MATCH_PROBLEM,
 } from './custom-rules';
-import { BUILTIN_DETECTOR_TYPES } from './detectors';
+import { BUILTIN_DETECTOR_TYPES, OPT_IN_DETECTOR_TYPES } from './detectors';
 import { InvalidRedactionConfigError, type RedactionConfigIssue } from './errors';
 import { parseDropPath } from './paths';
 
@@ -84,6 +84,8 @@ export const redactionConfigSchema = z
   .strictObject({
     /** Built-in detector types to skip. */
     disabled: z.array(z.enum(BUILTIN_DETECTOR_TYPES)).max(BUILTIN_DETECTOR_TYPES.length).optional(),
+    /** Detectors that are off by default to run (`PERSON`). */
+    enabled: z.array(z.enum(OPT_IN_DETECTOR_TYPES)).max(OPT_IN_DETECTOR_TYPES.length).optional(),
     /** `placeholder` (default): `[REDACTED:EMAIL]`; `hash`: `[EMAIL:3f9a1c]` keyed by `hashSecret`. */
     style: z.enum(['placeholder', 'hash']).optional(),
     /** Per-project HMAC key for the `hash` style (at least 16 characters). */

@@ -20,6 +20,7 @@ import {
   NUMBER_END,
   NUMBER_START,
 } from './patterns';
+import { personDetectors } from './person';
 import { isSecretKeyName } from './secret-keys';
 import { SERVICE_KEY_DETECTORS, SERVICE_KEY_TYPES, TELEGRAM_DETECTOR } from './service-keys';
 
@@ -46,7 +47,11 @@ export const BUILTIN_DETECTOR_TYPES = [
   'SECRET',
   ...SERVICE_KEY_TYPES,
   ...NATIONAL_ID_TYPES,
+  'PERSON',
 ] as const;
+
+/** Detectors that run only when a project enables them (`enabled` in the configuration). */
+export const OPT_IN_DETECTOR_TYPES = ['PERSON'] as const;
 
 export type BuiltinDetectorType = (typeof BUILTIN_DETECTOR_TYPES)[number];
 
@@ -418,11 +423,8 @@ function checkSecretAssignment(
   return { start: valueStart, end: valueEnd };
 }
 
-/**
- * Built-in detectors in priority order: when two candidates start at the same position the
- * earlier one wins (a placeholder first, so redacted output is never redacted again).
- */
-export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
+/** The detectors on by default, in priority order (see `BUILTIN_DETECTORS`). */
+const CORE_DETECTORS: readonly BuiltinDetector[] = [
   {
     type: 'PRIVATE_KEY',
     triggers: ['-----BEGIN'],
@@ -538,4 +540,21 @@ export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
     source: `[:=](?<=(?:${SECRET_KEY_ENDINGS})\\\\?["']?[ \\t]{0,8}[:=])`,
     check: checkSecretAssignment,
   },
+];
+
+/** Literal triggers of the core detectors, which the `PERSON` given-name triggers must not shadow. */
+const CORE_LITERALS = CORE_DETECTORS.flatMap((detector) =>
+  detector.triggers.flatMap((trigger) =>
+    typeof trigger === 'string' ? [trigger] : 'anyCase' in trigger ? [trigger.anyCase] : [],
+  ),
+);
+
+/**
+ * Built-in detectors in priority order: when two candidates start at the same position the
+ * earlier one wins (a placeholder first, so redacted output is never redacted again). `PERSON`
+ * comes last and is off unless enabled.
+ */
+export const BUILTIN_DETECTORS: readonly BuiltinDetector[] = [
+  ...CORE_DETECTORS,
+  ...personDetectors(CORE_LITERALS),
 ];

@@ -18,7 +18,12 @@ export {
   redactionConfigSchema,
 } from './config';
 export type { CustomRule } from './custom-rules';
-export { BUILTIN_DETECTOR_TYPES, type BuiltinDetectorType, isPlaceholder } from './detectors';
+export {
+  BUILTIN_DETECTOR_TYPES,
+  type BuiltinDetectorType,
+  isPlaceholder,
+  OPT_IN_DETECTOR_TYPES,
+} from './detectors';
 export {
   InvalidRedactionConfigError,
   RedactionBudgetExceededError,

@@ -11,7 +11,13 @@ import {
   compileCustomRules,
   DEFAULT_CUSTOM_RULE_BUDGET_CHARS,
 } from './custom-rules';
-import { BUILTIN_DETECTOR_TYPES, type BuiltinDetectorType, isPlaceholder, type Span } from './detectors';
+import {
+  BUILTIN_DETECTOR_TYPES,
+  type BuiltinDetectorType,
+  isPlaceholder,
+  OPT_IN_DETECTOR_TYPES,
+  type Span,
+} from './detectors';
 import { RedactionBudgetExceededError } from './errors';
 import { DropPathMatcher, type PathStates, parseDropPath } from './paths';
 import { createReplacer, type Replacer } from './replacement';
@@ -207,7 +213,12 @@ function redactKey(engine: Engine, key: string, run: Run, out: Record<string, un
 }
 
 function compileEngine(config: RedactionConfig): Engine {
-  const disabled: BuiltinDetectorType[] = config.disabled ?? [];
+  // Opt-in detectors run only when enabled (and not also disabled).
+  const enabled: readonly BuiltinDetectorType[] = config.enabled ?? [];
+  const disabled: BuiltinDetectorType[] = [
+    ...(config.disabled ?? []),
+    ...OPT_IN_DETECTOR_TYPES.filter((type) => !enabled.includes(type)),
+  ];
   const secretKeys = new Set((config.secretKeys ?? []).map(normalizeKeyName));
   const allowValues = config.allowlist?.values ?? [];
   const allowPatterns = config.allowlist?.patterns ?? [];

@@ -12,6 +12,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { createRedactor } from '../../shared/redaction';
+import { FAMILIES } from '../unit/redaction/corpus/global';
 import {
   creditCard,
   email,
@@ -24,7 +25,6 @@ import {
   seededRandom,
   ssn,
 } from '../unit/redaction/corpus/values';
-import { FAMILIES } from '../unit/redaction/corpus/global';
 import { measure, table } from './measure';
 
 const PLAIN = [
