@@ -58,7 +58,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
 
   const target = await resolveTarget(values.stack, io.env);
-  const invoke = await invoker(target, name, io.env);
+  const invoke = await jobInvoker(target, name, io.env);
   const days = values.from ? daysBetween(values.from, values.to!) : [values.date];
   let failures = 0;
   for (const [index, date] of days.entries()) {
@@ -80,7 +80,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   return failures === 0 ? 0 : 1;
 }
 
-async function invoker(
+/**
+ * Runs a job of the target once per call: the local stack's `/_local/jobs/<name>`, or the
+ * deployed function (found by its `<Name>FunctionName` output), invoked and awaited.
+ */
+export async function jobInvoker(
   target: Target,
   name: string,
   env: NodeJS.ProcessEnv,
