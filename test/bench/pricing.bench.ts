@@ -5,15 +5,16 @@
  * RegExp compiled from each pattern and every price string parsed on every call.
  */
 import { usdToNanos } from '../../shared/money';
-import { type NormalizedUsage, normalizeUsage, providerFamily } from '../../shared/normalize';
+import { type NormalizedUsage, normalizeUsage } from '../../shared/normalize';
 import {
   CATALOG,
   type CostBreakdown,
-  canonicalModelId,
   costNanos,
+  modelLookupKeys,
   type PriceListRule,
   type PricePerMillion,
   priceUsage,
+  providerSearchKeys,
 } from '../../shared/pricing';
 import * as raw from '../unit/normalize/fixtures';
 import { measure, table } from './measure';
@@ -108,6 +109,34 @@ const MIX: Interaction[] = [
     response: raw.mistralChat,
     at: '2025-08-01T00:00:00Z',
   },
+  // Today's ids: geo and global Bedrock profiles, a Vertex resource name, Claude on Vertex, xAI, Groq.
+  {
+    provider: 'bedrock',
+    model: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0',
+    response: raw.bedrockConverseCached,
+    at: '2026-11-01T00:00:00Z',
+  },
+  {
+    provider: 'bedrock',
+    model: 'global.anthropic.claude-sonnet-4-6',
+    response: raw.bedrockConverseCached,
+    at: '2026-11-01T00:00:00Z',
+  },
+  {
+    provider: 'vertex',
+    model: 'projects/acme/locations/us-east5/publishers/anthropic/models/claude-sonnet-4-5@20250929',
+    response: raw.anthropicMessageWithCache,
+    at: '2026-11-01T00:00:00Z',
+  },
+  {
+    provider: 'google',
+    model: 'publishers/google/models/gemini-3.5-flash',
+    response: raw.geminiLongContextThinking,
+    at: '2026-11-01T00:00:00Z',
+  },
+  { provider: 'openai', model: 'gpt-5.5', response: raw.openAiResponses, at: '2026-11-01T00:00:00Z' },
+  { provider: 'xai', model: 'grok-4.3', response: raw.openAiChatCachedReasoning, at: '2026-11-01T00:00:00Z' },
+  { provider: 'groq', model: 'openai/gpt-oss-120b', response: raw.mistralChat, at: '2026-11-01T00:00:00Z' },
   {
     provider: 'openai',
     model: 'gpt-99-unknown',
@@ -177,29 +206,12 @@ function naivePrice(item: Interaction, usage: NormalizedUsage | undefined): Cost
     totalNanos: 0,
   };
   if (!usage) return { priced: false, currency: 'USD', ...zero, unpricedReason: 'missing_usage' };
-  const family = providerFamily(item.provider);
-  const providers = family === 'azure' ? ['azure', 'openai'] : [family];
-  const model = canonicalModelId(item.model);
+  const providers = providerSearchKeys(item.provider);
   const atMs = Date.parse(item.at);
   let best: { rule: PriceListRule; score: number } | undefined;
-  for (const rule of CATALOG) {
-    if (rule.kind === 'discount') continue;
-    const providerRank = providers.indexOf(rule.provider);
-    if (providerRank < 0) continue;
-    const from = rule.effectiveFrom ? Date.parse(rule.effectiveFrom) : Number.NEGATIVE_INFINITY;
-    const to = rule.effectiveTo ? Date.parse(rule.effectiveTo) : Number.POSITIVE_INFINITY;
-    if (atMs < from || atMs >= to) continue;
-    for (const pattern of [rule.model, ...(rule.aliases ?? [])]) {
-      const regex = new RegExp(
-        `^${pattern
-          .toLowerCase()
-          .replace(/[.+?^${}()|[\]\\-]/g, '\\$&')
-          .replace(/\*$/, '.*')}$`,
-      );
-      if (!regex.test(model)) continue;
-      const score = (providers.length - providerRank) * 1e6 + (pattern.endsWith('*') ? pattern.length : 1e5);
-      if (!best || score > best.score) best = { rule, score };
-    }
+  for (const model of modelLookupKeys(providers[0]!, item.model)) {
+    best = naiveMatch(providers, model, atMs);
+    if (best) break;
   }
   if (!best) return { priced: false, currency: 'USD', ...zero, unpricedReason: 'unknown_model' };
   const { rule } = best;
@@ -267,4 +279,33 @@ function naivePrice(item: Interaction, usage: NormalizedUsage | undefined): Cost
     ruleId: rule.id,
     ruleVersion: rule.version,
   };
+}
+
+/** One linear scan of the catalog for one lookup id, a RegExp compiled per pattern. */
+function naiveMatch(
+  providers: string[],
+  model: string,
+  atMs: number,
+): { rule: PriceListRule; score: number } | undefined {
+  let best: { rule: PriceListRule; score: number } | undefined;
+  for (const rule of CATALOG) {
+    if (rule.kind === 'discount') continue;
+    const providerRank = providers.indexOf(rule.provider);
+    if (providerRank < 0) continue;
+    const from = rule.effectiveFrom ? Date.parse(rule.effectiveFrom) : Number.NEGATIVE_INFINITY;
+    const to = rule.effectiveTo ? Date.parse(rule.effectiveTo) : Number.POSITIVE_INFINITY;
+    if (atMs < from || atMs >= to) continue;
+    for (const pattern of [rule.model, ...(rule.aliases ?? [])]) {
+      const regex = new RegExp(
+        `^${pattern
+          .toLowerCase()
+          .replace(/[.+?^${}()|[\]\\-]/g, '\\$&')
+          .replace(/\*$/, '.*')}$`,
+      );
+      if (!regex.test(model)) continue;
+      const score = (providers.length - providerRank) * 1e6 + (pattern.endsWith('*') ? pattern.length : 1e5);
+      if (!best || score > best.score) best = { rule, score };
+    }
+  }
+  return best;
 }

@@ -7,12 +7,13 @@
  * array; several files are imported together as one layer (the layer replaces the previous one).
  *
  * @example
- * npm run -s tokentrail -- pricing import shared/pricing/catalog/generated/*.json --label "genai-prices 0.1.9"
+ * npm run -s tokentrail -- pricing import shared/pricing/catalog/generated/*.rules.ts --label "genai-prices 0.1.9"
  * npm run -s tokentrail -- pricing import my-new-models.json
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { rulesOfCatalogFile } from '../../pricing/catalog-file';
 import { resolveApiKey } from '../api-key';
 import { type ApiErrorBody, describeError, fetchJson } from '../http';
 import { type CliIo, parseCommandOptions } from '../io';
@@ -40,15 +41,6 @@ function parseOptions(args: string[]) {
   });
 }
 
-/** The rules of one file in any of the accepted shapes. */
-function rulesOf(text: string): unknown[] {
-  const parsed = JSON.parse(text) as unknown;
-  if (Array.isArray(parsed)) return parsed;
-  const rules = (parsed as { rules?: unknown } | null)?.rules;
-  if (!Array.isArray(rules)) throw new Error('expected {"rules": [...]} or an array of rules');
-  return rules;
-}
-
 export async function run(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommandOptions('pricing', USAGE, io, () => parseOptions(args));
   if (typeof parsed === 'number') return parsed;
@@ -61,7 +53,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const rules: unknown[] = [];
   for (const file of files) {
     try {
-      rules.push(...rulesOf(readFileSync(file, 'utf8')));
+      rules.push(...rulesOfCatalogFile(readFileSync(file, 'utf8')));
     } catch (error) {
       io.stderr(`pricing: ${file}: ${(error as Error).message}\n`);
       return 2;
