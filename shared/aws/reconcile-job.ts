@@ -10,7 +10,7 @@ import { parsePricingRules } from '../pricing/overrides';
 import { type ReconcileJobSummary, runReconcile } from '../reconcile/job';
 import type { LedgerUsage } from '../reconcile/types';
 import { type JobDependencies, recordAnomaly } from './analytics-jobs';
-import { queryRollups } from './analytics-store';
+import { activeProjects, queryRollups } from './analytics-store';
 import { getProjectSettings } from './project-settings';
 import { projectsWithAccounts, providerAccounts } from './provider-accounts';
 import { replaceReconciliation } from './reconciliation-store';
@@ -50,6 +50,7 @@ export async function runReconcileJob(event: unknown, deps: JobDependencies): Pr
     accounts: { projects: () => projectsWithAccounts(), of: (project) => providerAccounts(project) },
     reportFor,
     ledgerUsage,
+    activeOn: async (project, day) => (await activeProjects(day)).includes(project),
     overrides: async (project) => {
       const settings = await getProjectSettings(project);
       return settings.pricing === undefined ? [] : parsePricingRules(settings.pricing);

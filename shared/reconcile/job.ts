@@ -15,7 +15,7 @@ import { reconcileOptionsSchema, reconciliationAnomalies } from './findings';
 import { overrideLookup } from './overrides';
 import { ProviderReportError, type ProviderReportPort } from './port';
 import { reconcileDays } from './reconcile';
-import type { LedgerUsage, ReconciliationItem } from './types';
+import type { LedgerUsage, ProviderReport, ReconciliationItem } from './types';
 
 const dateSchema = calendarDateSchema;
 
@@ -43,6 +43,11 @@ export interface ReconcileDependencies {
   reportFor(account: ProviderAccount): ProviderReportPort | undefined;
   /** The ledger's daily model rollups of a project between two days (inclusive). */
   ledgerUsage(project: string, from: string, to: string): Promise<LedgerUsage[]>;
+  /**
+   * Whether the project had interactions on a day. A day with interactions but no rollups has
+   * not been rolled up yet: comparing it would report every call as untracked.
+   */
+  activeOn(project: string, day: string): Promise<boolean>;
   /** The project's pricing overrides. */
   overrides(project: string): Promise<PricingRule[]>;
   /** Replaces a project's items of one provider for the days (a re-run overwrites). */
@@ -81,7 +86,10 @@ export interface ReconcileJobSummary {
   anomalies: number;
   /** Of those, first raised by this run. */
   new: number;
-  /** Accounts whose reports could not be read: provider, HTTP status and code only. */
+  /**
+   * Accounts whose reports could not be read (provider, HTTP status and code only), and days
+   * not rolled up yet (provider `*`): those were not reconciled.
+   */
   failed: { project: string; provider: string; error: string }[];
 }
 
@@ -91,13 +99,50 @@ export class ReconcileFailedError extends Error {
 
   public constructor(summary: ReconcileJobSummary) {
     super(
-      `reconcile ${summary.from}..${summary.to}: ${summary.failed.length} account(s) failed: ${summary.failed
+      `reconcile ${summary.from}..${summary.to}: ${summary.failed.length} part(s) failed: ${summary.failed
         .map((failure) => `${failure.project}/${failure.provider}: ${failure.error}`)
         .join('; ')}`,
     );
     this.name = 'ReconcileFailedError';
     this.summary = summary;
   }
+}
+
+async function daysWithoutRollups(
+  project: string,
+  from: string,
+  to: string,
+  ledger: readonly LedgerUsage[],
+  deps: ReconcileDependencies,
+): Promise<string[]> {
+  const rolledUp = new Set(ledger.map((day) => day.date));
+  const missing: string[] = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) {
+    if (!rolledUp.has(day) && (await deps.activeOn(project, day))) missing.push(day);
+  }
+  return missing;
+}
+
+function withoutDays(report: ProviderReport, days: readonly string[]): ProviderReport {
+  if (days.length === 0) return report;
+  const skip = new Set(days);
+  return {
+    usage: report.usage.filter((usage) => !skip.has(usage.date)),
+    costs: report.costs === null ? null : report.costs.filter((cost) => !skip.has(cost.date)),
+  };
+}
+
+/** The runs of consecutive days from `from` to `to` that are not in `skip`. */
+function dayRanges(from: string, to: string, skip: readonly string[]): [string, string][] {
+  const skipped = new Set(skip);
+  const ranges: [string, string][] = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) {
+    if (skipped.has(day)) continue;
+    const last = ranges[ranges.length - 1];
+    if (last && addDays(last[1], 1) === day) last[1] = day;
+    else ranges.push([day, day]);
+  }
+  return ranges;
 }
 
 function lowestCoverageOf(items: readonly ReconciliationItem[]): number | null {
@@ -144,6 +189,14 @@ export async function runReconcile(
       deps.ledgerUsage(project, from, to),
       deps.overrides(project),
     ]);
+    const notRolledUp = await daysWithoutRollups(project, from, to, ledger, deps);
+    for (const day of notRolledUp) {
+      summary.failed.push({
+        project,
+        provider: '*',
+        error: `the ledger of ${day} is not rolled up yet (jobs run rollup --date ${day}); the day was not reconciled`,
+      });
+    }
     for (const account of accounts) {
       const port = deps.reportFor(account);
       if (!port) {
@@ -174,10 +227,19 @@ export async function runReconcile(
       const items = reconcileDays({
         provider: account.provider,
         ledger,
-        report,
+        report: withoutDays(report, notRolledUp),
         overrideFor: overrideLookup(account.provider, overrides),
       });
-      await deps.replaceItems(project, account.provider, from, to, items);
+      // Days that were not compared keep their earlier items.
+      for (const [first, last] of dayRanges(from, to, notRolledUp)) {
+        await deps.replaceItems(
+          project,
+          account.provider,
+          first,
+          last,
+          items.filter((item) => item.date >= first && item.date <= last),
+        );
+      }
       const anomalies = reconciliationAnomalies(project, items, input.options);
       for (const anomaly of anomalies) {
         if ((await deps.recordAnomaly(anomaly)).created) summary.new += 1;

@@ -32,6 +32,7 @@ function fakes(reports: Record<string, ProviderReportPort['read'] | null>) {
         costNanos: 315_000_000,
       }),
     ],
+    activeOn: async () => true,
     overrides: async () => [],
     replaceItems: async (project, provider, from, to, items) => {
       stored.set(`${project}/${provider}/${from}/${to}`, [...items]);
@@ -89,8 +90,26 @@ describe('runReconcile', () => {
         return { usage: [], costs: [] };
       },
     });
+    deps.activeOn = async () => false;
     await runReconcile({ date: DAY, days: 3 }, deps);
     expect(requests).toEqual([{ from: '2026-11-19', to: DAY, scope: {} }]);
+  });
+
+  it('leaves a day that is not rolled up yet alone, and says so', async () => {
+    const { deps, stored, anomalies } = fakes({ openai: openAiReport });
+    const summary = await runReconcile({ date: '2026-11-22', days: 2 }, deps).catch(
+      (error: ReconcileFailedError) => error.summary,
+    );
+    expect(summary.failed).toEqual([
+      {
+        project: 'acme',
+        provider: '*',
+        error:
+          'the ledger of 2026-11-22 is not rolled up yet (jobs run rollup --date 2026-11-22); the day was not reconciled',
+      },
+    ]);
+    expect([...stored.keys()]).toEqual([`acme/openai/${DAY}/${DAY}`]);
+    expect(anomalies.size).toBe(1);
   });
 
   it('finishes the other providers when one fails, then fails naming status and code only', async () => {
