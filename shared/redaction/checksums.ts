@@ -267,7 +267,7 @@ export function spanishIdValid(id: string): boolean {
  * 19/18.
  *
  * @example
- * frenchNirValid('185057800608436'); // true
+ * frenchNirValid('255081416802538'); // true
  */
 export function frenchNirValid(nir: string): boolean {
   if (!/^[1278]\d{2}(?:0[1-9]|1[0-2]|[2-35-9]\d|4[0-2])(?:\d{2}|2[AB])\d{6}\d{2}$/.test(nir)) return false;
@@ -360,7 +360,7 @@ const CURP_SHAPE = new RegExp(
  * character) and a check digit over the first 17.
  *
  * @example
- * mexicanCurpValid('GODE561231HDFRRN04'); // depends on the check digit
+ * mexicanCurpValid('HEGG560427MVZRRL04'); // true
  */
 export function mexicanCurpValid(curp: string): boolean {
   const match = CURP_SHAPE.exec(curp);
@@ -390,7 +390,7 @@ export function japaneseMyNumberValid(digits: string): boolean {
  * digit; they are kept, like other look-alikes, unless a project adds a custom rule.
  *
  * @example
- * koreanRrnValid('8001011234568'); // true
+ * koreanRrnValid('9001011234568'); // true
  */
 export function koreanRrnValid(digits: string): boolean {
   if (digits.length !== 13 || !allDigits(digits)) return false;

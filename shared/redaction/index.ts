@@ -9,7 +9,30 @@
  * See `detectors.ts` for what each type matches and which look-alikes it keeps.
  */
 export { BLOB_DETECTOR_TYPES, isBinaryBlob, MIN_BLOB_LENGTH } from './blobs';
-export { cardBrandPlausible, ibanChecksumValid, luhnValid, ssnValid } from './checksums';
+export {
+  aadhaarValid,
+  australianTfnValid,
+  brazilCnpjValid,
+  brazilCpfValid,
+  canadianSinValid,
+  cardBrandPlausible,
+  chineseResidentIdValid,
+  dutchBsnValid,
+  frenchNirValid,
+  germanTaxIdValid,
+  ibanChecksumValid,
+  indianPanValid,
+  italianFiscalCodeValid,
+  japaneseMyNumberValid,
+  koreanRrnValid,
+  luhnValid,
+  mexicanCurpValid,
+  singaporeNricValid,
+  spanishIdValid,
+  ssnValid,
+  ukNinoValid,
+  verhoeffValid,
+} from './checksums';
 export {
   DEFAULT_CUSTOM_RULE_BUDGET_CHARS,
   ENGINE_TYPES,

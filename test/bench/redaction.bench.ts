@@ -6,8 +6,9 @@
  * - dense: ~512 KB of short messages with a value every ~130 bytes, drawn from every family of the
  *   global corpus (national identifiers, phone forms, e-mails, service credentials, database URLs);
  * - pathological: 1 MB of 8 KB blocks of adversarial runs (`a@a@…`, digit runs, `aaaa…`,
- *   `monkey=monkey=…`, `1.1.1.…`, `1 1 1…`, `a:a:…`, `+1 +1…`). redact-pii is quadratic on several of
- *   these, so it is timed on the first 64 KB (one block of each kind, the same structure as the whole
+ *   `monkey=monkey=…`, `1.1.1.…`, `1 1 1…`, `a:a:…`, `+1 +1…`, `%4%4…`, `\"\"…`, `AB12 AB12 …`,
+ *   `1234567Z …`). redact-pii is quadratic on several of
+ *   these, so it is timed on the first 96 KB (one block of each kind, the same structure as the whole
  *   input) and its rate is per MB of that prefix; ours is timed on the full 1 MB.
  */
 import { Worker } from 'node:worker_threads';
@@ -94,7 +95,7 @@ function denseCorpus(targetBytes: number): string[] {
 }
 
 function pathological(totalBytes: number, blockBytes: number): string {
-  const units = ['a@', '1', 'a', 'monkey=', '1.', '1 ', 'a:', '+1 '];
+  const units = ['a@', '1', 'a', 'monkey=', '1.', '1 ', 'a:', '+1 ', '%4', '\\"', 'AB12 ', '1234567Z '];
   const blocks: string[] = [];
   let size = 0;
   for (let i = 0; size < totalBytes; i++) {
@@ -213,7 +214,7 @@ export async function run(): Promise<void> {
   const denseBytes = denseMessages.reduce((n, m) => n + m.length, 0);
 
   const input = pathological(1024 * 1024, 8 * 1024);
-  const prefix = input.slice(0, 8 * (8 * 1024 + 1));
+  const prefix = input.slice(0, 12 * (8 * 1024 + 1));
   const theirs = startRedactPii(messages, denseMessages, prefix);
   const chat = await compareChat(() => {
     for (const message of messages) ours.redactText(message);
@@ -266,7 +267,7 @@ export async function run(): Promise<void> {
         '-',
       ],
       [
-        'pathological, first 64 KB',
+        'pathological, first 96 KB',
         `${(prefix.length / 1024).toFixed(0)} KB`,
         oursPrefixMbps,
         theirsPrefixMbps,

@@ -371,8 +371,24 @@ describe('adversarial inputs complete in one linear pass', () => {
     ['secret names', 'monkey=monkey='.repeat(30_000)],
     ['PEM headers', '-----BEGIN PRIVATE KEY-----'.repeat(10_000)],
     ['plus signs', '+1 '.repeat(100_000)],
+    ['percent escapes', '%4'.repeat(200_000)],
+    ['escaped quotes', '\\"'.repeat(200_000)],
+    ['escapes of escapes', '\\\\u0040'.repeat(50_000)],
+    ['capitals before digits', 'AB12 '.repeat(80_000)],
+    ['digits before a capital', '1234567Z '.repeat(40_000)],
+    ['Basic credentials', 'Basic '.repeat(60_000)],
+    ['bot ids', '123456789:A'.repeat(30_000)],
+    ['grouped digits', '2345 '.repeat(80_000)],
   ])('%s', (_name, input) => {
     const { text } = redactor.redactText(input);
+    expect(text.length).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['name cues', 'my name is '.repeat(40_000)],
+    ['capitalised words', 'Maria Ana '.repeat(40_000)],
+  ])('%s (PERSON enabled)', (_name, input) => {
+    const { text } = createRedactor({ enabled: ['PERSON'] }).redactText(input);
     expect(text.length).toBeGreaterThan(0);
   });
 });
