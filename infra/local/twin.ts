@@ -7,14 +7,8 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
-import {
-  bearerToken,
-  generateApiKey,
-  hashApiKey,
-  recordForKey,
-  type Scope,
-} from '../../shared/auth/api-keys';
-import { findPrincipal, saveApiKey } from '../../shared/aws/api-key-store';
+import { generateApiKey, recordForKey, type Scope } from '../../shared/auth/api-keys';
+import { saveApiKey } from '../../shared/aws/api-key-store';
 import { ENV } from '../../shared/aws/config';
 import { PROVIDER_ACCOUNTS_ENV } from '../../shared/aws/provider-accounts';
 import { authenticate } from '../../shared/http/auth';
@@ -289,11 +283,15 @@ async function runLocalJob(
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   // Jobs act on every project (rollups, repricing), so they need an admin key, as the admin API does.
-  const token = bearerToken(request.headers.authorization);
-  const principal = token ? await findPrincipal(hashApiKey(token)) : undefined;
-  if (!principal?.scopes.includes('admin')) {
+  try {
+    await authenticate(
+      { headers: { authorization: request.headers.authorization } } as unknown as HttpEvent,
+      'admin',
+    );
+  } catch (error) {
+    const status = error instanceof HttpError ? error.statusCode : 401;
     response
-      .writeHead(principal ? 403 : 401, { 'content-type': 'application/json' })
+      .writeHead(status, { 'content-type': 'application/json' })
       .end(JSON.stringify({ ok: false, error: 'send an admin key: "Authorization: Bearer <admin key>"' }));
     return;
   }
