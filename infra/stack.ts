@@ -135,6 +135,8 @@ export class TokentrailStack extends Stack {
     allow(processor, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'], [ledgerTable.tableArn]);
     allowObjects(processor, ['s3:GetObject', 's3:DeleteObject'], STAGING_PREFIX, stagingReason);
     allowObjects(processor, ['s3:PutObject', 's3:DeleteObject'], PAYLOAD_PREFIX, payloadReason);
+    // A record met by a dependency outage is sent back with a delay (shared/aws/deferral.ts).
+    queue.grantSendMessages(processor);
     processor.addEventSource(
       new SqsEventSource(queue, {
         batchSize: PROCESS_FUNCTION.queue!.batchSize,

@@ -12,7 +12,8 @@ import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { requestAnalysisIfSelected } from '../../shared/aws/analysis-intake';
 import { markProjectActive } from '../../shared/aws/analytics-store';
-import { MalformedMessageError } from '../../shared/aws/errors';
+import { deferRecord } from '../../shared/aws/deferral';
+import { isTransientDependencyError, MalformedMessageError } from '../../shared/aws/errors';
 import { saveInteraction } from '../../shared/aws/ledger-store';
 import { deleteObject, getStagingObject } from '../../shared/aws/payload-store';
 import { projectContext } from '../../shared/aws/project-context';
@@ -98,6 +99,31 @@ export async function processRecord(
   if (stagingKey) await deleteObject(stagingKey);
 }
 
+/**
+ * A dependency is down (throttling, a 5xx, a timeout, a refused connection): the record goes back
+ * on the queue with a backoff delay as a new message, so an outage never spends its receive
+ * budget. False when even that failed (then the record is retried the ordinary way).
+ */
+async function deferred(record: SQSRecord, error: unknown): Promise<boolean> {
+  try {
+    const { delaySeconds, deferrals } = await deferRecord(record);
+    logger.warn('dependency unavailable; record deferred', {
+      messageId: record.messageId,
+      errorClass: errorClassOf(error),
+      deferrals,
+      delaySeconds,
+    });
+    metrics.addMetric('RecordsDeferred', MetricUnit.Count, 1);
+    return true;
+  } catch (sendError) {
+    logger.warn('could not defer record', {
+      messageId: record.messageId,
+      errorClass: errorClassOf(sendError),
+    });
+    return false;
+  }
+}
+
 export async function processBatch(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   const redactionTotals: RedactionCounts = {};
   const costTotals: CostTotals = new Map();
@@ -107,6 +133,7 @@ export async function processBatch(event: SQSEvent, context: Context): Promise<S
       try {
         await processRecord(record, redactionTotals, costTotals);
       } catch (error) {
+        if (isTransientDependencyError(error) && (await deferred(record, error))) return;
         // The class only: messages may quote content.
         logger.warn('record failed; it will be retried', {
           messageId: record.messageId,

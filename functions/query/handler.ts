@@ -5,6 +5,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
+import { checkDependencies } from '../../shared/aws/health';
 import { getInteraction, listInteractions } from '../../shared/aws/ledger-store';
 import { authenticate } from '../../shared/http/auth';
 import { BadRequestError, NotFoundError } from '../../shared/http/errors';
@@ -79,9 +80,25 @@ async function list(event: HttpEvent): Promise<HttpResult> {
   });
 }
 
+/**
+ * Liveness by default; `?check=dependencies` also reads each store once and answers 503 naming
+ * the ones that are down.
+ */
+async function health(event: HttpEvent): Promise<HttpResult> {
+  const check = event.queryStringParameters?.check;
+  if (check === undefined) return json(200, { ok: true });
+  if (check !== 'dependencies') {
+    throw new BadRequestError('invalid query parameters', [
+      { path: 'check', message: 'expected "dependencies"' },
+    ]);
+  }
+  const report = await checkDependencies();
+  return json(report.ok ? 200 : 503, report, report.ok ? {} : { 'retry-after': '5' });
+}
+
 export const route = httpRouter(
   {
-    'GET /health': async () => json(200, { ok: true }),
+    'GET /health': health,
     'GET /v1/interactions/{id}': getOne,
     'GET /v1/interactions': list,
   },

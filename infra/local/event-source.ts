@@ -130,7 +130,13 @@ export class LocalEventSource {
           ApproximateFirstReceiveTimestamp:
             message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
         },
-        messageAttributes: {},
+        // As Lambda hands them over: the processor reads its deferral count from one.
+        messageAttributes: Object.fromEntries(
+          Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+            name,
+            { dataType: value.DataType ?? 'String', stringValue: value.StringValue },
+          ]),
+        ),
         md5OfBody: message.MD5OfBody ?? '',
         eventSource: 'aws:sqs',
         eventSourceARN: this.options.queueArn,

@@ -40,7 +40,10 @@ export interface LocalStackOptions {
   adminKey?: string;
   /** Project the development keys belong to. */
   project?: string;
-  /** Seconds before a failed queue message is retried locally (AWS waits the visibility timeout). */
+  /**
+   * Seconds before a failed queue message is retried locally (AWS waits the visibility timeout).
+   * 0 only with in-memory emulators: fauxqs persisting to disk loses a message set to 0.
+   */
   retryDelaySeconds?: number;
   /** Start the queue pollers (default true); tests of the queue itself may drive them by hand. */
   startConsumers?: boolean;

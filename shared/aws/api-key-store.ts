@@ -3,30 +3,41 @@ import type { ApiKeyRecord, Principal } from '../auth/api-keys';
 import { apiKeyItemKey } from '../ledger/keys';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
+import { isTransientDependencyError } from './errors';
 
 /** How long a warm container trusts a key lookup: a revoked key stops working within this. */
 export const KEY_CACHE_TTL_MS = 10_000;
 /** Lookups kept per container; the least recently used goes first, so a flood of bogus keys cannot grow memory. */
 export const KEY_CACHE_MAX_ENTRIES = 1000;
+/** How long past its expiry a cached lookup still serves while the keys table is unavailable. */
+export const KEY_CACHE_STALE_IF_ERROR_MS = 15 * 60_000;
 /** A Map iterates in insertion order, so re-inserting on every hit makes its first key the least recently used. */
 const cache = new Map<string, { principal: Principal | undefined; expiresAt: number }>();
 
 /**
  * Looks up the principal for a key hash, cached in the warm container for
- * {@link KEY_CACHE_TTL_MS} (known and unknown keys alike), at most {@link KEY_CACHE_MAX_ENTRIES}.
+ * {@link KEY_CACHE_TTL_MS} (known and unknown keys alike), at most {@link KEY_CACHE_MAX_ENTRIES}; up to
+ * {@link KEY_CACHE_STALE_IF_ERROR_MS} longer while the table is unavailable.
  */
 export async function findPrincipal(keyHash: string, now = Date.now()): Promise<Principal | undefined> {
   const cached = cache.get(keyHash);
   if (cached) {
     cache.delete(keyHash);
-    if (cached.expiresAt > now) {
-      cache.set(keyHash, cached);
-      return cached.principal;
-    }
+    cache.set(keyHash, cached);
+    if (cached.expiresAt > now) return cached.principal;
   }
-  const { Item } = await dynamo().send(
-    new GetCommand({ TableName: requireEnv(ENV.keysTable), Key: apiKeyItemKey(keyHash) }),
-  );
+  let Item: Record<string, unknown> | undefined;
+  try {
+    ({ Item } = await dynamo().send(
+      new GetCommand({ TableName: requireEnv(ENV.keysTable), Key: apiKeyItemKey(keyHash) }),
+    ));
+  } catch (error) {
+    // While the keys table is unavailable, a key known a little while ago keeps working, so
+    // ingest keeps accepting (the queue holds the work until the ledger is back).
+    if (cached && isTransientDependencyError(error) && now - cached.expiresAt < KEY_CACHE_STALE_IF_ERROR_MS)
+      return cached.principal;
+    throw error;
+  }
   const record = Item as ApiKeyRecord | undefined;
   const principal =
     record && !record.revokedAt

@@ -11,7 +11,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 let documentClient: DynamoDBDocumentClient | undefined;
 
 export function dynamo(): DynamoDBDocumentClient {
-  documentClient ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  if (documentClient) return documentClient;
+  // Bounded waits: a DynamoDB that hangs fails the call (and the processor defers the record)
+  // instead of holding the invocation until its own timeout.
+  const client = new DynamoDBClient({ requestHandler: { connectionTimeout: 2_000, requestTimeout: 10_000 } });
+  documentClient = DynamoDBDocumentClient.from(client, {
     // convertClassInstanceToMap: a map whose own key is `constructor` (a client's tag name) would
     // otherwise look like a class instance to the marshaller and fail the write.
     marshallOptions: {

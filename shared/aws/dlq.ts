@@ -38,6 +38,14 @@ export interface RedriveResult {
 
 /** Long enough to finish one page (send + delete); short, so a crash hides a message only briefly. */
 const IN_HAND_SECONDS = 30;
+/**
+ * Visibility a released message gets. Not 0: the local SQS emulator (fauxqs, persisting to disk
+ * as `npm start` runs it) fails a change to 0 half-way and loses the message until it restarts;
+ * 1 s behaves the same on AWS and locally, and an operator cannot tell the difference.
+ */
+const RELEASE_SECONDS = 1;
+/** Long-poll of each receive: longer than a release, so a listing just before never hides a message. */
+const RECEIVE_WAIT_SECONDS = RELEASE_SECONDS + 1;
 const PAGE = 10;
 
 async function receivePage(queueUrl: string, max: number): Promise<Message[]> {
@@ -47,7 +55,7 @@ async function receivePage(queueUrl: string, max: number): Promise<Message[]> {
       MaxNumberOfMessages: Math.min(PAGE, max),
       VisibilityTimeout: IN_HAND_SECONDS,
       // A short long-poll: SQS's short polls may answer empty while messages exist.
-      WaitTimeSeconds: 1,
+      WaitTimeSeconds: RECEIVE_WAIT_SECONDS,
       MessageSystemAttributeNames: ['ApproximateReceiveCount', 'SentTimestamp'],
       MessageAttributeNames: ['All'],
     }),
@@ -55,19 +63,31 @@ async function receivePage(queueUrl: string, max: number): Promise<Message[]> {
   return Messages ?? [];
 }
 
-/** Makes messages visible again at once (after a listing, or when their send failed). */
+/**
+ * Makes messages visible again within {@link RELEASE_SECONDS} (after a listing, or when their
+ * send failed). An entry SQS refuses stays hidden until its in-hand time ends; that is reported.
+ *
+ * @throws {Error} naming how many messages could not be released.
+ */
 async function release(queueUrl: string, messages: Message[]): Promise<void> {
+  let refused = 0;
   for (let start = 0; start < messages.length; start += PAGE) {
     const chunk = messages.slice(start, start + PAGE);
-    await sqs().send(
+    const { Failed } = await sqs().send(
       new ChangeMessageVisibilityBatchCommand({
         QueueUrl: queueUrl,
         Entries: chunk.map((message, index) => ({
           Id: String(index),
           ReceiptHandle: message.ReceiptHandle!,
-          VisibilityTimeout: 0,
+          VisibilityTimeout: RELEASE_SECONDS,
         })),
       }),
+    );
+    refused += Failed?.length ?? 0;
+  }
+  if (refused > 0) {
+    throw new Error(
+      `${refused} message(s) could not be released; they are visible again within ${IN_HAND_SECONDS} s`,
     );
   }
 }

@@ -1,8 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
-import { InvalidCursorError } from '../aws/errors';
-import { BadRequestError, HttpError, PayloadTooLargeError } from './errors';
+import { InvalidCursorError, isTransientDependencyError } from '../aws/errors';
+import { BadRequestError, HttpError, PayloadTooLargeError, ServiceUnavailableError } from './errors';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -24,6 +24,10 @@ export function errorResult(error: unknown): HttpResult {
       { error: { code: error.code, message: error.message, issues: error.issues } },
       error.headers,
     );
+  }
+  if (isTransientDependencyError(error)) {
+    // Throttling, a 5xx or a timeout of a store: nothing was done, so the same request can be retried.
+    return errorResult(new ServiceUnavailableError('a dependency is unavailable; retry the same request'));
   }
   if (error instanceof InvalidCursorError) {
     return errorResult(

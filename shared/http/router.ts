@@ -21,7 +21,7 @@ export function httpRouter(routes: Record<string, RouteHandler>, logger: Logger)
       return await handle(event);
     } catch (error) {
       const result = errorResult(error);
-      if (result.statusCode === 500)
+      if ((result.statusCode ?? 500) >= 500)
         logger.error('request failed', { route: event.routeKey, errorClass: errorClassOf(error) });
       return result;
     }
