@@ -494,13 +494,14 @@ const CORE_DETECTORS: readonly BuiltinDetector[] = [
       '@(?<=[A-Za-z0-9._%+-]@)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-]|\\.[A-Za-z0-9])',
     check: checkEmail,
   },
+  // National identifiers first among the numbers: their checks are specific (and prefiltered).
+  ...NATIONAL_ID_DETECTORS,
   {
     type: 'IBAN',
     triggers: [NUMBER_START_TRIGGER],
     source: '(?<=(?<![A-Za-z0-9])[A-Z]{2})\\d{2}(?: ?[A-Z0-9]){11,34}',
     check: checkIban,
   },
-  ...NATIONAL_ID_DETECTORS,
   {
     type: 'CREDIT_CARD',
     triggers: [NUMBER_START_TRIGGER],
@@ -532,7 +533,6 @@ const CORE_DETECTORS: readonly BuiltinDetector[] = [
     source: `(?<![A-Za-z0-9_.])${OCTET}(?:\\.${OCTET}){3}(?![A-Za-z0-9_]|\\.\\d)`,
     check: checkIpv4,
   },
-  TELEGRAM_DETECTOR,
   {
     // Anchored on the ':' or '=' after a name that ends like a secret; the check reads name and value.
     type: 'SECRET',
@@ -540,6 +540,8 @@ const CORE_DETECTORS: readonly BuiltinDetector[] = [
     source: `[:=](?<=(?:${SECRET_KEY_ENDINGS})\\\\?["']?[ \\t]{0,8}[:=])`,
     check: checkSecretAssignment,
   },
+  // Last of the `:` group, behind a prefilter: a bot id's digits before the `:`.
+  TELEGRAM_DETECTOR,
 ];
 
 /** Literal triggers of the core detectors, which the `PERSON` given-name triggers must not shadow. */

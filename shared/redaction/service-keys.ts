@@ -133,6 +133,8 @@ export const SERVICE_KEY_DETECTORS: readonly BuiltinDetector[] = [
 export const TELEGRAM_DETECTOR: BuiltinDetector = {
   type: 'TELEGRAM_BOT_TOKEN',
   triggers: [':'],
+  prefilter: (text, at) =>
+    text.charCodeAt(at - 1) >= 48 && text.charCodeAt(at - 1) <= 57 && text[at + 1] === 'A',
   source: `:(?<=\\d{8}:)A[A-Za-z0-9_-]{34}${KEY_END}`,
   check: withBotId,
 };
