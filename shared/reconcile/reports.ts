@@ -4,7 +4,8 @@
  * them here, so the mapping is tested without a network.
  *
  * - OpenAI completions usage (`/v1/organization/usage/completions`, `group_by=model,batch`):
- *   `input_tokens` includes `input_cached_tokens`; `num_model_requests`; `batch`.
+ *   `input_tokens` includes `input_cached_tokens`; `num_model_requests`; `batch`. Embeddings usage
+ *   (`/v1/organization/usage/embeddings`) has the same fields without output and cache.
  * - OpenAI costs (`/v1/organization/costs`, `group_by=line_item`): `amount.value` is USD as a JSON
  *   number; a line item reads `"<model>, <usage type>"` (e.g. `gpt-4o-2024-08-06, input`).
  * - Anthropic messages usage report (`/v1/organizations/usage_report/messages`,

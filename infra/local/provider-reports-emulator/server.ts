@@ -1,5 +1,5 @@
 /**
- * The HTTP shell of the provider-report emulator: OpenAI's organization Usage API (completions)
+ * The HTTP shell of the provider-report emulator: OpenAI's organization Usage API (completions, embeddings)
  * and Costs API under `/openai/v1/organization/…` (bearer admin key), Anthropic's messages usage
  * report and cost report under `/anthropic/v1/organizations/…` (`x-api-key` admin key,
  * `anthropic-version`), with their documented query parameters, bucket widths, grouping,
@@ -161,11 +161,38 @@ function openAiFilter(records: readonly SeedRecord[], params: URLSearchParams): 
   );
 }
 
+/** Embedding models are reported by the embeddings endpoint, every other model by completions. */
+const isEmbeddingModel = (record: SeedRecord) => record.model.includes('embedding');
+
+function openAiEmbeddings(state: EmulatorState, params: URLSearchParams): Answer {
+  const window = openAiWindow(params);
+  const query = bucketQuery('openai', params, window.startMs, window.endMs, ['1d', '1h', '1m']);
+  const groupBy = new Set(list(params, 'group_by'));
+  const records = openAiFilter(state.records.openai, params).filter(isEmbeddingModel);
+  const body = page(query, state, (startMs, endMs) => ({
+    object: 'bucket',
+    start_time: startMs / 1000,
+    end_time: endMs / 1000,
+    results: grouped(recordsIn(records, startMs, query.width), (record) => ({
+      project_id: groupBy.has('project_id') ? projectOf(record) : null,
+      api_key_id: groupBy.has('api_key_id') ? apiKeyOf(record) : null,
+      model: groupBy.has('model') ? record.model : null,
+    })).map(({ key, records: group }) => ({
+      object: 'organization.usage.embeddings.result',
+      input_tokens: sum(group, 'inputTokens'),
+      num_model_requests: sum(group, 'requests'),
+      user_id: null,
+      ...key,
+    })),
+  }));
+  return { status: 200, body: { object: 'page', ...body } };
+}
+
 function openAiCompletions(state: EmulatorState, params: URLSearchParams): Answer {
   const window = openAiWindow(params);
   const query = bucketQuery('openai', params, window.startMs, window.endMs, ['1d', '1h', '1m']);
   const groupBy = new Set(list(params, 'group_by'));
-  const records = openAiFilter(state.records.openai, params);
+  const records = openAiFilter(state.records.openai, params).filter((record) => !isEmbeddingModel(record));
   const body = page(query, state, (startMs, endMs) => ({
     object: 'bucket',
     start_time: startMs / 1000,
@@ -348,6 +375,7 @@ const ROUTES: {
   answer: (state: EmulatorState, params: URLSearchParams) => Answer;
 }[] = [
   { provider: 'openai', path: '/openai/v1/organization/usage/completions', answer: openAiCompletions },
+  { provider: 'openai', path: '/openai/v1/organization/usage/embeddings', answer: openAiEmbeddings },
   { provider: 'openai', path: '/openai/v1/organization/costs', answer: openAiCosts },
   {
     provider: 'anthropic',

@@ -1,5 +1,5 @@
 /**
- * OpenAI's organization Usage API (completions) and Costs API through the `openai` SDK, with an
+ * OpenAI's organization Usage API (completions and embeddings) and Costs API through the `openai` SDK, with an
  * admin key: every page is followed (`page` = the previous `next_page` while `has_more`), and
  * the SDK retries 429 (honouring `retry-after`) and 5xx. Errors become a ProviderReportError
  * with status and code only: OpenAI's messages may quote part of the key.
@@ -83,6 +83,14 @@ export function createOpenAiReport(options: OpenAiReportOptions): ProviderReport
           ...(page ? { page } : {}),
         }),
       );
+      // Embedding calls have their own usage endpoint (input tokens and requests only).
+      const embeddingPages = await allPages('embeddings usage report', (page) =>
+        client.admin.organization.usage.embeddings({
+          ...window,
+          group_by: ['model'],
+          ...(page ? { page } : {}),
+        }),
+      );
       const costPages = await allPages('cost report', (page) =>
         client.admin.organization.usage.costs({
           ...window,
@@ -90,7 +98,10 @@ export function createOpenAiReport(options: OpenAiReportOptions): ProviderReport
           ...(page ? { page } : {}),
         }),
       );
-      return { usage: openAiUsage(usagePages), costs: openAiCosts(costPages) };
+      return {
+        usage: [...openAiUsage(usagePages), ...openAiUsage(embeddingPages)],
+        costs: openAiCosts(costPages),
+      };
     },
   };
 }

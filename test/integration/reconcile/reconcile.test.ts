@@ -287,6 +287,37 @@ describe('a negotiated discount (project override −20%) against the provider c
   }, 120_000);
 });
 
+describe('embedding calls', () => {
+  const day = '2026-11-15';
+
+  it('are compared with the embeddings usage report (input tokens and requests)', async () => {
+    await postCalls(stack, calls('embed', 20, 'text-embedding-3-small', day, 500, 0));
+    await stack.runJob('rollup', { date: day });
+    const ledger = await ledgerNanos(day, 'text-embedding-3-small');
+    await seed('openai', [
+      {
+        date: day,
+        model: 'text-embedding-3-small',
+        requests: 25,
+        inputTokens: 12_500,
+        outputTokens: 0,
+        costUsd: nanosToUsdString((ledger / 20) * 25),
+      },
+    ]);
+    await stack.runJob('reconcile', { date: day });
+    const [row] = await reconciliation({ from: day, to: day, model: 'text-embedding-3-small' });
+    expect(row).toMatchObject({
+      ledger: { requests: 20, tokens: { input: 10_000, output: 0 } },
+      providerReport: { requests: 25, tokens: { input: 12_500, output: 0 } },
+      coverage: { requests: 0.8, inputTokens: 0.8, outputTokens: null },
+      pricingDriftUsd: 0,
+    });
+    expect((await openAnomalies('untracked_usage')).filter((anomaly) => anomaly.period === day)).toHaveLength(
+      1,
+    );
+  }, 120_000);
+});
+
 describe('paginated reports and rate limits', () => {
   const days = ['2026-11-12', '2026-11-13', '2026-11-14'];
 
@@ -340,6 +371,7 @@ describe('paginated reports and rate limits', () => {
     expect(pages('/usage_report/messages')).toBe(3);
     expect(pages('/cost_report')).toBe(3);
     expect(pages('/usage/completions')).toBe(3);
+    expect(pages('/usage/embeddings')).toBe(3);
     expect(pages('/organization/costs')).toBe(3);
 
     const items = await reconciliation({ from: days[0]!, to: days[2]!, provider: 'anthropic' });
