@@ -45,12 +45,13 @@ export interface FunctionSpec {
 export const INGEST_FUNCTION: FunctionSpec = {
   name: 'ingest',
   entry: 'functions/ingest/handler.ts',
-  description: 'POST /v1/interactions and /v1/traces: authenticate, validate, queue',
+  description: 'POST /v1/interactions, /v1/traces and /v1/logs: authenticate, validate, queue',
   memoryMb: 512,
   timeoutSeconds: 10,
   routes: [
     { method: 'POST', path: '/v1/interactions' },
     { method: 'POST', path: '/v1/traces' },
+    { method: 'POST', path: '/v1/logs' },
   ],
 };
 

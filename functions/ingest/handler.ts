@@ -4,6 +4,8 @@
  * - `POST /v1/interactions`: one interaction or `{"interactions": [...]}`; 202 with a result per item.
  * - `POST /v1/traces`: OTLP/HTTP spans (JSON or protobuf) with GenAI attributes; 200 with OTLP
  *   partial success in the request's encoding.
+ * - `POST /v1/logs`: OTLP/HTTP log records; GenAI events become the content of their span's
+ *   interaction (merged whichever arrives first); 200 with OTLP partial success.
  */
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -28,9 +30,12 @@ import { InvalidInteractionError } from '../../shared/interaction/errors';
 import { MAX_INTERACTIONS_PER_REQUEST } from '../../shared/interaction/schema';
 import { createObservability } from '../../shared/observability';
 import {
+  decodeOtlpProtobufLogs,
   decodeOtlpProtobufTraces,
+  encodeOtlpProtobufLogsResponse,
   encodeOtlpProtobufResponse,
   InvalidOtlpRequestError,
+  mapOtlpLogs,
   mapOtlpTraces,
   OTLP_PROTOBUF_CONTENT_TYPE,
   type OtlpExportTraceResponse,
@@ -136,6 +141,59 @@ async function postTraces(event: HttpEvent): Promise<HttpResult> {
   return encoding === 'json' ? json(200, answer) : protobufAnswer(answer);
 }
 
+async function postLogs(event: HttpEvent): Promise<HttpResult> {
+  const principal = await authenticate(event, 'ingest');
+  const encoding = otlpEncodingOf(header(event, 'content-type'));
+  if (encoding === undefined) {
+    throw new HttpError(
+      415,
+      'unsupported_media_type',
+      'send OTLP/HTTP as JSON (application/json) or protobuf (application/x-protobuf)',
+    );
+  }
+  let mapped: ReturnType<typeof mapOtlpLogs>;
+  try {
+    mapped = mapOtlpLogs(
+      encoding === 'json' ? parseJsonBody(event).value : decodeOtlpProtobufLogs(readBody(event)),
+    );
+  } catch (error) {
+    if (error instanceof InvalidOtlpRequestError)
+      throw new BadRequestError('invalid OTLP logs export', error.issues);
+    throw error;
+  }
+  const results: ItemResult[] = [];
+  for (let offset = 0; offset < mapped.interactions.length; offset += MAX_INTERACTIONS_PER_REQUEST) {
+    const chunk = mapped.interactions.slice(offset, offset + MAX_INTERACTIONS_PER_REQUEST);
+    results.push(...(await accept(principal, { interactions: chunk })));
+  }
+  if (count(results, 'failed') > 0) {
+    throw new ServiceUnavailableError('could not queue every log record; the exporter will retry');
+  }
+  const invalid = results.filter((result) => result.status === 'rejected');
+  metrics.addMetric('LogRecordsIgnored', MetricUnit.Count, mapped.ignoredLogRecords);
+  metrics.addMetric('LogRecordsRejected', MetricUnit.Count, mapped.rejected.length + invalid.length);
+  const rejected = mapped.rejected.length + invalid.length;
+  const reasons = [
+    ...mapped.rejected.map((entry) => entry.reason),
+    ...invalid.map((result) => {
+      const issues =
+        'issues' in result ? result.issues.map((issue) => `${issue.path} ${issue.message}`).join(', ') : '';
+      return `events of ${mapped.interactions[result.index]?.id ?? `#${result.index}`}: ${issues}`;
+    }),
+  ].join('; ');
+  const partial = otlpPartialSuccess(rejected, reasons).partialSuccess;
+  const partialSuccess = partial
+    ? { rejectedLogRecords: partial.rejectedSpans, errorMessage: partial.errorMessage }
+    : undefined;
+  if (encoding === 'json') return json(200, partialSuccess ? { partialSuccess } : {});
+  return {
+    statusCode: 200,
+    headers: { 'content-type': OTLP_PROTOBUF_CONTENT_TYPE },
+    body: Buffer.from(encodeOtlpProtobufLogsResponse(partialSuccess)).toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
 /** OTLP/HTTP answers in the request's content type; API Gateway turns base64 back into bytes. */
 function protobufAnswer(answer: OtlpExportTraceResponse): HttpResult {
   return {
@@ -150,6 +208,7 @@ export const route = httpRouter(
   {
     'POST /v1/interactions': postInteractions,
     'POST /v1/traces': postTraces,
+    'POST /v1/logs': postLogs,
   },
   logger,
 );

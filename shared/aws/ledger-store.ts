@@ -20,6 +20,8 @@ import {
   inlinePart,
   type PayloadPart,
   storedCounts,
+  sumCounts,
+  withContent,
 } from '../ledger/record';
 import { dayIndexShards, workIndexShards } from '../ledger/shards';
 import { type IndexDefinition, LEDGER_TABLE } from '../ledger/tables';
@@ -38,8 +40,12 @@ const DAY_INDEX = indexNamed('byDay');
 const OPEN_INDEX = indexNamed('byOpen');
 
 export type SaveOutcome =
-  | { status: 'created' | 'merged'; phase: 'started' | 'completed'; payloadStore: 'inline' | 's3' }
-  | { status: 'duplicate'; phase: 'started' | 'completed' };
+  | {
+      status: 'created' | 'merged';
+      phase: 'started' | 'completed' | 'content';
+      payloadStore: 'inline' | 's3';
+    }
+  | { status: 'duplicate'; phase: 'started' | 'completed' | 'content' };
 
 type Item = Record<string, unknown>;
 
@@ -110,7 +116,7 @@ export class UpdateBuilder {
 async function storePart(
   project: string,
   id: string,
-  side: 'request' | 'response',
+  side: 'request' | 'response' | 'content',
   json: string | undefined,
 ): Promise<PayloadPart | undefined> {
   if (json === undefined) return undefined;
@@ -140,10 +146,11 @@ async function dropIfUnreferenced(
  */
 export function interactionUpdate(
   prepared: PreparedInteraction,
-  parts: { requestPart?: PayloadPart; responsePart?: PayloadPart },
+  parts: { requestPart?: PayloadPart; responsePart?: PayloadPart; contentPart?: PayloadPart },
 ): UpdateBuilder {
   const { record, phase } = prepared;
   const { requestPart, responsePart } = parts;
+  if (phase === 'content') return contentUpdate(prepared, parts.contentPart);
   const dayKeys = dayIndexKey(record.project, record.timestamp, record.id);
   const sessionKeys = record.sessionId ? sessionIndexKey(record.project, record.sessionId) : undefined;
 
@@ -212,6 +219,30 @@ export function interactionUpdate(
 }
 
 /**
+ * The update of a `content` event (messages observed apart from the call, e.g. OTLP log events):
+ * it replaces the content part and fills nothing else but what a record needs to exist (never
+ * the status, times, usage or cost of a call already stored). Reads overlay the content on the
+ * request and response messages the call's own events did not carry ({@link getInteraction}).
+ */
+function contentUpdate(prepared: PreparedInteraction, contentPart: PayloadPart | undefined): UpdateBuilder {
+  const { record } = prepared;
+  const counts = storedCounts(sumCounts(record.requestRedactions, record.responseRedactions));
+  return new UpdateBuilder()
+    .setIfAbsent('entity', record.entity)
+    .setIfAbsent('id', record.id)
+    .setIfAbsent('project', record.project)
+    .setIfAbsent('receivedAt', record.receivedAt)
+    .setIfAbsent('expiresAt', prepared.expiresAt)
+    .setIfAbsent('provider', record.provider)
+    .setIfAbsent('traceId', record.traceId)
+    .setIfAbsent('status', record.status)
+    .setIfAbsent('cost', record.cost)
+    .set('processedAt', record.processedAt)
+    .set('contentPart', contentPart)
+    .set('contentRedactions', counts);
+}
+
+/**
  * Merges one lifecycle event into the interaction's single record, exactly once, with
  * conditional updates (no read-modify-write):
  * - `completed` is applied only if no completion was stored yet, so a repeated completion never
@@ -227,6 +258,7 @@ export function interactionUpdate(
  */
 export async function saveInteraction(prepared: PreparedInteraction): Promise<SaveOutcome> {
   const { record, phase } = prepared;
+  if (phase === 'content') return saveContent(prepared);
   const requestPart = await storePart(record.project, record.id, 'request', prepared.requestJson);
   const responsePart = await storePart(record.project, record.id, 'response', prepared.responseJson);
   const key = interactionKey(record.project, record.id);
@@ -360,11 +392,32 @@ export async function getInteraction(
   );
   if (!Item) return undefined;
   const record = Item as InteractionRecord;
-  const [request, response] = await Promise.all([
+  const [request, response, content] = await Promise.all([
     readPart(record.requestPart),
     readPart(record.responsePart),
+    readPart(record.contentPart),
   ]);
-  return { record, payload: { ...request, ...response } as InteractionPayload };
+  return { record, payload: withContent({ ...request, ...response } as InteractionPayload, content) };
+}
+
+/** A `content` event: the messages as one part (`{request, response}`), set on the record whatever its state. */
+async function saveContent(prepared: PreparedInteraction): Promise<SaveOutcome> {
+  const { record } = prepared;
+  const parts = [prepared.requestJson, prepared.responseJson].filter((json) => json !== undefined);
+  const json =
+    parts.length === 0
+      ? undefined
+      : JSON.stringify(Object.assign({}, ...parts.map((part) => JSON.parse(part))));
+  const contentPart = await storePart(record.project, record.id, 'content', json);
+  const key = interactionKey(record.project, record.id);
+  const { old } = await conditionalUpdate(key, contentUpdate(prepared, contentPart));
+  const previous = old?.contentPart as PayloadPart | undefined;
+  if (contentPart && previous?.key && previous.key !== contentPart.key) await deleteObject(previous.key);
+  return {
+    status: old ? 'merged' : 'created',
+    phase: 'content',
+    payloadStore: contentPart?.store ?? 'inline',
+  };
 }
 
 export interface ListQuery {

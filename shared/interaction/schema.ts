@@ -113,7 +113,8 @@ export const interactionInputSchema = z
       .max(64)
       .regex(/^[a-z0-9][a-z0-9._-]*$/, 'use letters, digits and . _ - (starting with a letter or digit)'),
     model: modelIdSchema.optional(),
-    phase: z.enum(['started', 'completed']).default('completed'),
+    // `content`: the call's messages observed apart from it (OTLP log events); they fill gaps only.
+    phase: z.enum(['started', 'completed', 'content']).default('completed'),
     request: z.unknown().optional(),
     response: z.unknown().optional(),
     usage: explicitUsageSchema.optional(),
@@ -139,7 +140,8 @@ export const interactionInputSchema = z
   })
   .superRefine(
     (value, ctx) => {
-      if (value.model === undefined) {
+      // A `content` event carries messages only; the call it belongs to names the model.
+      if (value.model === undefined && value.phase !== 'content') {
         const fromResponse = modelFromResponse(value.response);
         if (fromResponse === undefined) {
           ctx.addIssue({

@@ -79,6 +79,9 @@ export interface InteractionRecord {
   responseRedactions?: RedactionCounts;
   requestPart?: PayloadPart;
   responsePart?: PayloadPart;
+  /** Messages observed apart from the call (OTLP log events), `{request, response}`; see {@link withContent}. */
+  contentPart?: PayloadPart;
+  contentRedactions?: RedactionCounts;
   errorClass?: string;
   tags?: Record<string, string>;
   sessionId?: string;
@@ -142,14 +145,54 @@ export function tokenCountsOf(usage: Partial<NormalizedUsage> | undefined): Toke
 export const storedCounts = (counts: RedactionCounts | undefined): RedactionCounts | undefined =>
   counts && Object.keys(counts).length > 0 ? counts : undefined;
 
-/** Redaction counts of both parts, summed. */
+/** Redaction counts of every part, summed. */
 export function redactionsOf(
-  record: Pick<InteractionRecord, 'requestRedactions' | 'responseRedactions'>,
+  record: Pick<InteractionRecord, 'requestRedactions' | 'responseRedactions' | 'contentRedactions'>,
 ): RedactionCounts {
-  const total: RedactionCounts = { ...(record.requestRedactions ?? {}) };
-  for (const [type, n] of Object.entries(record.responseRedactions ?? {}))
-    total[type] = (total[type] ?? 0) + n;
+  return sumCounts(record.requestRedactions, record.responseRedactions, record.contentRedactions);
+}
+
+/**
+ * Counts summed by type.
+ *
+ * @example
+ * sumCounts({ EMAIL: 1 }, undefined, { EMAIL: 2, PHONE: 1 }); // { EMAIL: 3, PHONE: 1 }
+ */
+export function sumCounts(...all: (RedactionCounts | undefined)[]): RedactionCounts {
+  const total: RedactionCounts = {};
+  for (const counts of all) {
+    for (const [type, n] of Object.entries(counts ?? {})) total[type] = (total[type] ?? 0) + n;
+  }
   return total;
+}
+
+/**
+ * The payload with the content observed apart from the call (OTLP log events) where the call's
+ * own events carried none: request and response messages (and system instructions), each only
+ * when missing, so whichever arrived first the record reads the same.
+ *
+ * @example
+ * withContent({ request: { model: 'gpt-4o' } }, { request: { messages: [{ role: 'user', content: 'Hi' }] } });
+ * // { request: { model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }] } }
+ */
+export function withContent(
+  payload: InteractionPayload,
+  content: Record<string, unknown>,
+): InteractionPayload {
+  const merged: InteractionPayload = { ...payload };
+  for (const side of ['request', 'response'] as const) {
+    const observed = content[side];
+    if (!observed || typeof observed !== 'object') continue;
+    const own = merged[side];
+    if (own === undefined || own === null) {
+      merged[side] = observed;
+    } else if (typeof own === 'object' && !Array.isArray(own)) {
+      const filled: Record<string, unknown> = { ...(own as Record<string, unknown>) };
+      for (const [key, value] of Object.entries(observed)) if (filled[key] === undefined) filled[key] = value;
+      merged[side] = filled;
+    }
+  }
+  return merged;
 }
 
 /** Up to this size an inline part gets brotli's slow, dense setting (about 1 ms per 1 KB part). */
@@ -243,8 +286,13 @@ export function toApiInteraction(
     tokens: tokenCountsOf(record.usage) ?? null,
     cost: toApiCost(cost),
     redactions: redactionsOf(record),
-    payloadStore: record.requestPart?.store === 's3' || record.responsePart?.store === 's3' ? 's3' : 'inline',
-    payloadBytes: (record.requestPart?.bytes ?? 0) + (record.responsePart?.bytes ?? 0),
+    payloadStore: [record.requestPart, record.responsePart, record.contentPart].some(
+      (part) => part?.store === 's3',
+    )
+      ? 's3'
+      : 'inline',
+    payloadBytes:
+      (record.requestPart?.bytes ?? 0) + (record.responsePart?.bytes ?? 0) + (record.contentPart?.bytes ?? 0),
     ...(payload ? { request: payload.request, response: payload.response, metadata: payload.metadata } : {}),
     ...(payload?.errorMessage !== undefined ? { errorMessage: payload.errorMessage } : {}),
     ...(record.analysis ? { analysis: toApiAnalysis(record.analysis) } : {}),

@@ -5,6 +5,12 @@
 export { InvalidOtlpRequestError, OtelMappingError, type OtlpIssue } from './errors';
 export { toTokentrailProvider, UNKNOWN_PROVIDER } from './genai';
 export {
+  MAX_LOG_RECORDS_PER_EXPORT,
+  mapOtlpLogs,
+  type OtlpLogsMappingResult,
+  otlpExportLogsRequestSchema,
+} from './map-logs';
+export {
   MAX_SPANS_PER_EXPORT,
   mapOtlpSpan,
   mapOtlpTraces,
@@ -26,7 +32,9 @@ export {
   otlpSpanSchema,
 } from './otlp-json';
 export {
+  decodeOtlpProtobufLogs,
   decodeOtlpProtobufTraces,
+  encodeOtlpProtobufLogsResponse,
   encodeOtlpProtobufResponse,
   OTLP_PROTOBUF_CONTENT_TYPE,
   OTLP_TRACE_TYPES,

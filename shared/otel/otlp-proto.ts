@@ -21,6 +21,8 @@ const COMMON = 'opentelemetry.proto.common.v1';
 const RESOURCE = 'opentelemetry.proto.resource.v1';
 const TRACE = 'opentelemetry.proto.trace.v1';
 const COLLECTOR = 'opentelemetry.proto.collector.trace.v1';
+const LOGS = 'opentelemetry.proto.logs.v1';
+const LOGS_COLLECTOR = 'opentelemetry.proto.collector.logs.v1';
 
 /** protobufjs JSON descriptor of the OTLP trace export messages (packages as in the specification). */
 const SCHEMA = {
@@ -149,6 +151,49 @@ const SCHEMA = {
         },
       },
     },
+    [LOGS]: {
+      nested: {
+        ResourceLogs: {
+          fields: {
+            resource: field(1, `${RESOURCE}.Resource`),
+            scopeLogs: repeated(2, 'ScopeLogs'),
+            schemaUrl: field(3, 'string'),
+          },
+        },
+        ScopeLogs: {
+          fields: {
+            scope: field(1, `${COMMON}.InstrumentationScope`),
+            logRecords: repeated(2, 'LogRecord'),
+            schemaUrl: field(3, 'string'),
+          },
+        },
+        LogRecord: {
+          // Field 4 is reserved.
+          fields: {
+            timeUnixNano: field(1, 'fixed64'),
+            severityNumber: field(2, 'int32'),
+            severityText: field(3, 'string'),
+            body: field(5, `${COMMON}.AnyValue`),
+            attributes: repeated(6, `${COMMON}.KeyValue`),
+            droppedAttributesCount: field(7, 'uint32'),
+            flags: field(8, 'fixed32'),
+            traceId: field(9, 'bytes'),
+            spanId: field(10, 'bytes'),
+            observedTimeUnixNano: field(11, 'fixed64'),
+            eventName: field(12, 'string'),
+          },
+        },
+      },
+    },
+    [LOGS_COLLECTOR]: {
+      nested: {
+        ExportLogsServiceRequest: { fields: { resourceLogs: repeated(1, `${LOGS}.ResourceLogs`) } },
+        ExportLogsServiceResponse: { fields: { partialSuccess: field(1, 'ExportLogsPartialSuccess') } },
+        ExportLogsPartialSuccess: {
+          fields: { rejectedLogRecords: field(1, 'int64'), errorMessage: field(2, 'string') },
+        },
+      },
+    },
     [COLLECTOR]: {
       nested: {
         ExportTraceServiceRequest: { fields: { resourceSpans: repeated(1, `${TRACE}.ResourceSpans`) } },
@@ -162,16 +207,28 @@ const SCHEMA = {
 } satisfies INamespace;
 
 // Built on first use, not at load: most ingest cold starts never see a protobuf export.
+let schemaRoot: Root | undefined;
 let traceTypes: { request: Type; response: Type } | undefined;
+let logTypes: { request: Type; response: Type } | undefined;
 function loadTraceTypes(): { request: Type; response: Type } {
   if (!traceTypes) {
-    const root = Root.fromJSON(SCHEMA);
+    schemaRoot ??= Root.fromJSON(SCHEMA);
     traceTypes = {
-      request: root.lookupType(`${COLLECTOR}.ExportTraceServiceRequest`),
-      response: root.lookupType(`${COLLECTOR}.ExportTraceServiceResponse`),
+      request: schemaRoot.lookupType(`${COLLECTOR}.ExportTraceServiceRequest`),
+      response: schemaRoot.lookupType(`${COLLECTOR}.ExportTraceServiceResponse`),
     };
   }
   return traceTypes;
+}
+function loadLogTypes(): { request: Type; response: Type } {
+  if (!logTypes) {
+    schemaRoot ??= Root.fromJSON(SCHEMA);
+    logTypes = {
+      request: schemaRoot.lookupType(`${LOGS_COLLECTOR}.ExportLogsServiceRequest`),
+      response: schemaRoot.lookupType(`${LOGS_COLLECTOR}.ExportLogsServiceResponse`),
+    };
+  }
+  return logTypes;
 }
 
 /**
@@ -350,6 +407,89 @@ export function encodeOtlpProtobufResponse(response: OtlpExportTraceResponse): U
   return type
     .encode(type.create(response.partialSuccess ? { partialSuccess: response.partialSuccess } : {}))
     .finish();
+}
+
+interface LogRecordMessage {
+  timeUnixNano: Int64;
+  observedTimeUnixNano: Int64;
+  severityNumber: number;
+  severityText: string;
+  body: AnyValueMessage | null;
+  attributes: KeyValueMessage[];
+  droppedAttributesCount: number;
+  flags: number;
+  traceId: Uint8Array;
+  spanId: Uint8Array;
+  eventName: string;
+}
+interface LogsRequestMessage {
+  resourceLogs: {
+    resource: { attributes: KeyValueMessage[] } | null;
+    scopeLogs: {
+      scope: { name: string; version: string } | null;
+      logRecords: LogRecordMessage[];
+    }[];
+  }[];
+}
+
+/**
+ * Decodes an OTLP/HTTP protobuf `ExportLogsServiceRequest` into its OTLP/JSON form, with the same
+ * conventions as {@link decodeOtlpProtobufTraces} (hex ids, decimal 64-bit integers, defaults left out).
+ *
+ * @throws {InvalidOtlpRequestError} when the bytes are not such a message.
+ * @example
+ * const { interactions } = mapOtlpLogs(decodeOtlpProtobufLogs(bytes));
+ */
+export function decodeOtlpProtobufLogs(bytes: Uint8Array): JsonObject {
+  let message: LogsRequestMessage;
+  try {
+    message = loadLogTypes().request.decode(bytes) as unknown as LogsRequestMessage;
+  } catch (error) {
+    throw new InvalidOtlpRequestError([{ path: '', message: describeDecodeError(error) }]);
+  }
+  return {
+    resourceLogs: message.resourceLogs.map((resourceLogs) =>
+      withoutDefaults({
+        resource: resourceLogs.resource
+          ? withoutDefaults({ attributes: keyValues(resourceLogs.resource.attributes) })
+          : undefined,
+        scopeLogs: resourceLogs.scopeLogs.map((scopeLogs) =>
+          withoutDefaults({
+            scope: scopeLogs.scope
+              ? withoutDefaults({ name: scopeLogs.scope.name, version: scopeLogs.scope.version })
+              : undefined,
+            logRecords: scopeLogs.logRecords.map((record) =>
+              withoutDefaults({
+                timeUnixNano: unixNano(record.timeUnixNano),
+                observedTimeUnixNano: unixNano(record.observedTimeUnixNano),
+                severityNumber: record.severityNumber,
+                severityText: record.severityText,
+                body: record.body ? anyValue(record.body) : undefined,
+                attributes: keyValues(record.attributes),
+                droppedAttributesCount: record.droppedAttributesCount,
+                flags: record.flags,
+                traceId: hex(record.traceId),
+                spanId: hex(record.spanId),
+                eventName: record.eventName,
+              }),
+            ),
+          }),
+        ),
+      }),
+    ),
+  };
+}
+
+/**
+ * Encodes the answer to a protobuf logs export: an `ExportLogsServiceResponse`, empty when every
+ * record was accepted, else with `partial_success` (`rejected_log_records`, `error_message`).
+ */
+export function encodeOtlpProtobufLogsResponse(partialSuccess?: {
+  rejectedLogRecords: number;
+  errorMessage: string;
+}): Uint8Array {
+  const type = loadLogTypes().response;
+  return type.encode(type.create(partialSuccess ? { partialSuccess } : {})).finish();
 }
 
 function spanJson(span: SpanMessage): JsonObject {

@@ -32,7 +32,7 @@ export interface PrepareContext {
 
 /** The fields of one lifecycle event, ready to merge into the interaction's record. */
 export interface PreparedInteraction {
-  phase: 'started' | 'completed';
+  phase: 'started' | 'completed' | 'content';
   record: Omit<InteractionRecord, 'requestPart' | 'responsePart'>;
   /** Redacted request side (`request`, `metadata`), serialized, when the event carries it. */
   requestJson?: string;
@@ -157,7 +157,7 @@ function redactWith(redactor: Redactor): { redact<T>(value: T): T; counts: Redac
 }
 
 function statusOf(input: InteractionInput): InteractionStatus {
-  if (input.phase === 'started') return 'in_progress';
+  if (input.phase !== 'completed') return 'in_progress';
   if (input.status) return input.status;
   return input.errorClass || input.errorMessage ? 'error' : 'success';
 }
