@@ -123,29 +123,28 @@ export class Observability extends Construct {
       return created;
     };
 
-    alarm('DeadLetterQueueNotEmpty', {
-      metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      alarmDescription:
-        'Interactions failed processing every retry and wait in the DLQ: inspect with `tokentrail dlq list`, fix, then `tokentrail dlq redrive`.',
-    });
-
-    alarm('FailuresQueued', {
-      metric: stack.failureQueue.queue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      alarmDescription:
-        'A scheduled job run failed, a schedule could not invoke its job, or a notification could not be delivered: the failure queue (FailureQueueUrl) holds the record; the job runs again on its schedule or with `tokentrail jobs run`.',
-    });
+    /** Fires on the first message in a queue that should stay empty. */
+    const queueNotEmpty = (name: string, watched: sqs.IQueue, alarmDescription: string) =>
+      alarm(name, {
+        metric: watched.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        alarmDescription,
+      });
+    queueNotEmpty(
+      'DeadLetterQueueNotEmpty',
+      deadLetterQueue,
+      'Interactions failed processing every retry and wait in the DLQ: inspect with `tokentrail dlq list`, fix, then `tokentrail dlq redrive`.',
+    );
+    queueNotEmpty(
+      'FailuresQueued',
+      stack.failureQueue.queue,
+      'A scheduled job run failed, a schedule could not invoke its job, or a notification could not be delivered: the failure queue (FailureQueueUrl) holds the record; the job runs again on its schedule or with `tokentrail jobs run`.',
+    );
 
     alarm('OldestMessageTooOld', {
       metric: queue.metricApproximateAgeOfOldestMessage({

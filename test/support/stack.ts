@@ -3,7 +3,12 @@
  * started, with its own resource prefix so files never see each other's data.
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../infra/local/twin';
+import { ENV } from '../../shared/aws/config';
+import { writeLocalTarget } from '../../shared/cli/target';
 
 export async function startTestStack(options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
   // Quiet by default; a test that inspects logs or metrics sets these before starting its stack.
@@ -73,5 +78,36 @@ export function openAiChat(
       },
     },
     ...overrides,
+  };
+}
+
+/**
+ * A twin the CLI commands can target as they target `npm start`'s: saves its development keys in
+ * a fresh data dir and writes the local target file there, with the environment the twin gives
+ * its functions. Pass `env` to the command's io; `stop` removes the data dir too.
+ */
+export async function startCliTestStack(): Promise<{
+  stack: LocalStack;
+  env: NodeJS.ProcessEnv;
+  stop(): Promise<void>;
+}> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tokentrail-cli-'));
+  const stack = await startTestStack({ dataDir });
+  const env = { TOKENTRAIL_DATA_DIR: dataDir };
+  const environment: Record<string, string> = {};
+  for (const name of Object.values(ENV)) if (process.env[name]) environment[name] = process.env[name];
+  writeLocalTarget(env, {
+    url: stack.url,
+    dynamodbEndpoint: stack.emulators.dynamodbEndpoint,
+    awsEndpoint: stack.emulators.awsEndpoint,
+    environment,
+  });
+  return {
+    stack,
+    env,
+    stop: async () => {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }

@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalStack } from '../../../infra/local/twin';
-import { ENV } from '../../../shared/aws/config';
 import type { DeadLetterSummary } from '../../../shared/aws/dlq';
 import { putStagingObject } from '../../../shared/aws/payload-store';
 import { run as dlq } from '../../../shared/cli/commands/dlq';
 import type { CliIo } from '../../../shared/cli/io';
-import { writeLocalTarget } from '../../../shared/cli/target';
 import { ENVELOPE_VERSION } from '../../../shared/ingest/envelope';
 import { STAGING_PREFIX } from '../../../shared/ledger/keys';
-import { api, openAiChat, startTestStack } from '../../support/stack';
+import { api, openAiChat, startCliTestStack } from '../../support/stack';
 
 /** Unredacted content that must never be printed by the DLQ tools. */
 const PLANTED = 'jane.doe@example.com sk-proj-DLQPLANTEDSECRET0000000000000000';
@@ -20,28 +15,16 @@ const PLANTED = 'jane.doe@example.com sk-proj-DLQPLANTEDSECRET0000000000000000';
 describe('tokentrail dlq list|redrive', () => {
   let stack: LocalStack;
   let sqs: SQSClient;
-  let dataDir: string;
+  let stop: () => Promise<void>;
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    stack = await startTestStack();
+    ({ stack, env, stop } = await startCliTestStack());
     sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-    dataDir = mkdtempSync(join(tmpdir(), 'tokentrail-dlq-'));
-    env = { TOKENTRAIL_DATA_DIR: dataDir };
-    // What `tokentrail local` writes: the environment the twin gives its functions.
-    const environment: Record<string, string> = {};
-    for (const name of Object.values(ENV)) if (process.env[name]) environment[name] = process.env[name];
-    writeLocalTarget(env, {
-      url: stack.url,
-      dynamodbEndpoint: stack.emulators.dynamodbEndpoint,
-      awsEndpoint: stack.emulators.awsEndpoint,
-      environment,
-    });
   });
   afterAll(async () => {
     sqs.destroy();
-    await stack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   });
 
   /** Runs the command as the CLI would, capturing what it prints. */

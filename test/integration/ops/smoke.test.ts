@@ -2,41 +2,22 @@
  * `npm run smoke -- --local` against a local twin: the same command a user runs after a deploy,
  * so its logic (post, read back redacted and priced, run every job, clean up) is tested here.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { FUNCTIONS } from '../../../infra/catalog';
-import type { LocalStack } from '../../../infra/local/twin';
 import { dynamo } from '../../../shared/aws/clients';
 import { ENV } from '../../../shared/aws/config';
 import { run as smoke } from '../../../shared/cli/commands/smoke';
 import type { CliIo } from '../../../shared/cli/io';
-import { writeLocalTarget } from '../../../shared/cli/target';
-import { startTestStack } from '../../support/stack';
+import { startCliTestStack } from '../../support/stack';
 
 describe('tokentrail smoke --local', () => {
-  let stack: LocalStack;
-  let dataDir: string;
   let env: NodeJS.ProcessEnv;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'tokentrail-smoke-'));
-    stack = await startTestStack({ dataDir });
-    env = { TOKENTRAIL_DATA_DIR: dataDir };
-    const environment: Record<string, string> = {};
-    for (const name of Object.values(ENV)) if (process.env[name]) environment[name] = process.env[name];
-    writeLocalTarget(env, {
-      url: stack.url,
-      dynamodbEndpoint: stack.emulators.dynamodbEndpoint,
-      awsEndpoint: stack.emulators.awsEndpoint,
-      environment,
-    });
+    ({ env, stop } = await startCliTestStack());
   });
-  afterAll(async () => {
-    await stack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => stop());
 
   async function runSmoke(args: string[]) {
     let stdout = '';
