@@ -38,7 +38,7 @@ import {
   mapOtlpLogs,
   mapOtlpTraces,
   OTLP_PROTOBUF_CONTENT_TYPE,
-  type OtlpExportTraceResponse,
+  type OtlpEncoding,
   otlpEncodingOf,
   otlpPartialSuccess,
 } from '../../shared/otel';
@@ -93,8 +93,13 @@ async function postInteractions(event: HttpEvent): Promise<HttpResult> {
   return json(202, { ids: results.map((result) => result.id ?? null), accepted, rejected, failed, results });
 }
 
-async function postTraces(event: HttpEvent): Promise<HttpResult> {
-  const principal = await authenticate(event, 'ingest');
+/** The export's encoding and its body mapped; 415 for another media type, 400 for a body that is no such export. */
+function mapOtlpExport<T>(
+  event: HttpEvent,
+  what: string,
+  decodeProtobuf: (bytes: Uint8Array) => unknown,
+  map: (body: unknown) => T,
+): { encoding: OtlpEncoding; mapped: T } {
   const encoding = otlpEncodingOf(header(event, 'content-type'));
   if (encoding === undefined) {
     throw new HttpError(
@@ -103,103 +108,90 @@ async function postTraces(event: HttpEvent): Promise<HttpResult> {
       'send OTLP/HTTP as JSON (application/json) or protobuf (application/x-protobuf)',
     );
   }
-  let mapped: ReturnType<typeof mapOtlpTraces>;
   try {
-    mapped = mapOtlpTraces(
-      encoding === 'json' ? parseJsonBody(event).value : decodeOtlpProtobufTraces(readBody(event)),
-    );
+    return {
+      encoding,
+      mapped: map(encoding === 'json' ? parseJsonBody(event).value : decodeProtobuf(readBody(event))),
+    };
   } catch (error) {
     if (error instanceof InvalidOtlpRequestError)
-      throw new BadRequestError('invalid OTLP trace export', error.issues);
+      throw new BadRequestError(`invalid OTLP ${what}`, error.issues);
     throw error;
   }
+}
+
+/**
+ * Queues mapped interactions 100 at a time (results indexed over the whole list). Rejected
+ * records must not be retried by the exporter, so one we failed to queue is not "rejected":
+ * answer 503 and let the exporter resend the batch (ids from trace and span ids make that idempotent).
+ */
+async function acceptAll(
+  principal: Principal,
+  interactions: readonly unknown[],
+  what: string,
+): Promise<ItemResult[]> {
   const results: ItemResult[] = [];
-  for (let offset = 0; offset < mapped.interactions.length; offset += MAX_INTERACTIONS_PER_REQUEST) {
-    const chunk = mapped.interactions.slice(offset, offset + MAX_INTERACTIONS_PER_REQUEST);
+  for (let offset = 0; offset < interactions.length; offset += MAX_INTERACTIONS_PER_REQUEST) {
+    const chunk = interactions.slice(offset, offset + MAX_INTERACTIONS_PER_REQUEST);
     const chunkResults = await accept(principal, { interactions: chunk });
     results.push(...chunkResults.map((result) => ({ ...result, index: offset + result.index })));
   }
-  // Rejected spans must not be retried by the exporter, so a span we failed to queue is not
-  // "rejected": answer 503 and let the exporter resend the batch (span ids make that idempotent).
   if (count(results, 'failed') > 0) {
-    throw new ServiceUnavailableError('could not queue every span; the exporter will retry');
+    throw new ServiceUnavailableError(`could not queue every ${what}; the exporter will retry`);
   }
-  const invalid = results.filter((result) => result.status === 'rejected');
+  return results;
+}
+
+/** `<label> <id>: <issues>` for each item the ingest contract rejected. */
+function invalidReasons(
+  results: ItemResult[],
+  interactions: readonly { id?: string }[],
+  label: string,
+): string[] {
+  return results.flatMap((result) => {
+    if (result.status !== 'rejected') return [];
+    const id = interactions[result.index]?.id ?? `#${result.index}`;
+    return [`${label} ${id}: ${result.issues.map((issue) => `${issue.path} ${issue.message}`).join(', ')}`];
+  });
+}
+
+async function postTraces(event: HttpEvent): Promise<HttpResult> {
+  const principal = await authenticate(event, 'ingest');
+  const { encoding, mapped } = mapOtlpExport(event, 'trace export', decodeOtlpProtobufTraces, mapOtlpTraces);
+  const results = await acceptAll(principal, mapped.interactions, 'span');
+  const invalid = invalidReasons(results, mapped.interactions, 'span');
+  const rejected = mapped.rejected.length + invalid.length;
   metrics.addMetric('SpansAccepted', MetricUnit.Count, count(results, 'accepted'));
   metrics.addMetric('SpansIgnored', MetricUnit.Count, mapped.ignoredSpans);
-  metrics.addMetric('SpansRejected', MetricUnit.Count, mapped.rejected.length + invalid.length);
-  const reasons = [
-    ...mapped.rejected.map((rejected) => `span ${rejected.spanId}: ${rejected.reason}`),
-    ...invalid.map((result) => {
-      const id = mapped.interactions[result.index]?.id ?? `#${result.index}`;
-      const issues =
-        'issues' in result ? result.issues.map((issue) => `${issue.path} ${issue.message}`).join(', ') : '';
-      return `span ${id}: ${issues}`;
-    }),
-  ];
-  const answer = otlpPartialSuccess(mapped.rejected.length + invalid.length, reasons.join('; '));
-  return encoding === 'json' ? json(200, answer) : protobufAnswer(answer);
+  metrics.addMetric('SpansRejected', MetricUnit.Count, rejected);
+  const reasons = [...mapped.rejected.map((entry) => `span ${entry.spanId}: ${entry.reason}`), ...invalid];
+  const answer = otlpPartialSuccess(rejected, reasons.join('; '));
+  return encoding === 'json' ? json(200, answer) : protobufAnswer(encodeOtlpProtobufResponse(answer));
 }
 
 async function postLogs(event: HttpEvent): Promise<HttpResult> {
   const principal = await authenticate(event, 'ingest');
-  const encoding = otlpEncodingOf(header(event, 'content-type'));
-  if (encoding === undefined) {
-    throw new HttpError(
-      415,
-      'unsupported_media_type',
-      'send OTLP/HTTP as JSON (application/json) or protobuf (application/x-protobuf)',
-    );
-  }
-  let mapped: ReturnType<typeof mapOtlpLogs>;
-  try {
-    mapped = mapOtlpLogs(
-      encoding === 'json' ? parseJsonBody(event).value : decodeOtlpProtobufLogs(readBody(event)),
-    );
-  } catch (error) {
-    if (error instanceof InvalidOtlpRequestError)
-      throw new BadRequestError('invalid OTLP logs export', error.issues);
-    throw error;
-  }
-  const results: ItemResult[] = [];
-  for (let offset = 0; offset < mapped.interactions.length; offset += MAX_INTERACTIONS_PER_REQUEST) {
-    const chunk = mapped.interactions.slice(offset, offset + MAX_INTERACTIONS_PER_REQUEST);
-    results.push(...(await accept(principal, { interactions: chunk })));
-  }
-  if (count(results, 'failed') > 0) {
-    throw new ServiceUnavailableError('could not queue every log record; the exporter will retry');
-  }
-  const invalid = results.filter((result) => result.status === 'rejected');
-  metrics.addMetric('LogRecordsIgnored', MetricUnit.Count, mapped.ignoredLogRecords);
-  metrics.addMetric('LogRecordsRejected', MetricUnit.Count, mapped.rejected.length + invalid.length);
+  const { encoding, mapped } = mapOtlpExport(event, 'logs export', decodeOtlpProtobufLogs, mapOtlpLogs);
+  const results = await acceptAll(principal, mapped.interactions, 'log record');
+  const invalid = invalidReasons(results, mapped.interactions, 'events of');
   const rejected = mapped.rejected.length + invalid.length;
-  const reasons = [
-    ...mapped.rejected.map((entry) => entry.reason),
-    ...invalid.map((result) => {
-      const issues =
-        'issues' in result ? result.issues.map((issue) => `${issue.path} ${issue.message}`).join(', ') : '';
-      return `events of ${mapped.interactions[result.index]?.id ?? `#${result.index}`}: ${issues}`;
-    }),
-  ].join('; ');
-  const partial = otlpPartialSuccess(rejected, reasons).partialSuccess;
+  metrics.addMetric('LogRecordsIgnored', MetricUnit.Count, mapped.ignoredLogRecords);
+  metrics.addMetric('LogRecordsRejected', MetricUnit.Count, rejected);
+  const reasons = [...mapped.rejected.map((entry) => entry.reason), ...invalid];
+  const partial = otlpPartialSuccess(rejected, reasons.join('; ')).partialSuccess;
   const partialSuccess = partial
     ? { rejectedLogRecords: partial.rejectedSpans, errorMessage: partial.errorMessage }
     : undefined;
   if (encoding === 'json') return json(200, partialSuccess ? { partialSuccess } : {});
-  return {
-    statusCode: 200,
-    headers: { 'content-type': OTLP_PROTOBUF_CONTENT_TYPE },
-    body: Buffer.from(encodeOtlpProtobufLogsResponse(partialSuccess)).toString('base64'),
-    isBase64Encoded: true,
-  };
+  return protobufAnswer(encodeOtlpProtobufLogsResponse(partialSuccess));
 }
 
 /** OTLP/HTTP answers in the request's content type; API Gateway turns base64 back into bytes. */
-function protobufAnswer(answer: OtlpExportTraceResponse): HttpResult {
+function protobufAnswer(bytes: Uint8Array): HttpResult {
   return {
     statusCode: 200,
     headers: { 'content-type': OTLP_PROTOBUF_CONTENT_TYPE },
-    body: Buffer.from(encodeOtlpProtobufResponse(answer)).toString('base64'),
+    body: Buffer.from(bytes).toString('base64'),
     isBase64Encoded: true,
   };
 }
