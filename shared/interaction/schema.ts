@@ -156,7 +156,14 @@ export const interactionInputSchema = z
           }
         }
       }
-      if (value.phase === 'completed' && value.usage === undefined && value.response !== undefined) {
+      // Other fields may be invalid here (this runs to list every problem at once): read usage only
+      // from a well-typed provider.
+      if (
+        value.phase === 'completed' &&
+        value.usage === undefined &&
+        value.response !== undefined &&
+        typeof value.provider === 'string'
+      ) {
         const problem = responseUsageProblem(value.provider, value.request, value.response);
         if (problem) ctx.addIssue({ code: 'custom', path: ['response'], message: problem });
       }

@@ -89,24 +89,41 @@ const FIELDS = [
   'analyze',
 ] as const;
 
-/** A valid interaction with some fields replaced by odd values (often still valid). */
-const interaction = fc
+/** A valid interaction carrying odd but valid text: emoji, lone surrogates, U+FFFF, prototype names. */
+const validInteraction = fc
   .record({
     id: fc.option(fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,20}$/), { nil: undefined }),
-    overrides: fc.dictionary(fc.constantFrom(...FIELDS), oddValue, { maxKeys: 3 }),
-    tags: fc.option(fc.dictionary(oddText, oddText, { maxKeys: 3 }), { nil: undefined }),
+    content: oddText,
+    tags: fc.dictionary(
+      fc.oneof(
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }),
+        fc.constantFrom('constructor', 'toString', '__proto__'),
+      ),
+      fc.string({ unit: 'grapheme', maxLength: 12 }),
+      { maxKeys: 3 },
+    ),
+    metadata: fc.dictionary(oddText, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 3 }),
+  })
+  .map(({ id, content, tags, metadata }) => ({
+    ...openAiChat({ ...(id ? { id } : {}), tags, metadata }, `hello ${content}`),
+  }));
+
+/** An interaction with some fields replaced by odd values (sometimes still valid). */
+const hostileInteraction = fc
+  .record({
+    base: validInteraction,
+    overrides: fc.dictionary(fc.constantFrom(...FIELDS), oddValue, { minKeys: 1, maxKeys: 3 }),
     usage: fc.option(
       fc.record({ inputTokens: oddNumber, outputTokens: oddNumber, cachedInputTokens: oddNumber }),
       { nil: undefined },
     ),
-    content: oddText,
   })
-  .map(({ id, overrides, tags, usage, content }) => ({
-    ...openAiChat({ ...(id ? { id } : {}) }, `hello ${content}`),
-    ...(tags ? { tags } : {}),
-    ...(usage ? { usage } : {}),
-    ...overrides,
-  }));
+  .map(({ base, overrides, usage }) => ({ ...base, ...(usage ? { usage } : {}), ...overrides }));
+
+const interaction = fc.oneof(
+  { weight: 3, arbitrary: validInteraction },
+  { weight: 2, arbitrary: hostileInteraction },
+);
 
 const contentType = fc.constantFrom(
   'application/json',
