@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rulesOfCatalogFile } from '../../pricing/catalog-file';
-import { resolveApiKey } from '../api-key';
+import { resolveLocalAdminKey } from '../api-key';
 import { type ApiErrorBody, describeError, fetchJson } from '../http';
 import { type CliIo, parseCommandOptions } from '../io';
 import { resolveTarget } from '../target';
@@ -25,7 +25,7 @@ const USAGE = `usage: tokentrail pricing import <file>... [--label L] [--key K] 
   import   store the rules of the files as the next global catalog layer, then reprice what
            was unpriced (the answer says how many interactions were newly priced)
   show     the current layer's version, import time, label and rule count
-Key: --key (an admin key), else TOKENTRAIL_API_KEY, else the local stack's development key.
+Key (admin scope): --key, else TOKENTRAIL_ADMIN_KEY, else the local stack's development admin key.
 `;
 
 function parseOptions(args: string[]) {
@@ -60,11 +60,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     }
   }
   const target = await resolveTarget(values.stack, io.env);
-  let key: string;
-  try {
-    key = resolveApiKey(values.key, target, io.env);
-  } catch (error) {
-    io.stderr(`pricing: ${(error as Error).message}\n`);
+  // The catalog layer is admin scope: --key, else TOKENTRAIL_ADMIN_KEY, else the local stack's admin key.
+  const key =
+    values.key ??
+    (target.kind === 'local' ? safely(() => resolveLocalAdminKey(io.env)) : io.env.TOKENTRAIL_ADMIN_KEY);
+  if (!key) {
+    io.stderr('pricing: no admin key: pass --key or set TOKENTRAIL_ADMIN_KEY\n');
     return 2;
   }
   const headers = {
@@ -105,4 +106,12 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       `repriced ${body.repriced.count} unpriced interactions, ${body.repriced.newlyPricedCount} now priced\n`,
     );
   return 0;
+}
+
+function safely(read: () => string): string | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }

@@ -2,6 +2,8 @@
  * What today's traffic needs beyond token prices: time-of-day prices, service tiers, per-call fees,
  * the imported catalog layer, and the usage shapes of DeepSeek, xAI and server-side tools.
  */
+
+import { readFileSync } from 'node:fs';
 import {
   type NormalizedUsage,
   normalizeUsage,
@@ -9,6 +11,7 @@ import {
   serviceTierOf,
 } from '../../../shared/normalize';
 import { modelLookupKeys, type PricingRule, priceUsage, pricingModel } from '../../../shared/pricing';
+import { rulesOfCatalogFile } from '../../../shared/pricing/catalog-file';
 
 const usage = (input: number, output: number, extra: Partial<NormalizedUsage> = {}): NormalizedUsage => ({
   inputTokens: input,
@@ -261,5 +264,19 @@ describe('which model is priced', () => {
       'anthropic.claude-haiku-4-5-20251001-v1:0',
       'claude-haiku-4-5-20251001-v1:0',
     ]);
+  });
+});
+
+describe('catalog files for import', () => {
+  it('reads a generated module, a {"rules"} object and a bare array', () => {
+    const generated = rulesOfCatalogFile(
+      readFileSync('shared/pricing/catalog/generated/xai.rules.ts', 'utf8'),
+    );
+    expect(generated.every((rule) => rule.provider === 'xai')).toBe(true);
+    expect(generated.length).toBeGreaterThan(10);
+    const rule = { id: 'x/y', provider: 'x', model: 'y' };
+    expect(rulesOfCatalogFile(JSON.stringify({ rules: [rule] }))).toEqual([rule]);
+    expect(rulesOfCatalogFile(JSON.stringify([rule]))).toEqual([rule]);
+    expect(() => rulesOfCatalogFile('{"models": []}')).toThrow('expected');
   });
 });
