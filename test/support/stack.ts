@@ -14,6 +14,9 @@ export async function startTestStack(options: Partial<LocalStackOptions> = {}): 
   // Quiet by default; a test that inspects logs or metrics sets these before starting its stack.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  // A record deferred by a slow or busy emulator (shared/aws/deferral.ts) comes back within a
+  // second here, so drain() does not wait out a backoff meant for AWS outages.
+  process.env.PROCESS_DEFER_MAX_SECONDS ??= '1';
   const dynamodbEndpoint = process.env.TOKENTRAIL_TEST_DYNAMODB_ENDPOINT;
   const awsEndpoint = process.env.TOKENTRAIL_TEST_AWS_ENDPOINT;
   if (!dynamodbEndpoint || !awsEndpoint)
