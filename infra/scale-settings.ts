@@ -31,7 +31,9 @@ export interface ScaleSettings {
 export const DEFAULT_SCALE_SETTINGS: ScaleSettings = {
   dayIndexShards: DEFAULT_SHARDS.dayIndex,
   workIndexShards: DEFAULT_SHARDS.workIndex,
-  processMaxConcurrency: 100,
+  // 100M a day at a 4× peak needs ~170 processors at once (npm run scale-model); the rest of the
+  // account's default 1,000 stays free for ingest, queries and the jobs.
+  processMaxConcurrency: 300,
   reservedConcurrency: {},
   mapConcurrency: 64,
   // Scheduled readers start before auto-scaling reacts (minutes): a floor they can start on.

@@ -196,6 +196,8 @@ export class Analytics extends Construct {
       },
       resultPath: sfn.JsonPath.DISCARD,
       toleratedFailurePercentage: 0,
+      // A slice takes seconds to a few minutes: express children cost a request each, not transitions.
+      mapExecutionType: sfn.StateMachineType.EXPRESS,
     });
     map.itemProcessor(slice);
     const reduce = invoke('Reduce', { step: 'reduce', plan: sfn.JsonPath.objectAt('$') });

@@ -72,6 +72,11 @@ export interface CostReport {
 }
 
 const MILLION = 1_000_000;
+/** Reads of one record's day entry by the rollup runs of a day: Σ h/24 over 24 hourly runs, plus the daily run. */
+export const ROLLUP_READS_PER_RECORD = 13.5;
+const EVENTUALLY_CONSISTENT_READ_BYTES = 8192;
+/** Rollup runs a day: 24 hourly and one daily. */
+const ROLLUP_RUNS_PER_DAY = 25;
 const KB64 = 64 * 1024;
 const KB512 = 512 * 1024;
 
@@ -163,6 +168,16 @@ export function costPerMillion(args: {
     s3Requests * prices.s3Put.usd,
   );
 
+  // Rollups read each record's byDay entry once per run that covers its day: the 24 hourly runs
+  // re-read today so far (on average 12.5 days' worth) and the daily run reads yesterday once.
+  const dayEntryBytes = item.indexEntryBytes.byDay ?? 0;
+  const rollupReadUnits = ROLLUP_READS_PER_RECORD * (dayEntryBytes / EVENTUALLY_CONSISTENT_READ_BYTES);
+  add(
+    'DynamoDB reads (rollups)',
+    `byDay entry ${dayEntryBytes} B read ${ROLLUP_READS_PER_RECORD}× a day (24 hourly runs of today so far + the daily run), eventually consistent: ${rollupReadUnits.toFixed(3)} RU per interaction`,
+    MILLION * rollupReadUnits * prices.dynamoReadRequestUnit.usd,
+  );
+
   // CloudWatch Logs: platform lines, EMF documents, INFO lines, sampled DEBUG lines, access logs.
   const ingestFacts = facts.functions.ingest;
   const processFacts = facts.functions.process;
@@ -217,8 +232,20 @@ export function fixedMonthlyCosts(args: {
   /** Distinct project × model pairs with traffic in a month (3 cost metrics each). */
   projectModelPairs: number;
   storedBytesPerInteraction: number;
+  /** Projects with traffic each day (each gets its slices in every rollup run); default 1. */
+  activeProjects?: number;
 }): FixedCosts {
   const { facts, prices } = args;
+  // Each rollup run: a standard execution (~6 transitions: plan, map, reduce) and, per project, one
+  // express child per slice (shards × 24 hours), a partial PUT and GET each, plus the slice list.
+  const projects = args.activeProjects ?? 1;
+  const slices = facts.dayIndexShards * 24 * projects;
+  const runsPerMonth = ROLLUP_RUNS_PER_DAY * 30;
+  const rollupRunUsd =
+    runsPerMonth *
+    (6 * prices.stepFunctionsTransition.usd +
+      slices * (prices.stepFunctionsExpressRequest.usd + prices.s3Put.usd + prices.s3Get.usd) +
+      prices.s3Put.usd);
   // Per-function counters, redaction types (~6 seen), anomaly kinds, analysis states: about 45 series.
   const baseMetrics = 45;
   const metrics = baseMetrics + 3 * args.projectModelPairs;
@@ -243,6 +270,11 @@ export function fixedMonthlyCosts(args: {
       component: 'KMS',
       detail: `${facts.kmsKeys} customer managed key (alarm topic)`,
       usd: facts.kmsKeys * prices.kmsKeyMonth.usd,
+    },
+    {
+      component: 'Rollup runs (Step Functions, S3)',
+      detail: `${runsPerMonth} runs × ${slices} slices (${facts.dayIndexShards} shards × 24 h × ${projects} project): express map children, partial PUT + GET`,
+      usd: rollupRunUsd,
     },
     {
       component: 'DynamoDB storage + PITR',

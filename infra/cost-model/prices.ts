@@ -83,6 +83,16 @@ export const PRICES = {
     unit: 'dashboard-month (beyond the 3 free)',
     source: 'https://aws.amazon.com/cloudwatch/pricing/',
   },
+  stepFunctionsTransition: {
+    usd: 0.025 / 1000,
+    unit: 'state transition (standard workflow: the rollup run itself)',
+    source: 'https://aws.amazon.com/step-functions/pricing/',
+  },
+  stepFunctionsExpressRequest: {
+    usd: 1.0 / 1e6,
+    unit: 'express execution (each map child: one slice)',
+    source: 'https://aws.amazon.com/step-functions/pricing/',
+  },
   kmsKeyMonth: {
     usd: 1.0,
     unit: 'customer managed key-month',

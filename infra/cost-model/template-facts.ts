@@ -29,6 +29,8 @@ export interface TemplateFacts {
     sortKey?: string;
     indexes: IndexShape[];
   };
+  /** Shards of a project's day (`byDay`): a rollup run sums shards × 24 slices per project day. */
+  dayIndexShards: number;
   alarmMetrics: number;
   alarms: number;
   dashboards: number;
@@ -52,12 +54,14 @@ const keyNamed = (schema: { AttributeName: string; KeyType: string }[], type: 'H
 export function templateFacts(template: TemplateJson): TemplateFacts {
   const functions: Record<string, FunctionFacts> = {};
   const logicalIds = new Map<string, string>();
+  let dayIndexShards = 8;
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     if (resource.Type !== 'AWS::Lambda::Function') continue;
     const variables = (resource.Properties?.Environment?.Variables ?? {}) as Record<string, string>;
     const name = variables.POWERTOOLS_SERVICE_NAME;
     if (!name) continue;
     logicalIds.set(logicalId, name);
+    dayIndexShards = Number(variables.TOKENTRAIL_DAY_INDEX_SHARDS ?? dayIndexShards);
     functions[name] = {
       name,
       memoryMb: Number(resource.Properties?.MemorySize ?? 128),
@@ -104,6 +108,7 @@ export function templateFacts(template: TemplateJson): TemplateFacts {
       sortKey: keyNamed(properties.KeySchema, 'RANGE'),
       indexes,
     },
+    dayIndexShards,
     alarmMetrics,
     alarms: alarms.length,
     dashboards: resourcesOf(template, 'AWS::CloudWatch::Dashboard').length,

@@ -78,11 +78,14 @@ describe('scale settings in the template', () => {
           ReaderConfig: { InputType: string };
           Parameters: Record<string, string>;
         };
-        ItemProcessor: { ProcessorConfig: { Mode: string }; States: Record<string, { Retry?: unknown[] }> };
+        ItemProcessor: {
+          ProcessorConfig: { Mode: string; ExecutionType: string };
+          States: Record<string, { Retry?: unknown[] }>;
+        };
         Next: string;
       };
       expect(map.Type).toBe('Map');
-      expect(map.ItemProcessor.ProcessorConfig.Mode).toBe('DISTRIBUTED');
+      expect(map.ItemProcessor.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' });
       expect(map.MaxConcurrency).toBe(DEFAULT_SCALE_SETTINGS.mapConcurrency);
       expect(map.ToleratedFailurePercentage ?? 0).toBe(0); // absent means none tolerated
       expect(map.ItemReader.ReaderConfig.InputType).toBe('JSON');

@@ -170,6 +170,7 @@ describe('costPerMillion', () => {
       'SQS',
       'DynamoDB writes',
       'S3',
+      'DynamoDB reads (rollups)',
       'CloudWatch Logs',
       'CloudWatch metrics',
     ]);
@@ -177,6 +178,13 @@ describe('costPerMillion', () => {
       lines.reduce((sum, line) => sum + line.usd, 0),
       10,
     );
+  });
+
+  it('charges the rollup runs 13.5 eventually consistent reads of each day entry', () => {
+    const { lines } = report();
+    const reads = lines.find((line) => line.component === 'DynamoDB reads (rollups)')!;
+    const entry = (reads.detail.match(/byDay entry (\d+) B/) ?? [])[1];
+    expect(reads.usd).toBeCloseTo((1e6 * 13.5 * (Number(entry) / 8192) * 0.125) / 1e6, 10);
   });
 
   it('charges one write unit per started KB of the item and of each index entry', () => {
