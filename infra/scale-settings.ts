@@ -18,7 +18,11 @@ export interface ScaleSettings {
    * by default, since an account with a concurrency quota of 10 fails any reservation.
    */
   reservedConcurrency: Record<string, number>;
-  /** `tokentrail:rollupMapConcurrency`: slices of a day read at once by the rollup/reprice map. */
+  /**
+   * `tokentrail:rollupMapConcurrency`: slices the rollup map sums at once; default 1.5 per day
+   * shard, which keeps each `byDay` partition and the table's read quota under two thirds used
+   * at 100M a day (npm run scale-model).
+   */
   mapConcurrency: number;
   /** `tokentrail:minReadCapacity`, `tokentrail:minWriteCapacity`: provisioned floors per table and index. */
   minReadCapacity: number;
@@ -28,6 +32,10 @@ export interface ScaleSettings {
   maxWriteCapacity: number;
 }
 
+function mapConcurrencyFor(dayIndexShards: number): number {
+  return Math.ceil(1.5 * dayIndexShards);
+}
+
 export const DEFAULT_SCALE_SETTINGS: ScaleSettings = {
   dayIndexShards: DEFAULT_SHARDS.dayIndex,
   workIndexShards: DEFAULT_SHARDS.workIndex,
@@ -35,7 +43,7 @@ export const DEFAULT_SCALE_SETTINGS: ScaleSettings = {
   // account's default 1,000 stays free for ingest, queries and the jobs.
   processMaxConcurrency: 300,
   reservedConcurrency: {},
-  mapConcurrency: 64,
+  mapConcurrency: mapConcurrencyFor(DEFAULT_SHARDS.dayIndex),
   // Scheduled readers start before auto-scaling reacts (minutes): a floor they can start on.
   minReadCapacity: 25,
   minWriteCapacity: 5,
@@ -80,8 +88,9 @@ export function parseReservedConcurrency(raw: string): Record<string, number> {
 export function scaleSettings(node: Node): ScaleSettings {
   const defaults = DEFAULT_SCALE_SETTINGS;
   const reserved = node.tryGetContext('tokentrail:reservedConcurrency') as string | undefined;
+  const dayIndexShards = integer(node, 'tokentrail:dayIndexShards', defaults.dayIndexShards, 8, 256);
   return {
-    dayIndexShards: integer(node, 'tokentrail:dayIndexShards', defaults.dayIndexShards, 8, 256),
+    dayIndexShards,
     workIndexShards: integer(node, 'tokentrail:workIndexShards', defaults.workIndexShards, 1, 256),
     processMaxConcurrency: integer(
       node,
@@ -91,7 +100,13 @@ export function scaleSettings(node: Node): ScaleSettings {
       1000,
     ),
     reservedConcurrency: reserved ? parseReservedConcurrency(String(reserved)) : {},
-    mapConcurrency: integer(node, 'tokentrail:rollupMapConcurrency', defaults.mapConcurrency, 1, 1000),
+    mapConcurrency: integer(
+      node,
+      'tokentrail:rollupMapConcurrency',
+      mapConcurrencyFor(dayIndexShards),
+      1,
+      1000,
+    ),
     minReadCapacity: integer(node, 'tokentrail:minReadCapacity', defaults.minReadCapacity, 1, 40_000),
     minWriteCapacity: integer(node, 'tokentrail:minWriteCapacity', defaults.minWriteCapacity, 1, 40_000),
     maxReadCapacity: integer(node, 'tokentrail:maxReadCapacity', defaults.maxReadCapacity, 1, 40_000),

@@ -198,13 +198,17 @@ const sliceEventSchema = z.strictObject({
   }),
 });
 
-/** The slices of a project day: every shard × every hour. */
+/**
+ * The slices of a project day: every shard × every hour, hour by hour with the shards
+ * interleaved, so the slices a map runs at once read different partitions (a partition serves
+ * 3,000 read units a second), not the 24 hours of one shard.
+ */
 const slicesOf = (task: RollupPlan['tasks'][number]): RollupSlice[] =>
   Array.from({ length: task.shards * HOURS }, (_, index) => ({
     project: task.project,
     date: task.date,
-    shard: Math.floor(index / HOURS),
-    hour: index % HOURS,
+    shard: index % task.shards,
+    hour: Math.floor(index / task.shards),
   }));
 
 /**
