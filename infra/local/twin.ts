@@ -86,6 +86,8 @@ function configureEnvironment(endpoints: { dynamodbEndpoint: string; awsEndpoint
   process.env.AWS_ENDPOINT_URL_S3 = endpoints.awsEndpoint;
   process.env[ENV.s3ForcePathStyle] = 'true';
   process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'Tokentrail';
+  // Rollups run in process here: 6-hour slices (64 per project day) instead of AWS's hourly ones.
+  process.env.TOKENTRAIL_ROLLUP_HOURS_PER_SLICE ??= '6';
 }
 
 function exportResourceNames(resources: LocalResources): void {

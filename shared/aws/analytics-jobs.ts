@@ -68,6 +68,8 @@ export const ANALYTICS_ENV = {
   rollupTagKeys: 'TOKENTRAIL_ROLLUP_TAG_KEYS',
   /** Slices summed at once when a run goes in process (direct invoke, local twin); default 8. */
   mapConcurrency: 'TOKENTRAIL_ROLLUP_MAP_CONCURRENCY',
+  /** UTC hours one slice covers (a divisor of 24); default 1. The local twin uses 6 (fewer, larger slices). */
+  hoursPerSlice: 'TOKENTRAIL_ROLLUP_HOURS_PER_SLICE',
 } as const;
 
 /** Partials read at once by a reduce. */
@@ -172,7 +174,7 @@ export interface RollupPlan {
   tagKeys: string[];
   anomalies: boolean;
   /** Project days to reduce, with the shard count their slices were planned with. */
-  tasks: { project: string; date: string; shards: number }[];
+  tasks: { project: string; date: string; shards: number; hoursPerSlice: number }[];
   /** Bucket key of the slice list (the map's items). */
   slicesKey: string;
   slices: number;
@@ -195,20 +197,29 @@ const sliceEventSchema = z.strictObject({
     date: dateSchema,
     shard: z.number().int().min(0).max(255),
     hour: z.number().int().min(0).max(23),
+    hours: z.number().int().min(1).max(24),
   }),
 });
 
+const HOURS_PER_SLICE = [1, 2, 3, 4, 6, 8, 12, 24];
+
+function hoursPerSliceFromEnvironment(): number {
+  const value = Number(process.env[ANALYTICS_ENV.hoursPerSlice] ?? 1);
+  return HOURS_PER_SLICE.includes(value) ? value : 1;
+}
+
 /**
- * The slices of a project day: every shard × every hour, hour by hour with the shards
- * interleaved, so the slices a map runs at once read different partitions (a partition serves
- * 3,000 read units a second), not the 24 hours of one shard.
+ * The slices of a project day: every shard × every block of `hoursPerSlice` hours, block by
+ * block with the shards interleaved, so the slices a map runs at once read different partitions
+ * (a partition serves 3,000 read units a second), not the hours of one shard.
  */
 const slicesOf = (task: RollupPlan['tasks'][number]): RollupSlice[] =>
-  Array.from({ length: task.shards * HOURS }, (_, index) => ({
+  Array.from({ length: (task.shards * HOURS) / task.hoursPerSlice }, (_, index) => ({
     project: task.project,
     date: task.date,
     shard: index % task.shards,
-    hour: Math.floor(index / task.shards),
+    hour: Math.floor(index / task.shards) * task.hoursPerSlice,
+    hours: task.hoursPerSlice,
   }));
 
 /**
@@ -225,9 +236,11 @@ export async function planRollup(event: unknown, deps: JobDependencies): Promise
   const today = now.toISOString().slice(0, 10);
   const date = input.date ?? (input.schedule === 'daily' ? addDays(today, -1) : today);
   const shards = dayIndexShards();
+  const hoursPerSlice = hoursPerSliceFromEnvironment();
   const projects = input.projects ?? (await activeProjects(date));
   const tasks = new Map<string, RollupPlan['tasks'][number]>();
-  for (const project of projects) tasks.set(`${date}\u0000${project}`, { project, date, shards });
+  for (const project of projects)
+    tasks.set(`${date}\u0000${project}`, { project, date, shards, hoursPerSlice });
   if (input.date === undefined) {
     for (const changed of await changedDays(today)) {
       if (input.projects && !input.projects.includes(changed.project)) continue;
@@ -235,6 +248,7 @@ export async function planRollup(event: unknown, deps: JobDependencies): Promise
         project: changed.project,
         date: changed.day,
         shards,
+        hoursPerSlice,
       });
     }
   }
@@ -262,12 +276,12 @@ export async function planRollup(event: unknown, deps: JobDependencies): Promise
  * Idempotent: a retry overwrites the same partial.
  *
  * @example
- * await sumRollupSlice({ step: 'slice', runId, tagKeys: [], slice: { project: 'acme', date: '2026-11-21', shard: 3, hour: 14 } });
+ * await sumRollupSlice({ step: 'slice', runId, tagKeys: [], slice: { project: 'acme', date: '2026-11-21', shard: 3, hour: 14, hours: 1 } });
  */
 export async function sumRollupSlice(event: unknown): Promise<{ records: number; skipped: number }> {
   const { runId, tagKeys, slice } = parseInput(sliceEventSchema, event, 'rollup slice');
   const sums = new DayRollup(slice.date, tagKeys);
-  await forEachSliceRecord(slice.project, slice.date, slice.shard, slice.hour, (records) => {
+  await forEachSliceRecord(slice.project, slice.date, slice.shard, slice.hour, slice.hours, (records) => {
     for (const record of records) sums.add(record);
   });
   await putPartial(runId, slice, sums.toPartial());

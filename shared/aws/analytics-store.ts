@@ -253,30 +253,32 @@ export async function forEachDayRecord(
   );
 }
 
-/** Hour `hh` (0–23) of a day as a `daySk` range; the first and last hour take any stray keys too. */
-function hourRange(day: string, hour: number): { lower: string; upper: string } {
-  const hh = String(hour).padStart(2, '0');
+/** Hours `hour` to `hour + hours - 1` of a day as a `daySk` range; the first and last hour take any stray keys too. */
+function hourRange(day: string, hour: number, hours: number): { lower: string; upper: string } {
+  const hh = (value: number) => String(value).padStart(2, '0');
+  const last = hour + hours - 1;
   return {
-    lower: hour === 0 ? day : `${day}T${hh}`,
-    upper: hour === 23 ? `${day}\uffff` : `${day}T${hh}\uffff`,
+    lower: hour === 0 ? day : `${day}T${hh(hour)}`,
+    upper: last >= 23 ? `${day}\uffff` : `${day}T${hh(last)}\uffff`,
   };
 }
 
 /**
- * Reads one slice of a project's day, one `byDay` shard × one UTC hour, handing each page to
- * `onPage`: the unit the rollup map sums in parallel. The 24 hours of every shard cover the day.
+ * Reads one slice of a project's day, one `byDay` shard × `hours` UTC hours from `hour`, handing
+ * each page to `onPage`: the unit the rollup map sums in parallel. The slices cover the day.
  *
  * @example
- * await forEachSliceRecord('acme', '2026-11-21', 3, 14, (records) => { for (const r of records) slice.add(r); });
+ * await forEachSliceRecord('acme', '2026-11-21', 3, 14, 1, (records) => { for (const r of records) slice.add(r); });
  */
 export async function forEachSliceRecord(
   project: string,
   day: string,
   shard: number,
   hour: number,
+  hours: number,
   onPage: (records: RollupSourceRecord[]) => void,
 ): Promise<void> {
-  const { lower, upper } = hourRange(day, hour);
+  const { lower, upper } = hourRange(day, hour, hours);
   await queryAll(
     {
       TableName: table(),
@@ -397,27 +399,10 @@ export async function replaceDayRollups(
   const items = rollups.map((rollup) => toRollupItem(rollup, computedAt));
   const keep = new Set(items.map((item) => `${item.pk}\u0000${item.sk}`));
   const stale: { pk: string; sk: string }[] = [];
-  for (const granularity of granularities) {
-    const { lower, upper } = daySkRange(granularity, day);
-    await queryAll(
-      {
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lower AND :upper',
-        ExpressionAttributeValues: {
-          ':pk': rollupPartition(project, granularity),
-          ':lower': lower,
-          ':upper': upper,
-        },
-        ProjectionExpression: 'pk, sk',
-      },
-      (found) => {
-        for (const item of found) {
-          const key = { pk: item.pk as string, sk: item.sk as string };
-          if (!keep.has(`${key.pk}\u0000${key.sk}`)) stale.push(key);
-        }
-      },
-    );
-  }
+  await forEachDayRollupItem(project, day, granularities, 'pk, sk', (item) => {
+    const key = { pk: item.pk as string, sk: item.sk as string };
+    if (!keep.has(`${key.pk}\u0000${key.sk}`)) stale.push(key);
+  });
   await batchWrite(project, [
     ...items.map((item) => ({ PutRequest: { Item: item } })),
     ...stale.map((key) => ({ DeleteRequest: { Key: key } })),
@@ -438,6 +423,20 @@ export async function readDayRollups(
   granularities: readonly Granularity[],
 ): Promise<StoredRollup[]> {
   const found: StoredRollup[] = [];
+  await forEachDayRollupItem(project, day, granularities, undefined, (item) =>
+    found.push(fromRollupItem(item)),
+  );
+  return found;
+}
+
+/** Every stored rollup item of a project's day in the given granularities (optionally projected). */
+async function forEachDayRollupItem(
+  project: string,
+  day: string,
+  granularities: readonly Granularity[],
+  projection: string | undefined,
+  onItem: (item: Item) => void,
+): Promise<void> {
   for (const granularity of granularities) {
     const { lower, upper } = daySkRange(granularity, day);
     await queryAll(
@@ -449,13 +448,13 @@ export async function readDayRollups(
           ':lower': lower,
           ':upper': upper,
         },
+        ProjectionExpression: projection,
       },
       (items) => {
-        for (const item of items) found.push(fromRollupItem(item));
+        for (const item of items) onItem(item);
       },
     );
   }
-  return found;
 }
 
 export interface RollupQuery {

@@ -13,12 +13,13 @@ import { ENV, requireEnv } from './config';
 import { getPayloadObject, putPayloadObject } from './payload-store';
 import { s3 } from './s3-client';
 
-/** One slice of a project's day: a `byDay` shard × a UTC hour. */
+/** One slice of a project's day: a `byDay` shard × `hours` UTC hours from `hour`. */
 export interface RollupSlice {
   project: string;
   date: string;
   shard: number;
   hour: number;
+  hours: number;
 }
 
 export const slicesKey = (runId: string) => `${ROLLUP_RUN_PREFIX}${runId}/slices.json`;

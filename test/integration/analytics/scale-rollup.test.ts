@@ -77,6 +77,8 @@ describe(`scaled-out rollup of a ${RECORDS.toLocaleString('en-US')}-interaction 
 
   beforeAll(async () => {
     process.env[ANALYTICS_ENV.rollupTagKeys] = 'team';
+    // Hourly slices, as the state machine runs them in AWS (the twin's default is 6 hours).
+    process.env[ANALYTICS_ENV.hoursPerSlice] = '1';
     stack = await startTestStack();
     const started = performance.now();
     await seedDay(stack.project);
@@ -85,6 +87,7 @@ describe(`scaled-out rollup of a ${RECORDS.toLocaleString('en-US')}-interaction 
 
   afterAll(async () => {
     process.stderr.write(`scale-rollup figures:\n  ${figures.join('\n  ')}\n`);
+    delete process.env[ANALYTICS_ENV.hoursPerSlice];
     if (previousTagKeys === undefined) delete process.env[ANALYTICS_ENV.rollupTagKeys];
     else process.env[ANALYTICS_ENV.rollupTagKeys] = previousTagKeys;
     await stack.stop();
