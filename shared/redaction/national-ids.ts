@@ -29,7 +29,7 @@ import {
   ukNinoValid,
 } from './checksums';
 import type { BuiltinDetector, CheckContext, Span } from './detectors';
-import { ALNUM_END, GROUPED_END, GROUPED_START, isAlnum } from './patterns';
+import { ALNUM_END, GROUPED_END, GROUPED_START, isAlnum, isUpper } from './patterns';
 
 /** How far back a naming word is looked for (same line or not: forms put labels above values). */
 const CUE_WINDOW = 40;
@@ -130,10 +130,6 @@ function aadhaarCheck(
   // Printed in groups of four, as on the card; unless the text says it is a Japanese My Number.
   if (!hasSeparator(text, start, end) || cueNear(text, start, floor, context, CUES.JP_MY_NUMBER)) return null;
   return { start, end };
-}
-
-function isUpper(code: number): boolean {
-  return code >= 65 && code <= 90;
 }
 
 /**

@@ -29,6 +29,10 @@ export function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
 }
 
+export function isUpper(code: number): boolean {
+  return code >= 65 && code <= 90;
+}
+
 export function isAlnum(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
