@@ -3,7 +3,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/clien
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../../infra/local/twin';
 import { dynamo } from '../../../shared/aws/clients';
-import { decompressPayload } from '../../../shared/ledger/record';
+import { captureStdout, readable } from '../../support/at-rest';
 import { api, startTestStack } from '../../support/stack';
 
 /** Values that must never reach the table, the payload bucket, logs or metrics. */
@@ -52,35 +52,16 @@ function interaction(id: string, padding = '') {
 }
 
 /** Decompresses payload parts so the search looks at their text, not their bytes. */
-function readable(value: unknown): unknown {
-  if (value instanceof Uint8Array) return decompressPayload(value);
-  if (Array.isArray(value)) return value.map(readable);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, readable(inner)]));
-  }
-  return value;
-}
-
 describe('nothing unredacted at rest', () => {
   let stack: LocalStack;
-  const written: string[] = [];
-  let restoreStdout: () => void;
+  let captured: ReturnType<typeof captureStdout>;
 
   beforeAll(async () => {
-    process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
-    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof process.stdout.write;
-    restoreStdout = () => {
-      process.stdout.write = write;
-    };
+    captured = captureStdout();
     stack = await startTestStack();
   });
   afterAll(async () => {
-    restoreStdout();
+    captured.restore();
     await stack.stop();
   });
 
@@ -130,7 +111,7 @@ describe('nothing unredacted at rest', () => {
     const places: Record<string, string> = {
       table: JSON.stringify(readable(items)),
       bucket: JSON.stringify(objects),
-      logs: written.join(''),
+      logs: captured.written.join(''),
       api: JSON.stringify(answers.map((answer) => answer.body)),
     };
     expect(places.logs.length).toBeGreaterThan(0);

@@ -14,7 +14,7 @@ import { dynamo } from '../../../shared/aws/clients';
 import { ENV } from '../../../shared/aws/config';
 import { run as exportCommand } from '../../../shared/cli/commands/export';
 import { writeLocalTarget } from '../../../shared/cli/target';
-import { decompressPayload } from '../../../shared/ledger/record';
+import { captureStdout, readable } from '../../support/at-rest';
 import { api, openAiChat, startTestStack } from '../../support/stack';
 
 const SECRETS = {
@@ -25,34 +25,16 @@ const SECRETS = {
   card: '4111111111111111',
 };
 
-function readable(value: unknown): unknown {
-  if (value instanceof Uint8Array) return decompressPayload(value);
-  if (Array.isArray(value)) return value.map(readable);
-  if (value && typeof value === 'object')
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, readable(inner)]));
-  return value;
-}
-
 describe('secrets planted in object keys and identifiers (issue 18)', () => {
   let stack: LocalStack;
-  const written: string[] = [];
-  let restoreStdout: () => void;
+  let captured: ReturnType<typeof captureStdout>;
 
   beforeAll(async () => {
-    process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
-    process.env.POWERTOOLS_METRICS_DISABLED = 'false';
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof process.stdout.write;
-    restoreStdout = () => {
-      process.stdout.write = write;
-    };
+    captured = captureStdout();
     stack = await startTestStack();
   });
   afterAll(async () => {
-    restoreStdout();
+    captured.restore();
     await stack.stop();
   });
 
@@ -142,7 +124,7 @@ describe('secrets planted in object keys and identifiers (issue 18)', () => {
     const places: Record<string, string> = {
       table: JSON.stringify(readable(items)),
       payloadObjects: JSON.stringify(objects),
-      'logs and metric dimensions': written.join(''),
+      'logs and metric dimensions': captured.written.join(''),
       export: exported.join(''),
       'ingest answer': JSON.stringify(posted.body),
     };
