@@ -5,8 +5,10 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { METRICS_NAMESPACE } from './metric-names';
 
-export const METRICS_NAMESPACE = 'Tokentrail';
+/** Metric names and namespace live in ./metric-names.ts (shared with the dashboard). */
+export { METRIC, METRICS_NAMESPACE } from './metric-names';
 
 export function createObservability(serviceName: string): { logger: Logger; metrics: Metrics } {
   return {

@@ -9,6 +9,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { type BatchCreatorResult, createBatches, type JobLog } from '../../shared/aws/analysis-batches';
 import { analysisJobSettings } from '../../shared/aws/analysis-config';
+import { METRIC } from '../../shared/metric-names';
 import { createObservability } from '../../shared/observability';
 
 const { logger, metrics } = createObservability('batch-creator');
@@ -27,10 +28,10 @@ export const jobLog: JobLog = {
  */
 export async function runBatchCreator(event: unknown): Promise<BatchCreatorResult> {
   const result = await createBatches({ ...analysisJobSettings(event), log: jobLog });
-  metrics.addMetric('AnalysisBatchesCreated', MetricUnit.Count, result.batchIds.length);
-  metrics.addMetric('AnalysisRequestsBatched', MetricUnit.Count, result.requestsBatched);
-  metrics.addMetric('AnalysisRequestsFailed', MetricUnit.Count, result.requestsFailed);
-  metrics.addMetric('AnalysisJobErrors', MetricUnit.Count, result.errors);
+  metrics.addMetric(METRIC.analysisBatchesCreated, MetricUnit.Count, result.batchIds.length);
+  metrics.addMetric(METRIC.analysisRequestsBatched, MetricUnit.Count, result.requestsBatched);
+  metrics.addMetric(METRIC.analysisRequestsFailed, MetricUnit.Count, result.requestsFailed);
+  metrics.addMetric(METRIC.analysisJobErrors, MetricUnit.Count, result.errors);
   return result;
 }
 

@@ -9,6 +9,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { type BatchPollerResult, type JobLog, pollBatches } from '../../shared/aws/analysis-batches';
 import { analysisJobSettings } from '../../shared/aws/analysis-config';
+import { METRIC } from '../../shared/metric-names';
 import { createObservability } from '../../shared/observability';
 
 const { logger, metrics } = createObservability('batch-poller');
@@ -27,11 +28,11 @@ const jobLog: JobLog = {
 export async function runBatchPoller(event: unknown): Promise<BatchPollerResult> {
   const { maxAttempts } = analysisJobSettings(event);
   const result = await pollBatches({ maxAttempts, log: jobLog });
-  metrics.addMetric('AnalysisBatchesProcessed', MetricUnit.Count, result.processed);
-  metrics.addMetric('AnalysisRequestsCompleted', MetricUnit.Count, result.requestsCompleted);
-  metrics.addMetric('AnalysisRequestsFailed', MetricUnit.Count, result.requestsFailed);
-  metrics.addMetric('AnalysisRequestsRequeued', MetricUnit.Count, result.requestsRequeued);
-  metrics.addMetric('AnalysisJobErrors', MetricUnit.Count, result.errors);
+  metrics.addMetric(METRIC.analysisBatchesProcessed, MetricUnit.Count, result.processed);
+  metrics.addMetric(METRIC.analysisRequestsCompleted, MetricUnit.Count, result.requestsCompleted);
+  metrics.addMetric(METRIC.analysisRequestsFailed, MetricUnit.Count, result.requestsFailed);
+  metrics.addMetric(METRIC.analysisRequestsRequeued, MetricUnit.Count, result.requestsRequeued);
+  metrics.addMetric(METRIC.analysisJobErrors, MetricUnit.Count, result.errors);
   return result;
 }
 

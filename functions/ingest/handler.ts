@@ -28,6 +28,7 @@ import { httpRouter } from '../../shared/http/router';
 import { acceptInteractions, type ItemResult } from '../../shared/ingest/accept';
 import { InvalidInteractionError } from '../../shared/interaction/errors';
 import { MAX_INTERACTIONS_PER_REQUEST } from '../../shared/interaction/schema';
+import { METRIC } from '../../shared/metric-names';
 import { createObservability } from '../../shared/observability';
 import {
   decodeOtlpProtobufLogs,
@@ -59,7 +60,7 @@ async function accept(principal: Principal, body: unknown): Promise<ItemResult[]
   const failedIds = new Map(outcomes.filter((o) => !o.ok).map((o) => [o.id, o.errorCode ?? 'failed']));
   if (failedIds.size > 0) {
     logger.error('enqueue failed', { failed: failedIds.size, codes: [...new Set(failedIds.values())] });
-    metrics.addMetric('EnqueueFailures', MetricUnit.Count, failedIds.size);
+    metrics.addMetric(METRIC.enqueueFailures, MetricUnit.Count, failedIds.size);
   }
   return batch.results.map((result) =>
     result.status === 'accepted' && failedIds.has(result.id)
@@ -80,8 +81,8 @@ async function postInteractions(event: HttpEvent): Promise<HttpResult> {
     count(results, 'rejected'),
     count(results, 'failed'),
   ];
-  metrics.addMetric('InteractionsAccepted', MetricUnit.Count, accepted);
-  metrics.addMetric('InteractionsRejected', MetricUnit.Count, rejected);
+  metrics.addMetric(METRIC.interactionsAccepted, MetricUnit.Count, accepted);
+  metrics.addMetric(METRIC.interactionsRejected, MetricUnit.Count, rejected);
   if (accepted === 0 && failed === 0) {
     throw new BadRequestError(
       'no valid interaction in request',
@@ -161,9 +162,9 @@ async function postTraces(event: HttpEvent): Promise<HttpResult> {
   const results = await acceptAll(principal, mapped.interactions, 'span');
   const invalid = invalidReasons(results, mapped.interactions, 'span');
   const rejected = mapped.rejected.length + invalid.length;
-  metrics.addMetric('SpansAccepted', MetricUnit.Count, count(results, 'accepted'));
-  metrics.addMetric('SpansIgnored', MetricUnit.Count, mapped.ignoredSpans);
-  metrics.addMetric('SpansRejected', MetricUnit.Count, rejected);
+  metrics.addMetric(METRIC.spansAccepted, MetricUnit.Count, count(results, 'accepted'));
+  metrics.addMetric(METRIC.spansIgnored, MetricUnit.Count, mapped.ignoredSpans);
+  metrics.addMetric(METRIC.spansRejected, MetricUnit.Count, rejected);
   const reasons = [...mapped.rejected.map((entry) => `span ${entry.spanId}: ${entry.reason}`), ...invalid];
   const answer = otlpPartialSuccess(rejected, reasons.join('; '));
   return encoding === 'json' ? json(200, answer) : protobufAnswer(encodeOtlpProtobufResponse(answer));
@@ -175,8 +176,8 @@ async function postLogs(event: HttpEvent): Promise<HttpResult> {
   const results = await acceptAll(principal, mapped.interactions, 'log record');
   const invalid = invalidReasons(results, mapped.interactions, 'events of');
   const rejected = mapped.rejected.length + invalid.length;
-  metrics.addMetric('LogRecordsIgnored', MetricUnit.Count, mapped.ignoredLogRecords);
-  metrics.addMetric('LogRecordsRejected', MetricUnit.Count, rejected);
+  metrics.addMetric(METRIC.logRecordsIgnored, MetricUnit.Count, mapped.ignoredLogRecords);
+  metrics.addMetric(METRIC.logRecordsRejected, MetricUnit.Count, rejected);
   const reasons = [...mapped.rejected.map((entry) => entry.reason), ...invalid];
   const partial = otlpPartialSuccess(rejected, reasons.join('; ')).partialSuccess;
   const partialSuccess = partial

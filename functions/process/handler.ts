@@ -19,6 +19,7 @@ import { deleteObject, getStagingObject } from '../../shared/aws/payload-store';
 import { projectContext } from '../../shared/aws/project-context';
 import { envelopeSchema, type InlineEnvelope, isClaimCheck } from '../../shared/ingest/envelope';
 import { redactionsOf } from '../../shared/ledger/record';
+import { METRIC } from '../../shared/metric-names';
 import { createObservability, errorClassOf, METRICS_NAMESPACE } from '../../shared/observability';
 import { prepareInteraction } from '../../shared/pipeline/prepare';
 import type { RedactionCounts } from '../../shared/redaction';
@@ -76,13 +77,13 @@ export async function processRecord(
   // Idempotent too (deterministic request id), so it also runs after a duplicate.
   await requestAnalysisIfSelected(prepared);
   if (outcome.status === 'duplicate') {
-    metrics.addMetric('InteractionsDuplicate', MetricUnit.Count, 1);
+    metrics.addMetric(METRIC.interactionsDuplicate, MetricUnit.Count, 1);
   } else {
-    metrics.addMetric('InteractionsProcessed', MetricUnit.Count, 1);
+    metrics.addMetric(METRIC.interactionsProcessed, MetricUnit.Count, 1);
     if (outcome.phase === 'completed' && !prepared.record.cost.priced) {
-      metrics.addMetric('InteractionsUnpriced', MetricUnit.Count, 1);
+      metrics.addMetric(METRIC.interactionsUnpriced, MetricUnit.Count, 1);
     }
-    if (outcome.payloadStore === 's3') metrics.addMetric('PayloadOffloads', MetricUnit.Count, 1);
+    if (outcome.payloadStore === 's3') metrics.addMetric(METRIC.payloadOffloads, MetricUnit.Count, 1);
     if (outcome.phase === 'completed') {
       const { project, model, cost, usage } = prepared.record;
       const group = `${project}\u0000${model}`;
@@ -113,7 +114,7 @@ async function deferred(record: SQSRecord, error: unknown): Promise<boolean> {
       deferrals,
       delaySeconds,
     });
-    metrics.addMetric('RecordsDeferred', MetricUnit.Count, 1);
+    metrics.addMetric(METRIC.recordsDeferred, MetricUnit.Count, 1);
     return true;
   } catch (sendError) {
     logger.warn('could not defer record', {
@@ -140,7 +141,7 @@ export async function processBatch(event: SQSEvent, context: Context): Promise<S
           receiveCount: record.attributes.ApproximateReceiveCount,
           errorClass: errorClassOf(error),
         });
-        metrics.addMetric('RecordFailures', MetricUnit.Count, 1);
+        metrics.addMetric(METRIC.recordFailures, MetricUnit.Count, 1);
         throw error;
       }
     },
@@ -150,7 +151,7 @@ export async function processBatch(event: SQSEvent, context: Context): Promise<S
   for (const [type, n] of Object.entries(redactionTotals)) {
     const single = metrics.singleMetric();
     single.addDimension('type', type);
-    single.addMetric('Redactions', MetricUnit.Count, n);
+    single.addMetric(METRIC.redactions, MetricUnit.Count, n);
   }
   // One EMF document per project × model per invocation (not per record): cheap to ingest.
   // Project and model are identifiers, never payload content.
@@ -158,9 +159,9 @@ export async function processBatch(event: SQSEvent, context: Context): Promise<S
     const group = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'process' });
     group.addDimension('project', project);
     group.addDimension('model', model);
-    group.addMetric('CostNanoUsd', MetricUnit.NoUnit, nanos);
-    group.addMetric('TokensIn', MetricUnit.Count, input);
-    group.addMetric('TokensOut', MetricUnit.Count, output);
+    group.addMetric(METRIC.costNanoUsd, MetricUnit.NoUnit, nanos);
+    group.addMetric(METRIC.tokensIn, MetricUnit.Count, input);
+    group.addMetric(METRIC.tokensOut, MetricUnit.Count, output);
     group.publishStoredMetrics();
   }
   return response;

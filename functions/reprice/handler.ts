@@ -21,6 +21,7 @@ import {
   unpricedPartitions,
 } from '../../shared/aws/reprice-store';
 import { mapLimit } from '../../shared/concurrency';
+import { METRIC } from '../../shared/metric-names';
 import { nanosToUsd } from '../../shared/money';
 import { createObservability } from '../../shared/observability';
 import { type RepriceSummary, summarizeReprice } from '../../shared/pricing';
@@ -83,8 +84,8 @@ export async function reprice(
     }
   }
   const summary = summarizeReprice(results);
-  metrics.addMetric('InteractionsRepriced', MetricUnit.Count, summary.changedCount);
-  metrics.addMetric('InteractionsNewlyPriced', MetricUnit.Count, summary.newlyPricedCount);
+  metrics.addMetric(METRIC.interactionsRepriced, MetricUnit.Count, summary.changedCount);
+  metrics.addMetric(METRIC.interactionsNewlyPriced, MetricUnit.Count, summary.newlyPricedCount);
   logger.info('reprice finished', { ...summary, date: input.date, projects: projects.length });
   return { ...summary, deltaUsd: nanosToUsd(summary.deltaNanos), projects: projects.length };
 }

@@ -14,12 +14,14 @@ import * as z from 'zod';
 import { activeProjects } from '../../shared/aws/analytics-store';
 import { markAbandoned, openBefore } from '../../shared/aws/ledger-store';
 import { mapLimit } from '../../shared/concurrency';
+import { TUNING_ENV } from '../../shared/env-names';
+import { METRIC } from '../../shared/metric-names';
 import { createObservability } from '../../shared/observability';
 
 const { logger, metrics } = createObservability('sweep');
 
 /** Minutes after its start an in-progress interaction is given up on (`ABANDON_AFTER_MINUTES`, default 60). */
-const DEFAULT_TIMEOUT_MINUTES = Number(process.env.ABANDON_AFTER_MINUTES ?? 60);
+const DEFAULT_TIMEOUT_MINUTES = Number(process.env[TUNING_ENV.abandonAfterMinutes] ?? 60);
 
 /** Conditional updates in flight at once. */
 const SWEEP_WRITE_CONCURRENCY = 16;
@@ -66,7 +68,7 @@ export async function sweep(
     );
     abandoned += marked.filter(Boolean).length;
   }
-  metrics.addMetric('InteractionsAbandoned', MetricUnit.Count, abandoned);
+  metrics.addMetric(METRIC.interactionsAbandoned, MetricUnit.Count, abandoned);
   logger.info('sweep finished', { examined, abandoned });
   return { examined, abandoned };
 }

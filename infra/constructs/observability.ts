@@ -9,7 +9,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AnomalyKind } from '../../shared/analytics/keys';
-import { METRICS_NAMESPACE } from '../../shared/observability';
+import { METRIC, METRICS_NAMESPACE, type MetricName } from '../../shared/metric-names';
 import type { TokentrailStack } from '../stack';
 
 /** Alarm thresholds; each has a context key so an operator can tune it at deploy time. */
@@ -224,7 +224,7 @@ export class Observability extends Construct {
     Object.entries(ANOMALY_PUBLISHERS).forEach(([kind, services], kindIndex) => {
       services.forEach((service, serviceIndex) => {
         anomalyInputs[`a${serviceIndex}k${kindIndex}`] = appMetric(
-          'AnomaliesDetected',
+          METRIC.anomaliesDetected,
           { service, kind },
           Duration.hours(1),
         );
@@ -372,7 +372,7 @@ export class Observability extends Construct {
             expression: 'nanos / 1000000000',
             usingMetrics: {
               nanos: search(
-                `{${METRICS_NAMESPACE},model,project,service} MetricName="CostNanoUsd"`,
+                `{${METRICS_NAMESPACE},model,project,service} MetricName="${METRIC.costNanoUsd}"`,
                 'Sum',
                 hour,
               ),
@@ -385,8 +385,12 @@ export class Observability extends Construct {
       graph(
         'Tokens per project and model (per hour)',
         [
-          search(`{${METRICS_NAMESPACE},model,project,service} MetricName="TokensIn"`, 'Sum', hour),
-          search(`{${METRICS_NAMESPACE},model,project,service} MetricName="TokensOut"`, 'Sum', hour),
+          search(`{${METRICS_NAMESPACE},model,project,service} MetricName="${METRIC.tokensIn}"`, 'Sum', hour),
+          search(
+            `{${METRICS_NAMESPACE},model,project,service} MetricName="${METRIC.tokensOut}"`,
+            'Sum',
+            hour,
+          ),
         ],
         WIDE,
       ),
@@ -395,28 +399,34 @@ export class Observability extends Construct {
       graph(
         'Interactions',
         [
-          appMetric('InteractionsAccepted', { service: 'ingest' }),
-          appMetric('InteractionsRejected', { service: 'ingest' }),
-          appMetric('EnqueueFailures', { service: 'ingest' }),
-          appMetric('InteractionsProcessed', { service: 'process' }),
-          appMetric('InteractionsDuplicate', { service: 'process' }),
-          appMetric('RecordFailures', { service: 'process' }),
+          appMetric(METRIC.interactionsAccepted, { service: 'ingest' }),
+          appMetric(METRIC.interactionsRejected, { service: 'ingest' }),
+          appMetric(METRIC.enqueueFailures, { service: 'ingest' }),
+          appMetric(METRIC.interactionsProcessed, { service: 'process' }),
+          appMetric(METRIC.interactionsDuplicate, { service: 'process' }),
+          appMetric(METRIC.recordFailures, { service: 'process' }),
         ],
         NARROW,
       ),
       graph(
         'Unpriced, offloaded, abandoned',
         [
-          appMetric('InteractionsUnpriced', { service: 'process' }),
-          appMetric('PayloadOffloads', { service: 'process' }),
-          appMetric('InteractionsNewlyPriced', { service: 'reprice' }),
-          appMetric('InteractionsAbandoned', { service: 'sweep' }),
+          appMetric(METRIC.interactionsUnpriced, { service: 'process' }),
+          appMetric(METRIC.payloadOffloads, { service: 'process' }),
+          appMetric(METRIC.interactionsNewlyPriced, { service: 'reprice' }),
+          appMetric(METRIC.interactionsAbandoned, { service: 'sweep' }),
         ],
         NARROW,
       ),
       graph(
         'Redactions by type',
-        [search(`{${METRICS_NAMESPACE},service,type} MetricName="Redactions"`, 'Sum', FIVE_MINUTES)],
+        [
+          search(
+            `{${METRICS_NAMESPACE},service,type} MetricName="${METRIC.redactions}"`,
+            'Sum',
+            FIVE_MINUTES,
+          ),
+        ],
         NARROW,
       ),
     );
@@ -424,22 +434,30 @@ export class Observability extends Construct {
       graph(
         'Batch pipeline',
         [
-          appMetric('AnalysisBatchesCreated', { service: 'batch-creator' }),
-          appMetric('AnalysisRequestsBatched', { service: 'batch-creator' }),
-          appMetric('AnalysisBatchesProcessed', { service: 'batch-poller' }),
-          appMetric('AnalysisRequestsCompleted', { service: 'batch-poller' }),
-          appMetric('AnalysisRequestsRequeued', { service: 'batch-poller' }),
-          search(`{${METRICS_NAMESPACE},service} MetricName="AnalysisRequestsFailed"`, 'Sum', FIVE_MINUTES),
-          search(`{${METRICS_NAMESPACE},service} MetricName="AnalysisJobErrors"`, 'Sum', FIVE_MINUTES),
+          appMetric(METRIC.analysisBatchesCreated, { service: 'batch-creator' }),
+          appMetric(METRIC.analysisRequestsBatched, { service: 'batch-creator' }),
+          appMetric(METRIC.analysisBatchesProcessed, { service: 'batch-poller' }),
+          appMetric(METRIC.analysisRequestsCompleted, { service: 'batch-poller' }),
+          appMetric(METRIC.analysisRequestsRequeued, { service: 'batch-poller' }),
+          search(
+            `{${METRICS_NAMESPACE},service} MetricName="${METRIC.analysisRequestsFailed}"`,
+            'Sum',
+            FIVE_MINUTES,
+          ),
+          search(
+            `{${METRICS_NAMESPACE},service} MetricName="${METRIC.analysisJobErrors}"`,
+            'Sum',
+            FIVE_MINUTES,
+          ),
         ],
         WIDE,
       ),
       graph(
         'Anomalies and budget thresholds',
         [
-          search(`{${METRICS_NAMESPACE},kind,service} MetricName="AnomaliesDetected"`, 'Sum', hour),
+          search(`{${METRICS_NAMESPACE},kind,service} MetricName="${METRIC.anomaliesDetected}"`, 'Sum', hour),
           search(
-            `{${METRICS_NAMESPACE},service,threshold} MetricName="BudgetThresholdsCrossed"`,
+            `{${METRICS_NAMESPACE},service,threshold} MetricName="${METRIC.budgetThresholdsCrossed}"`,
             'Sum',
             hour,
           ),
@@ -453,7 +471,7 @@ export class Observability extends Construct {
         'Reconciliation: lowest coverage per provider (ledger ÷ provider report)',
         [
           search(
-            `{${METRICS_NAMESPACE},provider,service} MetricName="ReconcileCoverage"`,
+            `{${METRICS_NAMESPACE},provider,service} MetricName="${METRIC.reconcileCoverage}"`,
             'Minimum',
             Duration.days(1),
           ),
@@ -464,12 +482,12 @@ export class Observability extends Construct {
         'Reconciliation: pricing drift and untracked cost (nano-USD per provider)',
         [
           search(
-            `{${METRICS_NAMESPACE},provider,service} MetricName="ReconcileDriftNanoUsd"`,
+            `{${METRICS_NAMESPACE},provider,service} MetricName="${METRIC.reconcileDriftNanoUsd}"`,
             'Sum',
             Duration.days(1),
           ),
           search(
-            `{${METRICS_NAMESPACE},provider,service} MetricName="ReconcileUntrackedNanoUsd"`,
+            `{${METRICS_NAMESPACE},provider,service} MetricName="${METRIC.reconcileUntrackedNanoUsd}"`,
             'Sum',
             Duration.days(1),
           ),
@@ -545,7 +563,7 @@ function graph(
 }
 
 /** One of our EMF metrics; dimensions always include `service` (Powertools adds it). */
-function appMetric(metricName: string, dimensionsMap: Record<string, string>, period = FIVE_MINUTES) {
+function appMetric(metricName: MetricName, dimensionsMap: Record<string, string>, period = FIVE_MINUTES) {
   return new cloudwatch.Metric({
     namespace: METRICS_NAMESPACE,
     metricName,

@@ -4,13 +4,10 @@
  * --input '{"minBatchSize": 1}'`).
  */
 import * as z from 'zod';
+import { ANALYSIS_ENV } from '../env-names';
 import type { AnalysisJobSettings } from './analysis-batches';
 
-export const ANALYSIS_ENV = {
-  minBatchSize: 'ANALYSIS_MIN_BATCH_SIZE',
-  maxWaitSeconds: 'ANALYSIS_MAX_WAIT_SECONDS',
-  maxAttempts: 'ANALYSIS_MAX_ATTEMPTS',
-} as const;
+export { ANALYSIS_ENV };
 
 /** Defaults: a batch per 100 requests or per hour of waiting, three attempts. */
 export const ANALYSIS_DEFAULTS = { minBatchSize: 100, maxWaitSeconds: 3600, maxAttempts: 3 } as const;

@@ -41,7 +41,9 @@ import {
 import { storedBudgetSchema } from '../analytics/budget-settings';
 import { calendarDateSchema } from '../analytics/options';
 import { mapLimit } from '../concurrency';
+import { ANALYTICS_ENV } from '../env-names';
 import { dayIndexShards } from '../ledger/shards';
+import { METRIC } from '../metric-names';
 import { nanosToUsd } from '../money';
 import { InvalidJobInputError } from './analytics-errors';
 import {
@@ -63,14 +65,7 @@ import { getProjectSettings } from './project-settings';
 import { getPartial, putPartial, putSlices, type RollupSlice } from './rollup-run-store';
 
 /** Environment of the analytics jobs. */
-export const ANALYTICS_ENV = {
-  /** Comma-separated tag keys to also roll up by (e.g. `team,feature`); none by default. */
-  rollupTagKeys: 'TOKENTRAIL_ROLLUP_TAG_KEYS',
-  /** Slices summed at once when a run goes in process (direct invoke, local twin); default 8. */
-  mapConcurrency: 'TOKENTRAIL_ROLLUP_MAP_CONCURRENCY',
-  /** UTC hours one slice covers (a divisor of 24); default 1. The local twin uses 6 (fewer, larger slices). */
-  hoursPerSlice: 'TOKENTRAIL_ROLLUP_HOURS_PER_SLICE',
-} as const;
+export { ANALYTICS_ENV };
 
 /** Partials read at once by a reduce. */
 const REDUCE_READ_CONCURRENCY = 32;
@@ -333,7 +328,7 @@ export async function reduceRollup(plan: RollupPlan, deps: JobDependencies): Pro
     const [project, month] = entry.split('\u0000') as [string, string];
     summary.budgetEvents += await evaluateProjectBudget(project, month, deps);
   }
-  deps.metrics.addMetric('RollupsWritten', MetricUnit.Count, summary.rollups);
+  deps.metrics.addMetric(METRIC.rollupsWritten, MetricUnit.Count, summary.rollups);
   deps.logger.info('rollup job done', { ...summary });
   if (plan.anomalies) summary.anomalies = await runAnomalyJob({ date: plan.date }, deps);
   return summary;
@@ -432,7 +427,7 @@ async function evaluateProjectBudget(project: string, month: string, deps: JobDe
       raised += 1;
       const single = deps.metrics.singleMetric();
       single.addDimension('threshold', crossing.threshold);
-      single.addMetric('BudgetThresholdsCrossed', MetricUnit.Count, 1);
+      single.addMetric(METRIC.budgetThresholdsCrossed, MetricUnit.Count, 1);
     }
     if (notified) continue;
     const percent = (crossing.spentRatio * 100).toFixed(1);
@@ -503,7 +498,7 @@ export async function runAnomalyJob(event: unknown, deps: JobDependencies): Prom
       }
     }
   }
-  deps.metrics.addMetric('AnomalySeriesJudged', MetricUnit.Count, summary.series);
+  deps.metrics.addMetric(METRIC.anomalySeriesJudged, MetricUnit.Count, summary.series);
   deps.logger.info('anomaly job done', { ...summary });
   return summary;
 }
@@ -526,7 +521,7 @@ export async function recordAnomaly(
   if (notified || status !== 'open') return { created };
   const single = deps.metrics.singleMetric();
   single.addDimension('kind', anomaly.kind);
-  single.addMetric('AnomaliesDetected', MetricUnit.Count, 1);
+  single.addMetric(METRIC.anomaliesDetected, MetricUnit.Count, 1);
   await (deps.notifier ?? defaultNotifier()).publish({
     id: anomaly.id,
     detailType: 'Cost Anomaly Detected',

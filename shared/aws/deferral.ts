@@ -6,6 +6,7 @@
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
+import { TUNING_ENV } from '../env-names';
 import { ENV, requireEnv } from './config';
 import { sqs } from './sqs-client';
 
@@ -19,7 +20,7 @@ const BASE_DELAY_SECONDS = 5;
 
 /** The most a deferral waits: `PROCESS_DEFER_MAX_SECONDS` (tests shorten it), at most 900. */
 function maxDelaySeconds(): number {
-  const configured = Number(process.env.PROCESS_DEFER_MAX_SECONDS);
+  const configured = Number(process.env[TUNING_ENV.processDeferMaxSeconds]);
   return Number.isFinite(configured) && configured >= 0
     ? Math.min(configured, MAX_DELAY_SECONDS)
     : MAX_DELAY_SECONDS;

@@ -10,17 +10,13 @@ import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { NOTIFY_ENV } from '../env-names';
 import { NotificationFailedError } from './analytics-errors';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
 
 /** Environment variables of the notifier (set by infra/constructs/analytics.ts). */
-export const NOTIFY_ENV = {
-  /** SNS topic ARN; when absent, notifications are recorded locally. */
-  topicArn: 'TOKENTRAIL_ALERT_TOPIC_ARN',
-  /** EventBridge bus name; default `default`. */
-  eventBus: 'TOKENTRAIL_EVENT_BUS_NAME',
-} as const;
+export { NOTIFY_ENV };
 
 /** EventBridge `source` of every tokentrail event. */
 export const EVENT_SOURCE = 'tokentrail';

@@ -13,13 +13,10 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CircuitBreakerRegistry, createOpenAiBatchClient, type OpenAiBatchClient } from '../adapters/openai';
+import { OPENAI_ENV } from '../env-names';
 import { MissingOpenAiKeyError, OpenAiSecretError } from './analysis-errors';
 
-export const OPENAI_ENV = {
-  apiKey: 'OPENAI_API_KEY',
-  baseUrl: 'OPENAI_BASE_URL',
-  secretName: 'OPENAI_SECRET_NAME',
-} as const;
+export { OPENAI_ENV };
 
 export const DEFAULT_OPENAI_SECRET_NAME = 'tokentrail/openai';
 

@@ -9,6 +9,7 @@
  * put in an error: parse errors name paths, read errors name the AWS error class.
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PROVIDER_ACCOUNTS_ENV } from '../env-names';
 import {
   accountsOf,
   type ProviderAccount,
@@ -16,10 +17,7 @@ import {
   parseProviderAccounts,
 } from '../reconcile/accounts';
 
-export const PROVIDER_ACCOUNTS_ENV = {
-  json: 'TOKENTRAIL_PROVIDER_ACCOUNTS',
-  secretName: 'PROVIDER_ADMIN_SECRET_NAME',
-} as const;
+export { PROVIDER_ACCOUNTS_ENV };
 
 export const DEFAULT_PROVIDER_ADMIN_SECRET_NAME = 'tokentrail/provider-admin';
 

@@ -6,6 +6,7 @@
  */
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { reportFor } from '../adapters/provider-reports';
+import { METRIC } from '../metric-names';
 import { parsePricingRules } from '../pricing/overrides';
 import { type ReconcileJobSummary, runReconcile } from '../reconcile/job';
 import type { LedgerUsage } from '../reconcile/types';
@@ -81,11 +82,11 @@ function publishMetrics(summary: ReconcileJobSummary, deps: JobDependencies): vo
     const single = deps.metrics.singleMetric();
     single.addDimension('provider', account.provider);
     if (account.lowestCoverage !== null)
-      single.addMetric('ReconcileCoverage', MetricUnit.NoUnit, account.lowestCoverage);
-    single.addMetric('ReconcileDriftNanoUsd', MetricUnit.Count, account.pricingDriftNanos);
-    single.addMetric('ReconcileUntrackedNanoUsd', MetricUnit.Count, account.untrackedNanos);
+      single.addMetric(METRIC.reconcileCoverage, MetricUnit.NoUnit, account.lowestCoverage);
+    single.addMetric(METRIC.reconcileDriftNanoUsd, MetricUnit.Count, account.pricingDriftNanos);
+    single.addMetric(METRIC.reconcileUntrackedNanoUsd, MetricUnit.Count, account.untrackedNanos);
   }
-  deps.metrics.addMetric('ReconciliationItems', MetricUnit.Count, summary.items);
+  deps.metrics.addMetric(METRIC.reconciliationItems, MetricUnit.Count, summary.items);
   if (summary.failed.length > 0)
-    deps.metrics.addMetric('ReconcileFailures', MetricUnit.Count, summary.failed.length);
+    deps.metrics.addMetric(METRIC.reconcileFailures, MetricUnit.Count, summary.failed.length);
 }

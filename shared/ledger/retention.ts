@@ -6,8 +6,10 @@
  */
 import * as z from 'zod';
 
+import { RETENTION_ENV } from '../env-names';
+
 /** Environment variable carrying the stack-wide default (days; 0 keeps forever). */
-export const RETENTION_ENV = 'TOKENTRAIL_RETENTION_DAYS';
+export { RETENTION_ENV };
 
 /** Ten years: long enough for any audit trail, short enough to stay a sane epoch. */
 export const MAX_RETENTION_DAYS = 3650;

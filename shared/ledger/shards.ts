@@ -10,13 +10,9 @@
  */
 import { createHash } from 'node:crypto';
 
-/** Environment variables carrying the shard counts. */
-export const SHARD_ENV = {
-  /** Shards of a project's day in the `byDay` index. */
-  dayIndex: 'TOKENTRAIL_DAY_INDEX_SHARDS',
-  /** Shards of a project's unpriced (`byUnpriced`) and in-progress (`byOpen`) work queues. */
-  workIndex: 'TOKENTRAIL_WORK_INDEX_SHARDS',
-} as const;
+import { SHARD_ENV } from '../env-names';
+
+export { SHARD_ENV };
 
 /**
  * Defaults: 16 day shards keep a project's day under ~600 index writes/s per partition at
