@@ -20,34 +20,17 @@ import { defaultRetentionDays, effectiveRetentionDays, retentionSchema } from '.
 import { createObservability } from '../../shared/observability';
 import {
   CATALOG,
-  InvalidPricingRulesError,
   parseModelMap,
   parsePricingRules,
   type RepriceResult,
   summarizeReprice,
 } from '../../shared/pricing';
-import { InvalidRedactionConfigError, parseRedactionConfig } from '../../shared/redaction';
+import { parseRedactionConfig } from '../../shared/redaction';
 
 const { logger } = createObservability('admin');
 
 /** Unpriced interactions repriced within the `PUT /admin/pricing` request. */
 const REPRICE_ON_SAVE = 1_000;
-
-function validated<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    if (error instanceof InvalidPricingRulesError || error instanceof InvalidRedactionConfigError) {
-      throw new BadRequestError(
-        error.name === 'InvalidPricingRulesError'
-          ? 'invalid pricing rules'
-          : 'invalid redaction configuration',
-        error.issues,
-      );
-    }
-    throw error;
-  }
-}
 
 async function getPricing(project: string): Promise<HttpResult> {
   const settings = await getProjectSettings(project);
@@ -62,7 +45,7 @@ async function repriceUnpriced(project: string): Promise<RepriceResult[]> {
 }
 
 async function putPricing(project: string, event: HttpEvent): Promise<HttpResult> {
-  const rules = validated(() => parsePricingRules(parseJsonBody(event).value));
+  const rules = parsePricingRules(parseJsonBody(event).value);
   await putProjectSettingsSection(project, 'pricing', rules);
   const summary = summarizeReprice(await repriceUnpriced(project));
   return json(200, { ok: true, overrides: rules, repriced: summary });
@@ -75,7 +58,7 @@ async function getModelMap(project: string): Promise<HttpResult> {
 /** Saves `{"modelMap": {"<model as sent>": "<model id>"}}` and reprices what it can now price. */
 async function putModelMap(project: string, event: HttpEvent): Promise<HttpResult> {
   const body = parseJsonBody(event).value as { modelMap?: unknown } | null;
-  const modelMap = validated(() => parseModelMap(body?.modelMap));
+  const modelMap = parseModelMap(body?.modelMap);
   await putProjectSettingsSection(project, 'modelMap', modelMap);
   const summary = summarizeReprice(await repriceUnpriced(project));
   return json(200, { ok: true, modelMap, repriced: summary });
@@ -95,15 +78,8 @@ async function getCatalog(): Promise<HttpResult> {
 async function putCatalog(_project: string, event: HttpEvent): Promise<HttpResult> {
   const body = parseJsonBody(event).value as { rules?: unknown; label?: unknown } | null;
   const label = typeof body?.label === 'string' ? body.label.slice(0, 200) : undefined;
-  const rules = validated(() => parsePricingRules({ rules: body?.rules }, { catalogLayer: true }));
-  let layer: Awaited<ReturnType<typeof putCatalogLayer>>;
-  try {
-    layer = await putCatalogLayer(rules, label);
-  } catch (error) {
-    if (error instanceof RangeError)
-      throw new BadRequestError('catalog too large', [{ path: 'rules', message: error.message }]);
-    throw error;
-  }
+  const rules = parsePricingRules({ rules: body?.rules }, { catalogLayer: true });
+  const layer = await putCatalogLayer(rules, label);
   const results: RepriceResult[] = [];
   for (const project of await listProjects()) results.push(...(await repriceUnpriced(project)));
   return json(200, { ok: true, layer, repriced: summarizeReprice(results) });
@@ -116,7 +92,7 @@ async function getRedaction(project: string): Promise<HttpResult> {
 }
 
 async function putRedaction(project: string, event: HttpEvent): Promise<HttpResult> {
-  const config = validated(() => parseRedactionConfig(parseJsonBody(event).value));
+  const config = parseRedactionConfig(parseJsonBody(event).value);
   await putProjectSettingsSection(project, 'redaction', config);
   return json(200, { ok: true });
 }

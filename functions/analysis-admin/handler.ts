@@ -8,12 +8,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
-import {
-  ANALYSIS_STATUSES,
-  InvalidAnalysisInputError,
-  parseAnalysisSettings,
-  storedAnalysisSettings,
-} from '../../shared/analysis';
+import { ANALYSIS_STATUSES, parseAnalysisSettings, storedAnalysisSettings } from '../../shared/analysis';
 import {
   type AnalysisBatchItem,
   analysisSummary,
@@ -61,14 +56,7 @@ async function getSettings(event: HttpEvent): Promise<HttpResult> {
 
 async function putSettings(event: HttpEvent): Promise<HttpResult> {
   const { project } = await authenticate(event, 'admin');
-  let settings: ReturnType<typeof parseAnalysisSettings>;
-  try {
-    settings = parseAnalysisSettings(parseJsonBody(event, 64 * 1024).value);
-  } catch (error) {
-    if (error instanceof InvalidAnalysisInputError)
-      throw new BadRequestError('invalid analysis settings', error.issues);
-    throw error;
-  }
+  const settings = parseAnalysisSettings(parseJsonBody(event, 64 * 1024).value);
   await putProjectSettingsSection(project, 'analysis', settings);
   return json(200, { ok: true, settings });
 }

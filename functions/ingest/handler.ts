@@ -26,7 +26,6 @@ import {
 } from '../../shared/http/response';
 import { httpRouter } from '../../shared/http/router';
 import { acceptInteractions, type ItemResult } from '../../shared/ingest/accept';
-import { InvalidInteractionError } from '../../shared/interaction/errors';
 import { MAX_INTERACTIONS_PER_REQUEST } from '../../shared/interaction/schema';
 import { METRIC } from '../../shared/metric-names';
 import { createObservability } from '../../shared/observability';
@@ -35,7 +34,6 @@ import {
   decodeOtlpProtobufTraces,
   encodeOtlpProtobufLogsResponse,
   encodeOtlpProtobufResponse,
-  InvalidOtlpRequestError,
   mapOtlpLogs,
   mapOtlpTraces,
   OTLP_PROTOBUF_CONTENT_TYPE,
@@ -48,14 +46,7 @@ const { logger, metrics } = createObservability('ingest');
 
 /** Validates and queues one request's interactions; results in request order. */
 async function accept(principal: Principal, body: unknown): Promise<ItemResult[]> {
-  let batch: ReturnType<typeof acceptInteractions>;
-  try {
-    batch = acceptInteractions(body, { project: principal.project, now: new Date() });
-  } catch (error) {
-    if (error instanceof InvalidInteractionError)
-      throw new BadRequestError('invalid request body', error.issues);
-    throw error;
-  }
+  const batch = acceptInteractions(body, { project: principal.project, now: new Date() });
   const outcomes = batch.envelopes.length > 0 ? await enqueueEnvelopes(batch.envelopes) : [];
   const failedIds = new Map(outcomes.filter((o) => !o.ok).map((o) => [o.id, o.errorCode ?? 'failed']));
   if (failedIds.size > 0) {
@@ -97,7 +88,6 @@ async function postInteractions(event: HttpEvent): Promise<HttpResult> {
 /** The export's encoding and its body mapped; 415 for another media type, 400 for a body that is no such export. */
 function mapOtlpExport<T>(
   event: HttpEvent,
-  what: string,
   decodeProtobuf: (bytes: Uint8Array) => unknown,
   map: (body: unknown) => T,
 ): { encoding: OtlpEncoding; mapped: T } {
@@ -109,16 +99,10 @@ function mapOtlpExport<T>(
       'send OTLP/HTTP as JSON (application/json) or protobuf (application/x-protobuf)',
     );
   }
-  try {
-    return {
-      encoding,
-      mapped: map(encoding === 'json' ? parseJsonBody(event).value : decodeProtobuf(readBody(event))),
-    };
-  } catch (error) {
-    if (error instanceof InvalidOtlpRequestError)
-      throw new BadRequestError(`invalid OTLP ${what}`, error.issues);
-    throw error;
-  }
+  return {
+    encoding,
+    mapped: map(encoding === 'json' ? parseJsonBody(event).value : decodeProtobuf(readBody(event))),
+  };
 }
 
 /**
@@ -158,7 +142,7 @@ function invalidReasons(
 
 async function postTraces(event: HttpEvent): Promise<HttpResult> {
   const principal = await authenticate(event, 'ingest');
-  const { encoding, mapped } = mapOtlpExport(event, 'trace export', decodeOtlpProtobufTraces, mapOtlpTraces);
+  const { encoding, mapped } = mapOtlpExport(event, decodeOtlpProtobufTraces, mapOtlpTraces);
   const results = await acceptAll(principal, mapped.interactions, 'span');
   const invalid = invalidReasons(results, mapped.interactions, 'span');
   const rejected = mapped.rejected.length + invalid.length;
@@ -172,7 +156,7 @@ async function postTraces(event: HttpEvent): Promise<HttpResult> {
 
 async function postLogs(event: HttpEvent): Promise<HttpResult> {
   const principal = await authenticate(event, 'ingest');
-  const { encoding, mapped } = mapOtlpExport(event, 'logs export', decodeOtlpProtobufLogs, mapOtlpLogs);
+  const { encoding, mapped } = mapOtlpExport(event, decodeOtlpProtobufLogs, mapOtlpLogs);
   const results = await acceptAll(principal, mapped.interactions, 'log record');
   const invalid = invalidReasons(results, mapped.interactions, 'events of');
   const rejected = mapped.rejected.length + invalid.length;

@@ -15,6 +15,8 @@ export class AnalysisError extends Error {
 /** Inputs or options that fail their schema; `issues` lists every problem by path (never the values). */
 export class InvalidAnalysisInputError extends AnalysisError {
   public readonly issues: { path: string; message: string }[];
+  /** What failed its schema (`analysis settings`, `rollup options`…): the HTTP answer names it. */
+  public readonly what: string;
 
   public constructor(what: string, issues: { path: string; message: string }[]) {
     super(
@@ -25,5 +27,6 @@ export class InvalidAnalysisInputError extends AnalysisError {
     );
     this.name = 'InvalidAnalysisInputError';
     this.issues = issues;
+    this.what = what;
   }
 }

@@ -26,9 +26,12 @@ export class InvalidTimestampError extends AnalyticsError {
 
 /** A calendar date (`YYYY-MM-DD`) or month (`YYYY-MM`) that does not exist or is malformed. */
 export class InvalidDateError extends AnalyticsError {
+  public readonly expected: 'YYYY-MM-DD' | 'YYYY-MM';
+
   public constructor(value: string, expected: 'YYYY-MM-DD' | 'YYYY-MM') {
     super(`not a valid ${expected}: ${JSON.stringify(value)}`, { value, expected });
     this.name = 'InvalidDateError';
+    this.expected = expected;
   }
 }
 
@@ -64,6 +67,8 @@ export class InvalidHistoryError extends AnalyticsError {
 /** Options or inputs that fail their schema; `issues` lists every problem by path. */
 export class InvalidAnalyticsInputError extends AnalyticsError {
   public readonly issues: { path: string; message: string }[];
+  /** What failed its schema (`analysis settings`, `rollup options`…): the HTTP answer names it. */
+  public readonly what: string;
 
   public constructor(what: string, issues: { path: string; message: string }[]) {
     super(
@@ -74,5 +79,6 @@ export class InvalidAnalyticsInputError extends AnalyticsError {
     );
     this.name = 'InvalidAnalyticsInputError';
     this.issues = issues;
+    this.what = what;
   }
 }

@@ -9,6 +9,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { PricingRule } from '../pricing';
+import { CatalogLayerTooLargeError } from '../pricing/errors';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
 
@@ -64,7 +65,7 @@ export async function getCatalogLayer(now = Date.now()): Promise<CatalogLayer | 
  * version of the layer. Two imports racing for the same version: one fails and is retried by its
  * caller.
  *
- * @throws {RangeError} when the compressed rules exceed {@link MAX_LAYER_BYTES}.
+ * @throws {CatalogLayerTooLargeError} when the compressed rules exceed {@link MAX_LAYER_BYTES}.
  * @example
  * const info = await putCatalogLayer(parsePricingRules(body, { catalogLayer: true }), 'genai-prices 0.1.9');
  */
@@ -73,9 +74,7 @@ export async function putCatalogLayer(rules: PricingRule[], label?: string): Pro
   const version = (current?.version ?? 0) + 1;
   const compressed = gzipSync(JSON.stringify(rules));
   if (compressed.byteLength > MAX_LAYER_BYTES)
-    throw new RangeError(
-      `catalog layer is ${compressed.byteLength} bytes compressed; at most ${MAX_LAYER_BYTES}`,
-    );
+    throw new CatalogLayerTooLargeError(compressed.byteLength, MAX_LAYER_BYTES);
   const info: CatalogLayerInfo = { version, importedAt: new Date().toISOString(), ruleCount: rules.length };
   if (label) info.label = label;
   const item = { pk: PK, entity: 'catalog-layer', ...info, rules: compressed };

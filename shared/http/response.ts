@@ -1,8 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
-import { InvalidCursorError, isTransientDependencyError } from '../aws/errors';
-import { BadRequestError, HttpError, PayloadTooLargeError, ServiceUnavailableError } from './errors';
+import { BadRequestError, HttpError, PayloadTooLargeError, toHttpError } from './errors';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -16,25 +15,17 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
-/** The JSON answer for an error; anything that is not an `HttpError` becomes a bare 500. */
+/**
+ * The JSON answer for any error, through the one mapping of {@link toHttpError}: an unregistered
+ * error becomes a bare 500.
+ */
 export function errorResult(error: unknown): HttpResult {
-  if (error instanceof HttpError) {
-    return json(
-      error.statusCode,
-      { error: { code: error.code, message: error.message, issues: error.issues } },
-      error.headers,
-    );
-  }
-  if (isTransientDependencyError(error)) {
-    // Throttling, a 5xx or a timeout of a store: nothing was done, so the same request can be retried.
-    return errorResult(new ServiceUnavailableError('a dependency is unavailable; retry the same request'));
-  }
-  if (error instanceof InvalidCursorError) {
-    return errorResult(
-      new BadRequestError('invalid query parameters', [{ path: 'cursor', message: error.message }]),
-    );
-  }
-  return json(500, { error: { code: 'internal', message: 'internal error', issues: [] } });
+  const answer = toHttpError(error);
+  return json(
+    answer.statusCode,
+    { error: { code: answer.code, message: answer.message, issues: answer.issues } },
+    answer.headers,
+  );
 }
 
 /** Most bytes a request body may have (API Gateway allows 10 MB; Lambda's sync limit is 6 MB). */

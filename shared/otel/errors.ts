@@ -4,6 +4,9 @@ export interface OtlpIssue {
   message: string;
 }
 
+/** The OTLP/HTTP exports tokentrail takes: `POST /v1/traces` and `POST /v1/logs`. */
+export type OtlpExportKind = 'trace export' | 'logs export';
+
 /** Base class of the OpenTelemetry mapping errors, so callers can catch the family at once. */
 export class OtelMappingError extends Error {
   public readonly context: Record<string, string | number | boolean | undefined>;
@@ -22,13 +25,16 @@ export class OtelMappingError extends Error {
  */
 export class InvalidOtlpRequestError extends OtelMappingError {
   public readonly issues: OtlpIssue[];
+  /** Which export the request claimed to be. */
+  public readonly exportKind: OtlpExportKind;
 
-  public constructor(issues: OtlpIssue[]) {
+  public constructor(issues: OtlpIssue[], exportKind: OtlpExportKind = 'trace export') {
     super(
-      `invalid OTLP trace export request: ${issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ')}`,
-      { issueCount: issues.length },
+      `invalid OTLP ${exportKind} request: ${issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ')}`,
+      { issueCount: issues.length, exportKind },
     );
     this.name = 'InvalidOtlpRequestError';
     this.issues = issues;
+    this.exportKind = exportKind;
   }
 }

@@ -2,7 +2,7 @@
  * OpenTelemetry ingestion: OTLP/HTTP trace exports (JSON or protobuf) with GenAI attributes → interactions.
  * Domain code: no AWS imports, no network.
  */
-export { InvalidOtlpRequestError, OtelMappingError, type OtlpIssue } from './errors';
+export { InvalidOtlpRequestError, OtelMappingError, type OtlpExportKind, type OtlpIssue } from './errors';
 export { toTokentrailProvider, UNKNOWN_PROVIDER } from './genai';
 export {
   MAX_LOG_RECORDS_PER_EXPORT,

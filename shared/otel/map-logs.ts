@@ -81,17 +81,20 @@ interface SpanContent {
  */
 export function mapOtlpLogs(body: unknown): OtlpLogsMappingResult {
   const envelope = otlpExportLogsRequestSchema.safeParse(body);
-  if (!envelope.success) throw new InvalidOtlpRequestError(toInputIssues(envelope.error));
+  if (!envelope.success) throw new InvalidOtlpRequestError(toInputIssues(envelope.error), 'logs export');
   const records = (envelope.data.resourceLogs ?? []).flatMap((resourceLogs) =>
     (resourceLogs.scopeLogs ?? []).flatMap((scopeLogs) => scopeLogs.logRecords ?? []),
   );
   if (records.length > MAX_LOG_RECORDS_PER_EXPORT) {
-    throw new InvalidOtlpRequestError([
-      {
-        path: 'resourceLogs',
-        message: `${records.length} log records in one export; at most ${MAX_LOG_RECORDS_PER_EXPORT} (send smaller batches)`,
-      },
-    ]);
+    throw new InvalidOtlpRequestError(
+      [
+        {
+          path: 'resourceLogs',
+          message: `${records.length} log records in one export; at most ${MAX_LOG_RECORDS_PER_EXPORT} (send smaller batches)`,
+        },
+      ],
+      'logs export',
+    );
   }
 
   const result: OtlpLogsMappingResult = { interactions: [], ignoredLogRecords: 0, rejected: [] };

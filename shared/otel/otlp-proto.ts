@@ -445,7 +445,7 @@ export function decodeOtlpProtobufLogs(bytes: Uint8Array): JsonObject {
   try {
     message = loadLogTypes().request.decode(bytes) as unknown as LogsRequestMessage;
   } catch (error) {
-    throw new InvalidOtlpRequestError([{ path: '', message: describeDecodeError(error) }]);
+    throw new InvalidOtlpRequestError([{ path: '', message: describeDecodeError(error) }], 'logs export');
   }
   return {
     resourceLogs: message.resourceLogs.map((resourceLogs) =>

@@ -32,6 +32,17 @@ export class InvalidPricingRulesError extends PricingError {
   }
 }
 
+/** A catalog layer whose rules, compressed, exceed what one stored item may hold. */
+export class CatalogLayerTooLargeError extends PricingError {
+  public constructor(compressedBytes: number, maxBytes: number) {
+    super(`catalog layer is ${compressedBytes} bytes compressed; at most ${maxBytes}`, {
+      compressedBytes,
+      maxBytes,
+    });
+    this.name = 'CatalogLayerTooLargeError';
+  }
+}
+
 /** A rule whose price or date cannot be used (caught when the rule set is compiled). */
 export class InvalidPricingRuleError extends PricingError {
   public constructor(ruleId: string, field: string, reason: string) {

@@ -9,6 +9,7 @@ export { costNanos, keepPpmFromPercentOff, priceNanos } from './arithmetic';
 export { catalogRules } from './catalog';
 export { compileRules, providerKey, providerSearchKeys } from './compile';
 export {
+  CatalogLayerTooLargeError,
   InvalidPricingRuleError,
   InvalidPricingRulesError,
   PricingError,

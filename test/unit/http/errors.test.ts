@@ -1,0 +1,211 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { CircuitOpenError, OpenAiBatchError } from '../../../shared/adapters/openai/errors';
+import { InvalidAnalysisInputError } from '../../../shared/analysis/errors';
+import {
+  InvalidAnalyticsInputError,
+  InvalidDateError,
+  RollupOverflowError,
+} from '../../../shared/analytics/errors';
+import { InvalidCursorError, MissingConfigurationError } from '../../../shared/aws/errors';
+import {
+  BadRequestError,
+  DOMAIN_ERROR_ANSWERS,
+  ErrorAnswerRegistry,
+  type ErrorClass,
+  HttpError,
+  NotFoundError,
+  toHttpError,
+  UnauthorizedError,
+} from '../../../shared/http/errors';
+import { errorResult } from '../../../shared/http/response';
+import { InvalidInteractionError } from '../../../shared/interaction/errors';
+import { InconsistentUsageError } from '../../../shared/normalize/errors';
+import { InvalidOtlpRequestError, OtelMappingError } from '../../../shared/otel/errors';
+import {
+  CatalogLayerTooLargeError,
+  InvalidPricingRulesError,
+  PricingError,
+} from '../../../shared/pricing/errors';
+import { InvalidRedactionConfigError } from '../../../shared/redaction/errors';
+
+const SHARED = resolve(__dirname, '../../../shared');
+/** Folders whose errors are not mapped: the client SDK's (they never reach the server) and the HTTP layer's own. */
+const NOT_SERVER_DOMAIN = new Set(['client', 'http']);
+
+/** Every `errors.ts` under `shared/` (wherever the regroup puts it), but the client's and HTTP's. */
+function domainErrorFiles(dir = SHARED): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return NOT_SERVER_DOMAIN.has(name) ? [] : domainErrorFiles(path);
+    return name === 'errors.ts' ? [path] : [];
+  });
+}
+
+/** Every exported error class of the domain error modules, by `area/Class`. */
+function domainErrorClasses(): [string, ErrorClass][] {
+  return domainErrorFiles().flatMap((file) =>
+    Object.entries(require(file) as Record<string, unknown>)
+      .filter(
+        (entry): entry is [string, ErrorClass] =>
+          typeof entry[1] === 'function' && entry[1].prototype instanceof Error,
+      )
+      .map(([name, type]): [string, ErrorClass] => [
+        `${relative(SHARED, file).split(sep).slice(0, -1).join('/')}/${name}`,
+        type,
+      ]),
+  );
+}
+
+const answer = (error: unknown) => {
+  const http = toHttpError(error);
+  return { status: http.statusCode, code: http.code, message: http.message, issues: http.issues };
+};
+
+describe('the error → HTTP mapping', () => {
+  it('finds the domain error modules', () => {
+    expect(domainErrorClasses().length).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each(domainErrorClasses())('registers %s itself, not only through its family', (_name, type) => {
+    expect(DOMAIN_ERROR_ANSWERS.has(type)).toBe(true);
+  });
+
+  it.each([
+    [
+      new InvalidInteractionError([{ path: 'interactions.0.model', message: 'Required' }]),
+      400,
+      'invalid request body',
+      [{ path: 'interactions.0.model', message: 'Required' }],
+    ],
+    [
+      new InvalidOtlpRequestError([{ path: 'resourceSpans', message: 'expected array' }]),
+      400,
+      'invalid OTLP trace export',
+      [{ path: 'resourceSpans', message: 'expected array' }],
+    ],
+    [
+      new InvalidOtlpRequestError([{ path: '', message: 'bad wire type' }], 'logs export'),
+      400,
+      'invalid OTLP logs export',
+      [{ path: '', message: 'bad wire type' }],
+    ],
+    [
+      new InvalidPricingRulesError([{ path: 'rules.0.perMillion', message: 'Required' }]),
+      400,
+      'invalid pricing rules',
+      [{ path: 'rules.0.perMillion', message: 'Required' }],
+    ],
+    [
+      new CatalogLayerTooLargeError(400_001, 400_000),
+      400,
+      'catalog too large',
+      [{ path: 'rules', message: 'catalog layer is 400001 bytes compressed; at most 400000' }],
+    ],
+    [
+      new InvalidRedactionConfigError([{ path: 'customRules.0.pattern', message: 'not RE2' }]),
+      400,
+      'invalid redaction configuration',
+      [{ path: 'customRules.0.pattern', message: 'not RE2' }],
+    ],
+    [
+      new InvalidAnalysisInputError('analysis settings', [{ path: 'sampleRate', message: 'at most 1' }]),
+      400,
+      'invalid analysis settings',
+      [{ path: 'sampleRate', message: 'at most 1' }],
+    ],
+    [
+      new InvalidAnalyticsInputError('rollup options', [{ path: 'date', message: 'Required' }]),
+      400,
+      'invalid rollup options',
+      [{ path: 'date', message: 'Required' }],
+    ],
+    [
+      new InvalidDateError('2025-02-30', 'YYYY-MM-DD'),
+      400,
+      'invalid date',
+      [{ path: '', message: 'expected a valid YYYY-MM-DD' }],
+    ],
+    [
+      new InvalidCursorError('interactions'),
+      400,
+      'invalid query parameters',
+      [{ path: 'cursor', message: "not a cursor from this interactions list's nextCursor" }],
+    ],
+  ])('answers %p with %i %s', (error, status, message, issues) => {
+    expect(answer(error)).toEqual({ status, code: 'invalid_request', message, issues });
+  });
+
+  it.each([
+    new MissingConfigurationError('LEDGER_TABLE'),
+    new RollupOverflowError('totalNanos', 'p#2025-01-01'),
+    new InconsistentUsageError(['cachedInputTokens > inputTokens']),
+    new PricingError('a new member of the family'),
+    new OtelMappingError('another one'),
+    new OpenAiBatchError({
+      operation: 'files.create',
+      project: 'p1',
+      kind: 'http',
+      statusCode: 400,
+      retryable: false,
+    }),
+    new Error('secret sk-live-123 in a message'),
+    new TypeError("Cannot read properties of undefined (reading 'sk-live-123')"),
+    'a thrown string sk-live-123',
+    undefined,
+  ])('answers %p with a bare 500 that passes no message on', (error) => {
+    const result = errorResult(error);
+    expect(result.statusCode).toBe(500);
+    expect(JSON.parse(result.body!)).toEqual({
+      error: { code: 'internal', message: 'internal error', issues: [] },
+    });
+    expect(result.body).not.toContain('sk-live');
+  });
+
+  it.each([
+    Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
+    new CircuitOpenError('batches.create', 'p1', 30_000),
+    new OpenAiBatchError({
+      operation: 'files.create',
+      project: 'p1',
+      kind: 'http',
+      statusCode: 429,
+      retryable: true,
+    }),
+  ])('answers an unavailable dependency (%p) with a retryable 503', (unavailable) => {
+    expect(errorResult(unavailable)).toMatchObject({ statusCode: 503, headers: { 'retry-after': '1' } });
+    expect(answer(unavailable)).toMatchObject({ code: 'unavailable' });
+  });
+
+  it('passes an HttpError through with its headers', () => {
+    const unauthorized = new UnauthorizedError();
+    expect(toHttpError(unauthorized)).toBe(unauthorized);
+    expect(errorResult(new NotFoundError('interaction "x"'))).toMatchObject({
+      statusCode: 404,
+      body: JSON.stringify({
+        error: { code: 'not_found', message: 'interaction "x" not found', issues: [] },
+      }),
+    });
+    expect(errorResult(unauthorized).headers).toMatchObject({ 'www-authenticate': 'Bearer' });
+  });
+});
+
+describe('ErrorAnswerRegistry', () => {
+  class Family extends Error {}
+  class Member extends Family {}
+  class Special extends Member {}
+
+  it('resolves the nearest registered class of an error', () => {
+    const registry = new ErrorAnswerRegistry()
+      .register(Family, () => new HttpError(409, 'family', 'family'))
+      .register(Special, () => new BadRequestError('special'));
+    expect(registry.resolve(new Member())?.(new Member()).code).toBe('family');
+    expect(registry.resolve(new Special())?.(new Special()).message).toBe('special');
+    expect(registry.resolve(new Error('other'))).toBeUndefined();
+  });
+
+  it('refuses a second answer for one class', () => {
+    const registry = new ErrorAnswerRegistry().register(Family, () => new BadRequestError('one'));
+    expect(() => registry.register(Family, () => new BadRequestError('two'))).toThrow(/already/);
+  });
+});
