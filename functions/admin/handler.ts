@@ -8,9 +8,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { getCatalogLayer, putCatalogLayer } from '../../shared/aws/catalog-store';
-import { projectContext } from '../../shared/aws/project-context';
 import { getProjectSettings, putProjectSettingsSection } from '../../shared/aws/project-settings';
-import { listProjects, repriceInteractions, unpricedInteractionKeys } from '../../shared/aws/reprice-store';
+import {
+  dynamoCostStore,
+  dynamoProjectDirectory,
+  listProjects,
+  unpricedInteractionKeys,
+} from '../../shared/aws/reprice-store';
 import { authenticate } from '../../shared/http/auth';
 import { BadRequestError } from '../../shared/http/errors';
 import { type HttpEvent, type HttpResult, json, parseJsonBody } from '../../shared/http/response';
@@ -25,6 +29,7 @@ import {
   type RepriceResult,
   summarizeReprice,
 } from '../../shared/pricing';
+import { repriceInteractions } from '../../shared/pricing/reprice-job';
 import { parseRedactionConfig } from '../../shared/redaction';
 
 const { logger } = createObservability('admin');
@@ -39,9 +44,8 @@ async function getPricing(project: string): Promise<HttpResult> {
 
 /** Reprices a project's unpriced interactions with its current settings and the catalog layer. */
 async function repriceUnpriced(project: string): Promise<RepriceResult[]> {
-  const { pricingRules, catalogLayer, modelMap } = await projectContext(project);
   const keys = await unpricedInteractionKeys(project, REPRICE_ON_SAVE);
-  return repriceInteractions(keys, pricingRules, { layer: catalogLayer, modelMap });
+  return repriceInteractions(keys, await dynamoProjectDirectory.pricingFor(project), dynamoCostStore);
 }
 
 async function putPricing(project: string, event: HttpEvent): Promise<HttpResult> {

@@ -254,7 +254,7 @@ export async function forEachDayRecord(
 }
 
 /** Hours `hour` to `hour + hours - 1` of a day as a `daySk` range; the first and last hour take any stray keys too. */
-function hourRange(day: string, hour: number, hours: number): { lower: string; upper: string } {
+export function hourRange(day: string, hour: number, hours: number): { lower: string; upper: string } {
   const hh = (value: number) => String(value).padStart(2, '0');
   const last = hour + hours - 1;
   return {

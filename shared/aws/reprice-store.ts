@@ -1,40 +1,40 @@
 /**
- * Repricing stored interactions with the current rules: the unpriced ones (through the sparse,
- * sharded `byUnpriced` index, each shard from a persisted cursor) or every interaction of a day
- * (through the sharded `byDay` index). Idempotent: a record is rewritten only when its cost
- * changes, under a condition that it was not completed again meanwhile; writes go out in
- * parallel (bounded).
- *
- * The unpriced walk keeps one cursor item per shard partition (`REPRICE#<project>` /
- * `CURSOR#<partition>`, the sort key of the last record handled). A record of a model that stays
- * unknown is passed over, not re-read first every run, so it never blocks the ones behind it;
- * at the end of a partition the cursor is cleared and the next run starts again from the oldest.
+ * The reprice job's stores on DynamoDB (the use case is shared/pricing/reprice-job.ts): stored
+ * costs (BatchGetItem, conditional UpdateItem), the sharded `byUnpriced` queue with one cursor
+ * item per partition (`REPRICE#<project>` / `CURSOR#<partition>`), the `byDay` index by shard
+ * and hour block, and the progress of day reprice runs (`REPRICE#RUN#<runId>` /
+ * `SLICE#<shard>#<hour>`, expired by TTL), and projects with their pricing.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { mapLimit } from '../concurrency';
 import { dayPartition, interactionKey, legacyUnpricedPartition, unpricedPartition } from '../ledger/keys';
-import type { PricedAs } from '../ledger/record';
-import { dayIndexShards, workIndexShards } from '../ledger/shards';
+import { workIndexShards } from '../ledger/shards';
 import { LEDGER_TABLE } from '../ledger/tables';
-import type { NormalizedUsage } from '../normalize';
-import {
-  type CostBreakdown,
-  isCatalogMiss,
-  type ModelMap,
-  type PricingRule,
-  priceUsage,
-  type RepriceResult,
-  repriceCost,
-} from '../pricing';
-import { markDayChanged } from './analytics-store';
+import type { CostBreakdown } from '../pricing';
+import type {
+  CostStore,
+  DaySlice,
+  DaySliceStore,
+  IndexPage,
+  ProjectDirectory,
+  RepriceCandidate,
+  RepriceDependencies,
+  RepriceLogger,
+  SliceProgress,
+  UnpricedQueue,
+} from '../pricing/reprice-job';
+import { hourRange, markDayChanged } from './analytics-store';
 import { listApiKeys } from './api-key-store';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
-import { batchGetInteractions, queryShard } from './ledger-store';
+import { batchGetInteractions } from './ledger-store';
+import { projectContext } from './project-context';
 
 const table = () => requireEnv(ENV.ledgerTable);
-const UNPRICED_INDEX = LEDGER_TABLE.globalSecondaryIndexes.find((index) => index.indexName === 'byUnpriced')!;
+const indexNamed = (name: string) =>
+  LEDGER_TABLE.globalSecondaryIndexes.find((index) => index.indexName === name)!;
+const UNPRICED_INDEX = indexNamed('byUnpriced');
+const DAY_INDEX = indexNamed('byDay');
 const REPRICE_ATTRIBUTES = [
   'id',
   'project',
@@ -47,14 +47,13 @@ const REPRICE_ATTRIBUTES = [
   'pricedAs',
   'completedAt',
 ];
+/** Days a run's slice progress is kept: long enough to resume or look into a failed run. */
+const RUN_EXPIRY_DAYS = 3;
 
 /** Every project that has an API key (the keys table is small). */
 export async function listProjects(): Promise<string[]> {
   return [...new Set((await listApiKeys()).map((record) => record.project))].sort();
 }
-
-/** Conditional updates in flight at once per reprice call. */
-export const REPRICE_WRITE_CONCURRENCY = 32;
 
 /** The unpriced partitions of a project: every shard, and the unsharded one older versions wrote. */
 export const unpricedPartitions = (project: string): string[] => [
@@ -62,59 +61,168 @@ export const unpricedPartitions = (project: string): string[] => [
   legacyUnpricedPartition(project),
 ];
 
+/** Stored costs: read by partition key, written under the `completedAt` condition. */
+export const dynamoCostStore: CostStore = {
+  async readInteractions(pks) {
+    const items = await batchGetInteractions(pks, REPRICE_ATTRIBUTES);
+    return items.map((item) => item as unknown as RepriceCandidate);
+  },
+  async writeCost(interaction: RepriceCandidate, cost: CostBreakdown, leaveUnpricedQueue: boolean) {
+    try {
+      await dynamo().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: interactionKey(interaction.project, interaction.id),
+          UpdateExpression: leaveUnpricedQueue ? 'SET cost = :cost REMOVE unpricedPk' : 'SET cost = :cost',
+          ConditionExpression: 'completedAt = :completedAt',
+          ExpressionAttributeValues: { ':cost': cost, ':completedAt': interaction.completedAt },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  },
+  markDayChanged: (project, day) => markDayChanged(project, day),
+};
+
+async function indexPage(
+  indexName: string,
+  keyCondition: string,
+  values: Record<string, unknown>,
+  limit: number,
+): Promise<IndexPage> {
+  const page = await dynamo().send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: indexName,
+      KeyConditionExpression: keyCondition,
+      ExpressionAttributeValues: values,
+      Limit: limit,
+    }),
+  );
+  return {
+    entries: (page.Items ?? []).map((item) => ({ pk: item.pk as string, position: item.daySk as string })),
+    more: page.LastEvaluatedKey !== undefined,
+  };
+}
+
 const cursorKey = (project: string, partition: string) => ({
   pk: `REPRICE#${project}`,
   sk: `CURSOR#${partition}`,
 });
 
-/**
- * Reprices one unpriced partition from its persisted cursor, a page at a time, until the
- * partition ends (cursor cleared) or `shouldStop` says the run's time is up (cursor saved).
- *
- * @example
- * const results = await repriceUnpricedPartition('acme', 'UNPRICED#acme#3', rules, () => false);
- */
-export async function repriceUnpricedPartition(
-  project: string,
-  partition: string,
-  rules: PricingRule[],
-  shouldStop: () => boolean,
-  pageSize = 500,
-  options: RepriceOptions = {},
-): Promise<RepriceResult[]> {
-  const key = cursorKey(project, partition);
-  const saved = await dynamo().send(new GetCommand({ TableName: table(), Key: key }));
-  let after = saved.Item?.after as string | undefined;
-  const results: RepriceResult[] = [];
-  let done = false;
-  while (!done && !shouldStop()) {
-    const page = await dynamo().send(
-      new QueryCommand({
+/** The sharded `byUnpriced` queue, one cursor item per partition. */
+export const dynamoUnpricedQueue: UnpricedQueue = {
+  partitions: unpricedPartitions,
+  page: (partition, after, limit) =>
+    indexPage(
+      UNPRICED_INDEX.indexName,
+      after === undefined ? 'unpricedPk = :pk' : 'unpricedPk = :pk AND daySk > :after',
+      { ':pk': partition, ...(after === undefined ? {} : { ':after': after }) },
+      limit,
+    ),
+  async loadCursor(project, partition) {
+    const saved = await dynamo().send(
+      new GetCommand({ TableName: table(), Key: cursorKey(project, partition) }),
+    );
+    return saved.Item?.after as string | undefined;
+  },
+  async saveCursor(project, partition, after) {
+    await dynamo().send(
+      new PutCommand({
         TableName: table(),
-        IndexName: UNPRICED_INDEX.indexName,
-        KeyConditionExpression:
-          after === undefined ? 'unpricedPk = :pk' : 'unpricedPk = :pk AND daySk > :after',
-        ExpressionAttributeValues: { ':pk': partition, ...(after === undefined ? {} : { ':after': after }) },
-        Limit: pageSize,
+        Item: { ...cursorKey(project, partition), entity: 'reprice-cursor', after },
       }),
     );
-    const items = page.Items ?? [];
-    results.push(
-      ...(await repriceInteractions(
-        items.map((item) => item.pk as string),
-        rules,
-        options,
-      )),
+  },
+  async clearCursor(project, partition) {
+    await dynamo().send(new DeleteCommand({ TableName: table(), Key: cursorKey(project, partition) }));
+  },
+};
+
+const runPartition = (runId: string) => `REPRICE#RUN#${runId}`;
+const sliceSortKey = (slice: DaySlice) => `SLICE#${slice.shard}#${slice.hour}#${slice.hours}`;
+
+/** The `byDay` index by shard and hour block, and day reprice runs' progress items. */
+export const dynamoDaySliceStore: DaySliceStore = {
+  page(project, date, slice, after, limit) {
+    const { lower, upper } = hourRange(date, slice.hour, slice.hours);
+    // After a resume the range starts just past the last record handled.
+    const from = after === undefined ? lower : `${after}\u0000`;
+    return indexPage(
+      DAY_INDEX.indexName,
+      'dayPk = :pk AND daySk BETWEEN :lower AND :upper',
+      { ':pk': dayPartition(project, date, slice.shard), ':lower': from, ':upper': upper },
+      limit,
     );
-    if (items.length > 0) after = items[items.length - 1]!.daySk as string;
-    done = page.LastEvaluatedKey === undefined;
-  }
-  if (done) await dynamo().send(new DeleteCommand({ TableName: table(), Key: key }));
-  else if (after !== undefined)
+  },
+  async loadProgress(runId, slice) {
+    const saved = await dynamo().send(
+      new GetCommand({ TableName: table(), Key: { pk: runPartition(runId), sk: sliceSortKey(slice) } }),
+    );
+    return saved.Item?.progress as SliceProgress | undefined;
+  },
+  async saveProgress(runId, slice, progress) {
     await dynamo().send(
-      new PutCommand({ TableName: table(), Item: { ...key, entity: 'reprice-cursor', after } }),
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          pk: runPartition(runId),
+          sk: sliceSortKey(slice),
+          entity: 'reprice-run-slice',
+          slice,
+          progress,
+          expiresAt: Math.floor(Date.now() / 1000) + RUN_EXPIRY_DAYS * 86_400,
+        },
+      }),
     );
-  return results;
+  },
+  async listProgress(runId) {
+    const found: { slice: DaySlice; progress: SliceProgress }[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamo().send(
+        new QueryCommand({
+          TableName: table(),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': runPartition(runId) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? [])
+        found.push({ slice: item.slice as DaySlice, progress: item.progress as SliceProgress });
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found;
+  },
+};
+
+/** Projects (from the keys table) and their pricing (project settings and the catalog layer). */
+export const dynamoProjectDirectory: ProjectDirectory = {
+  listProjects,
+  async pricingFor(project) {
+    const { pricingRules, catalogLayer, modelMap } = await projectContext(project);
+    return { rules: pricingRules, layer: catalogLayer, modelMap };
+  },
+};
+
+/**
+ * The reprice job's dependencies on DynamoDB, with a logger.
+ *
+ * @example
+ * await runDayReprice({ date: '2026-11-20' }, dynamoRepriceDependencies(logger), 8);
+ */
+export function dynamoRepriceDependencies(logger: RepriceLogger): RepriceDependencies {
+  return {
+    costs: dynamoCostStore,
+    unpriced: dynamoUnpricedQueue,
+    days: dynamoDaySliceStore,
+    projects: dynamoProjectDirectory,
+    now: () => new Date(),
+    logger,
+  };
 }
 
 /**
@@ -149,92 +257,4 @@ export async function unpricedInteractionKeys(project: string, limit: number): P
     .sort((a, b) => (a.daySk < b.daySk ? -1 : a.daySk > b.daySk ? 1 : 0))
     .slice(0, limit)
     .map((key) => key.pk);
-}
-
-/** Partition keys of every interaction of a project's UTC day. */
-export async function dayInteractionKeys(project: string, day: string): Promise<string[]> {
-  const shards = await Promise.all(
-    Array.from({ length: dayIndexShards() }, (_, shard) =>
-      queryShard(
-        dayPartition(project, day, shard),
-        `${day}T`,
-        `${day}T\uffff`,
-        Number.MAX_SAFE_INTEGER,
-        false,
-      ),
-    ),
-  );
-  return shards.flat().map((key) => key.pk);
-}
-
-/** What else prices a project's interactions: the global catalog layer and the project's model map. */
-export interface RepriceOptions {
-  /** Only interactions of this model. */
-  model?: string;
-  layer?: readonly PricingRule[];
-  modelMap?: ModelMap;
-}
-
-/**
- * Reprices interactions by partition key with `rules` (project overrides) before the catalog
- * layer and the catalog. The model priced is the project's mapping of `model` when it has one,
- * else the one pricing used when the interaction was stored (`pricedAs`), so an Azure deployment
- * keeps its real model. Interactions still in progress are skipped (they are priced when they complete).
- * The days of the costs it changed are marked changed, so the next scheduled rollup recomputes them.
- *
- * @example
- * const results = await repriceInteractions(await dayInteractionKeys('default', '2026-11-20'), overrides);
- */
-export async function repriceInteractions(
-  pks: string[],
-  rules: PricingRule[],
-  filter: RepriceOptions = {},
-): Promise<RepriceResult[]> {
-  const items = await batchGetInteractions(pks, REPRICE_ATTRIBUTES);
-  const results: RepriceResult[] = [];
-  const writes: { item: Record<string, unknown>; next: CostBreakdown }[] = [];
-  for (const item of items) {
-    if (!item.completedAt || (filter.model && item.model !== filter.model)) continue;
-    const previous = item.cost as CostBreakdown;
-    const pricedAs = item.pricedAs as PricedAs | undefined;
-    const model = item.model as string;
-    const next = priceUsage({
-      provider: item.provider as string,
-      model: filter.modelMap?.[model.trim().toLowerCase()] ?? pricedAs?.model ?? model,
-      usage: item.usage as NormalizedUsage | undefined,
-      at: item.timestamp as string,
-      batch: item.batch === true,
-      serviceTier: pricedAs?.serviceTier,
-      rules,
-      layer: filter.layer,
-    });
-    const result = repriceCost(previous, next);
-    results.push(result);
-    if (result.changed) writes.push({ item, next });
-  }
-  await mapLimit(writes, REPRICE_WRITE_CONCURRENCY, async ({ item, next }) => {
-    const stillUnknown = isCatalogMiss(next.unpricedReason);
-    try {
-      await dynamo().send(
-        new UpdateCommand({
-          TableName: table(),
-          Key: interactionKey(item.project as string, item.id as string),
-          UpdateExpression: stillUnknown ? 'SET cost = :cost' : 'SET cost = :cost REMOVE unpricedPk',
-          ConditionExpression: 'completedAt = :completedAt',
-          ExpressionAttributeValues: { ':cost': next, ':completedAt': item.completedAt },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-  });
-  // A cost changed on these days: their rollups are recomputed by the next scheduled rollup.
-  const days = new Set(
-    writes.map(({ item }) => `${item.project as string}\u0000${(item.timestamp as string).slice(0, 10)}`),
-  );
-  for (const entry of days) {
-    const [project, day] = entry.split('\u0000') as [string, string];
-    await markDayChanged(project, day);
-  }
-  return results;
 }
