@@ -36,7 +36,7 @@ export interface RollupCost {
 }
 
 /**
- * The stored interaction fields rollups read. The ledger's `InteractionRecord` satisfies it.
+ * The stored interaction fields rollups read. The ledger's `StoredInteraction` satisfies it.
  */
 export interface RollupSourceRecord {
   project: string;

@@ -16,9 +16,9 @@ import {
   decompressPayload,
   INLINE_PAYLOAD_LIMIT_BYTES,
   type InteractionPayload,
-  type InteractionRecord,
   inlinePart,
   type PayloadPart,
+  type StoredInteraction,
   storedCounts,
   sumCounts,
   withContent,
@@ -386,12 +386,12 @@ async function readPart(part: PayloadPart | undefined): Promise<Record<string, u
 export async function getInteraction(
   project: string,
   id: string,
-): Promise<{ record: InteractionRecord; payload: InteractionPayload } | undefined> {
+): Promise<{ record: StoredInteraction; payload: InteractionPayload } | undefined> {
   const { Item } = await dynamo().send(
     new GetCommand({ TableName: table(), Key: interactionKey(project, id) }),
   );
   if (!Item) return undefined;
-  const record = Item as InteractionRecord;
+  const record = Item as StoredInteraction;
   const [request, response, content] = await Promise.all([
     readPart(record.requestPart),
     readPart(record.responsePart),
@@ -480,7 +480,7 @@ export function decodeCursor(cursor: string | undefined): Cursor | undefined {
  */
 export async function listInteractions(
   query: ListQuery,
-): Promise<{ items: InteractionRecord[]; nextCursor?: string }> {
+): Promise<{ items: StoredInteraction[]; nextCursor?: string }> {
   const after = decodeCursor(query.cursor)?.after;
   if (query.cursor !== undefined && after === undefined) throw new InvalidCursorError('interactions');
   // ' ' sorts before any ISO timestamp; DynamoDB rejects empty strings in key conditions.
@@ -500,7 +500,7 @@ export async function listInteractions(
     (item) => (!query.model || item.model === query.model) && (!query.status || item.status === query.status),
   );
   return {
-    items: filtered as unknown as InteractionRecord[],
+    items: filtered as unknown as StoredInteraction[],
     nextCursor:
       keys.length > query.limit
         ? encodeCursor({ after: page[page.length - 1]!.sk })

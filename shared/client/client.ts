@@ -17,7 +17,10 @@ import { type ResolvedClientOptions, resolveClientOptions, type TokentrailClient
 import { backoffDelay, classifyStatus, parseRetryAfter } from './retry';
 
 /** One interaction as `record()` takes it: the `POST /v1/interactions` item; `id` is optional. */
-export type InteractionRecord = z.input<typeof interactionInputSchema>;
+export type InteractionInput = z.input<typeof interactionInputSchema>;
+
+/** @deprecated Renamed {@link InteractionInput}: the server's stored record is another thing. */
+export type InteractionRecord = InteractionInput;
 
 /** Counters since construction. `recorded` = `accepted + rejected + failed + dropped + buffered + inFlight`. */
 export interface ClientStats {
@@ -125,7 +128,7 @@ export class TokentrailClient {
    * @example
    * const id = tokentrail.record({ provider: 'openai', model: 'gpt-4o', request, response, latencyMs: 812 });
    */
-  public record(interaction: InteractionRecord): string {
+  public record(interaction: InteractionInput): string {
     const id = typeof interaction?.id === 'string' ? interaction.id : this.#options.randomId();
     this.#stats.recorded += 1;
     if (this.#closed) {
@@ -147,7 +150,7 @@ export class TokentrailClient {
    * @example
    * for await (const line of lines) await tokentrail.recordAsync(JSON.parse(line));
    */
-  public async recordAsync(interaction: InteractionRecord): Promise<string> {
+  public async recordAsync(interaction: InteractionInput): Promise<string> {
     while (!this.#closed && this.#pendingCount() >= this.#options.maxBufferSize) {
       await new Promise<void>((resolve) => this.#capacityWaiters.push(resolve));
     }
@@ -194,7 +197,7 @@ export class TokentrailClient {
   }
 
   /** Validates and serializes; reports and returns `undefined` when the interaction cannot be sent. */
-  #serialize(interaction: InteractionRecord & { id: string }): Item | undefined {
+  #serialize(interaction: InteractionInput & { id: string }): Item | undefined {
     const { id } = interaction;
     if (this.#options.validate) {
       const result = interactionInputSchema.safeParse(interaction);

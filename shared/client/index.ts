@@ -2,7 +2,13 @@
  * tokentrail client for applications: batching, retries with stable ids, a bounded buffer, and
  * `wrapOpenAI` to record OpenAI SDK calls. See README.md in this folder.
  */
-export { type ClientStats, type InteractionRecord, TokentrailClient } from './client';
+export {
+  type ClientStats,
+  type InteractionInput,
+  /** @deprecated Renamed {@link InteractionInput}: the server's stored record is another thing. */
+  type InteractionRecord,
+  TokentrailClient,
+} from './client';
 export {
   BufferOverflowError,
   ClientClosedError,

@@ -4,7 +4,7 @@
  * values (including the SDK's `APIPromise` helpers and `Stream` objects) and thrown errors are the
  * ones the SDK produces. Nothing here imports the `openai` package, so any compatible client works.
  */
-import type { InteractionRecord, TokentrailClient } from './client';
+import type { InteractionInput, TokentrailClient } from './client';
 
 /** The SDK methods that are recorded, by path from the client. */
 export type RecordedApi = 'chat.completions' | 'responses';
@@ -17,7 +17,7 @@ export interface WrapOpenAIOptions {
   /** Metadata added to every recorded call. */
   metadata?: Record<string, unknown>;
   /** Per-call fields (e.g. `sessionId`, `userId`, `tags`) derived from the request body. */
-  enrich?: (call: { api: RecordedApi; body: unknown }) => Partial<InteractionRecord> | undefined;
+  enrich?: (call: { api: RecordedApi; body: unknown }) => Partial<InteractionInput> | undefined;
   /**
    * Adds `stream_options: {include_usage: true}` to streamed chat completions that lack it, so
    * they can be priced. Off by default because it changes what the caller sees: the SDK then
@@ -275,7 +275,7 @@ class CallRecord {
     );
   }
 
-  #record(outcome: Partial<InteractionRecord>, extra: Record<string, unknown>): void {
+  #record(outcome: Partial<InteractionInput>, extra: Record<string, unknown>): void {
     if (this.#done) return;
     this.#done = true;
     const { options, tokentrail, now } = this.#context;

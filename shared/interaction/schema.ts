@@ -180,11 +180,12 @@ export const interactionInputSchema = z
     { when: (payload) => !!payload.value && typeof payload.value === 'object' },
   );
 
-export type InteractionInput = z.output<typeof interactionInputSchema>;
+/** One interaction as validated (defaults applied); what clients send is the schema's input. */
+export type ParsedInteraction = z.output<typeof interactionInputSchema>;
 export type ExplicitUsage = z.output<typeof explicitUsageSchema>;
 
 /** An interaction after ingest: it always has an id and the time it was received. */
-export type AcceptedInteraction = InteractionInput & { id: string; model: string };
+export type AcceptedInteraction = ParsedInteraction & { id: string; model: string };
 
 /** The model named by a raw provider response, when it names one (trimmed, as `model` is). */
 export function modelFromResponse(response: unknown): string | undefined {
@@ -231,7 +232,7 @@ export function toInputIssues(error: z.ZodError, prefix: (string | number)[] = [
 export function parseInteraction(
   raw: unknown,
   prefix: (string | number)[] = [],
-): InteractionInput & { model: string } {
+): ParsedInteraction & { model: string } {
   const result = interactionInputSchema.safeParse(raw);
   if (!result.success) throw new InvalidInteractionError(toInputIssues(result.error, prefix));
   const model = result.data.model ?? modelFromResponse(result.data.response)!;

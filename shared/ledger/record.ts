@@ -46,7 +46,7 @@ export interface PayloadPart {
 }
 
 /** The ledger item for one interaction (keys and index attributes added by the store). */
-export interface InteractionRecord {
+export interface StoredInteraction {
   entity: 'interaction';
   id: string;
   project: string;
@@ -94,7 +94,7 @@ export interface InteractionRecord {
   analysis?: InteractionAnalysis;
 }
 
-/** See {@link InteractionRecord.pricedAs}. */
+/** See {@link StoredInteraction.pricedAs}. */
 export interface PricedAs {
   model?: string;
   serviceTier?: string;
@@ -147,7 +147,7 @@ export const storedCounts = (counts: RedactionCounts | undefined): RedactionCoun
 
 /** Redaction counts of every part, summed. */
 export function redactionsOf(
-  record: Pick<InteractionRecord, 'requestRedactions' | 'responseRedactions' | 'contentRedactions'>,
+  record: Pick<StoredInteraction, 'requestRedactions' | 'responseRedactions' | 'contentRedactions'>,
 ): RedactionCounts {
   return sumCounts(record.requestRedactions, record.responseRedactions, record.contentRedactions);
 }
@@ -261,7 +261,7 @@ export function decompressPayload(bytes: Uint8Array): string {
  * const body = toApiInteraction(record, { request, response });
  */
 export function toApiInteraction(
-  record: InteractionRecord,
+  record: StoredInteraction,
   payload?: InteractionPayload,
 ): Record<string, unknown> {
   const { cost } = record;

@@ -4,13 +4,13 @@
  * store merges what this returns into the interaction's single record.
  */
 import type { InlineEnvelope } from '../ingest/envelope';
-import { type InteractionInput, parseInteraction } from '../interaction/schema';
+import { type ParsedInteraction, parseInteraction } from '../interaction/schema';
 import type {
-  InteractionRecord,
   InteractionStatus,
   PricedAs,
   RequestPayload,
   ResponsePayload,
+  StoredInteraction,
 } from '../ledger/record';
 import { expiresAtFor } from '../ledger/retention';
 import { normalizeUsage, responseModelOf, serviceTierOf } from '../normalize';
@@ -33,7 +33,7 @@ export interface PrepareContext {
 /** The fields of one lifecycle event, ready to merge into the interaction's record. */
 export interface PreparedInteraction {
   phase: 'started' | 'completed' | 'content';
-  record: Omit<InteractionRecord, 'requestPart' | 'responsePart'>;
+  record: Omit<StoredInteraction, 'requestPart' | 'responsePart'>;
   /** Redacted request side (`request`, `metadata`), serialized, when the event carries it. */
   requestJson?: string;
   /** Redacted response side (`response`, `errorMessage`), serialized, when the event carries it. */
@@ -156,7 +156,7 @@ function redactWith(redactor: Redactor): { redact<T>(value: T): T; counts: Redac
   };
 }
 
-function statusOf(input: InteractionInput): InteractionStatus {
+function statusOf(input: ParsedInteraction): InteractionStatus {
   if (input.phase !== 'completed') return 'in_progress';
   if (input.status) return input.status;
   return input.errorClass || input.errorMessage ? 'error' : 'success';

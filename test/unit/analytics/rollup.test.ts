@@ -13,11 +13,11 @@ import {
   rollupKey,
   toApiRollup,
 } from '../../../shared/analytics';
-import type { InteractionRecord } from '../../../shared/ledger/record';
+import type { StoredInteraction } from '../../../shared/ledger/record';
 import { recordArb } from './records';
 
 // Compile-time contract: a stored ledger record can be rolled up as it is.
-const fromLedger = (record: InteractionRecord): RollupSourceRecord => record;
+const fromLedger = (record: StoredInteraction): RollupSourceRecord => record;
 
 const COST_FIELDS = [
   'inputNanos',
@@ -293,7 +293,7 @@ describe('one rollup, by hand', () => {
 
   it('accepts a stored ledger record', () => {
     const record = { ...base, entity: 'interaction', id: 'i-1', receivedAt: base.timestamp } as unknown;
-    expect(aggregateRollups([fromLedger(record as InteractionRecord)])).toHaveLength(1);
+    expect(aggregateRollups([fromLedger(record as StoredInteraction)])).toHaveLength(1);
   });
 
   it.each([

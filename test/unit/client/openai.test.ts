@@ -1,4 +1,4 @@
-import { type InteractionRecord, wrapOpenAI } from '../../../shared/client';
+import { type InteractionInput, wrapOpenAI } from '../../../shared/client';
 
 /** A stand-in SDK: private state, a resource tree, promise and stream results. */
 class FakeCompletions {
@@ -48,11 +48,11 @@ class FakeOpenAI {
 }
 
 function recorder() {
-  const recorded: InteractionRecord[] = [];
+  const recorded: InteractionInput[] = [];
   return {
     recorded,
     tokentrail: {
-      record: (interaction: InteractionRecord) => {
+      record: (interaction: InteractionInput) => {
         recorded.push(interaction);
         return 'id';
       },
