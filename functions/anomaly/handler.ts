@@ -6,7 +6,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { type AnomalyJobSummary, runAnomalyJob } from '../../shared/aws/analytics-jobs';
+import { type AnomalyJobSummary, runAnomalyJob } from '../../shared/analytics/jobs';
+import { analyticsJobDependencies } from '../../shared/aws/analytics-jobs';
 import { createObservability } from '../../shared/observability';
 
 const { logger, metrics } = createObservability('anomaly');
@@ -18,7 +19,7 @@ const { logger, metrics } = createObservability('anomaly');
  * await anomaly({ date: '2026-11-21' }); // { date: '2026-11-21', projects: 1, series: 3, anomalies: 1, new: 1 }
  */
 export async function anomaly(event: unknown): Promise<AnomalyJobSummary> {
-  return runAnomalyJob(event, { logger, metrics });
+  return runAnomalyJob(event, analyticsJobDependencies({ logger, metrics }));
 }
 
 export const handler = middy(anomaly)

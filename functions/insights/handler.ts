@@ -22,11 +22,12 @@ import {
   toApiBudget,
   toStoredBudget,
 } from '../../shared/analytics/budget-settings';
+import { monthSpendNanos } from '../../shared/analytics/jobs';
 import {
+  dynamoRollups,
   getAnomaly,
   listAnomalies,
   listBudgetEvents,
-  monthSpendNanos,
   queryRollups,
   type RollupLevel,
   type StoredAnomaly,
@@ -279,7 +280,7 @@ async function getBudget(event: HttpEvent): Promise<HttpResult> {
   const settings = await getProjectSettings(principal.project);
   const stored = storedBudgetSchema.safeParse(settings.budget);
   const [spent, events] = await Promise.all([
-    monthSpendNanos(principal.project, month),
+    monthSpendNanos(dynamoRollups, principal.project, month),
     listBudgetEvents(principal.project, month),
   ]);
   return json(200, {

@@ -6,9 +6,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { runReconcileJob } from '../../shared/aws/reconcile-job';
+import { reconcileJobDependencies } from '../../shared/aws/reconcile-job';
 import { createObservability } from '../../shared/observability';
-import type { ReconcileJobSummary } from '../../shared/reconcile/job';
+import { type ReconcileJobSummary, runReconcileJob } from '../../shared/reconcile/job';
 
 const { logger, metrics } = createObservability('reconcile');
 
@@ -19,7 +19,7 @@ const { logger, metrics } = createObservability('reconcile');
  * await reconcile({ date: '2026-11-21' }); // { from: '2026-11-21', to: '2026-11-21', items: 3, anomalies: 1, ... }
  */
 export async function reconcile(event: unknown): Promise<ReconcileJobSummary> {
-  return runReconcileJob(event, { logger, metrics });
+  return runReconcileJob(event, reconcileJobDependencies({ logger, metrics }));
 }
 
 export const handler = middy(reconcile)

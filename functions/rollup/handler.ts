@@ -8,7 +8,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { type RollupJobSummary, runRollupJob, runRollupStep } from '../../shared/aws/analytics-jobs';
+import { type RollupJobSummary, runRollupJob, runRollupStep } from '../../shared/analytics/jobs';
+import { analyticsJobDependencies } from '../../shared/aws/analytics-jobs';
 import { createObservability } from '../../shared/observability';
 
 const { logger, metrics } = createObservability('rollup');
@@ -23,8 +24,9 @@ const isStep = (event: unknown): event is { step: string } =>
  * await rollup({ date: '2026-11-21' }); // { date: '2026-11-21', projects: 1, records: 120, rollups: 30, ... }
  */
 export async function rollup(event: unknown): Promise<RollupJobSummary | unknown> {
-  if (isStep(event)) return runRollupStep(event, { logger, metrics });
-  return runRollupJob(event, { logger, metrics });
+  const deps = analyticsJobDependencies({ logger, metrics });
+  if (isStep(event)) return runRollupStep(event, deps);
+  return runRollupJob(event, deps);
 }
 
 export const handler = middy(rollup)

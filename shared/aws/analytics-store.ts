@@ -36,6 +36,17 @@ import {
   type RollupStatus,
   rollupItemKey,
 } from '../analytics';
+import {
+  type ActivityStore,
+  type AnomalyStatus,
+  type AnomalyStore,
+  CHANGED_MARK_INTERVAL_MS,
+  type DayRecordSource,
+  type RollupQuery,
+  type RollupStore,
+  type StoredAnomaly,
+  type StoredBudgetEvent,
+} from '../analytics/jobs';
 import { dayPartition } from '../ledger/keys';
 import { tokenCountsOf } from '../ledger/record';
 import { dayIndexShards } from '../ledger/shards';
@@ -98,10 +109,6 @@ export async function markProjectActive(project: string, timestamp: string, now 
 // Changed days: a day before today that got a record (a late arrival) or a new price
 
 const CHANGED_PARTITION = 'CHANGED';
-/** A container re-marks a changed day at most this often (the rollup allows for it, see below). */
-export const CHANGED_MARK_INTERVAL_MS = 60_000;
-/** The rollup clears a mark only when it was last written this long before the rollup planned. */
-export const CHANGED_CLEAR_MARGIN_MS = 2 * CHANGED_MARK_INTERVAL_MS;
 const changedMarks = new Map<string, number>();
 
 /**
@@ -150,19 +157,21 @@ export async function changedDays(through: string): Promise<{ project: string; d
 }
 
 /**
- * Clears a day's mark after its rollup was rewritten, unless it was written since the rollup
- * planned (less `CHANGED_CLEAR_MARGIN_MS`, which covers the writers' once-a-minute memo): a
- * record processed during the run keeps the mark, and the next run recomputes the day again.
+ * Clears a day's mark after its rollup was rewritten, unless it was written at or after
+ * `unchangedSince` (the rollup job picks it: see `CHANGED_CLEAR_MARGIN_MS`).
  */
-export async function clearDayChanged(project: string, day: string, plannedAt: string): Promise<boolean> {
-  const before = new Date(Date.parse(plannedAt) - CHANGED_CLEAR_MARGIN_MS).toISOString();
+export async function clearDayChanged(
+  project: string,
+  day: string,
+  unchangedSince: string,
+): Promise<boolean> {
   try {
     await dynamo().send(
       new DeleteCommand({
         TableName: table(),
         Key: { pk: CHANGED_PARTITION, sk: `${day}#${project}` },
         ConditionExpression: 'attribute_not_exists(pk) OR lastAt < :before',
-        ExpressionAttributeValues: { ':before': before },
+        ExpressionAttributeValues: { ':before': unchangedSince },
       }),
     );
     return true;
@@ -457,18 +466,6 @@ async function forEachDayRollupItem(
   }
 }
 
-export interface RollupQuery {
-  project: string;
-  granularity: Granularity;
-  /** First day, `YYYY-MM-DD`, inclusive. */
-  from: string;
-  /** Last day, `YYYY-MM-DD`, inclusive. */
-  to: string;
-  level?: RollupLevel;
-  /** Only tag rollups of this tag key (model level); without it, tag rollups are left out. */
-  tagKey?: string;
-}
-
 /**
  * A project's rollups between two days (inclusive), oldest first: one query on the
  * granularity's partition.
@@ -502,39 +499,8 @@ export async function queryRollups(query: RollupQuery): Promise<Rollup[]> {
   return found;
 }
 
-/**
- * Month-to-date spend of a project in nano-USD: the sum of its daily project totals in `month`.
- *
- * @example
- * await monthSpendNanos('acme', '2026-11'); // 81_250_000_000
- */
-export async function monthSpendNanos(project: string, month: string): Promise<number> {
-  const totals = await queryRollups({
-    project,
-    granularity: 'day',
-    from: `${month}-01`,
-    to: `${month}-31`,
-    level: 'project',
-  });
-  return totals.reduce((sum, rollup) => sum + rollup.cost.totalNanos, 0);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Anomalies
-
-export type AnomalyStatus = 'open' | 'resolved';
-
-/** An anomaly as stored: the detection plus its triage state. */
-export interface StoredAnomaly extends Omit<Anomaly, 'details'> {
-  details: Anomaly['details'];
-  status: AnomalyStatus;
-  detectedAt: string;
-  updatedAt: string;
-  resolvedAt?: string;
-  note?: string;
-  /** When its notification went out; absent until it did. */
-  notifiedAt?: string;
-}
 
 export const anomalyItemKey = (project: string, id: string) => ({ pk: `ANOMALY#${project}`, sk: id });
 
@@ -738,13 +704,6 @@ export async function listAnomalies(
 // ---------------------------------------------------------------------------------------------
 // Budget events
 
-export interface StoredBudgetEvent extends BudgetCrossing {
-  id: string;
-  project: string;
-  raisedAt: string;
-  notifiedAt?: string;
-}
-
 export const budgetEventItemKey = (project: string, id: string) => ({ pk: `BUDGET#${project}`, sk: id });
 
 /**
@@ -813,3 +772,24 @@ export async function listBudgetEvents(project: string, month: string): Promise<
   );
   return events;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The analytics jobs' ports, implemented by the functions above
+
+export type { AnomalyStatus, RollupQuery, StoredAnomaly, StoredBudgetEvent } from '../analytics/jobs';
+
+/** The sharded `byDay` index as the rollup job's record source. */
+export const dynamoDayRecords: DayRecordSource = {
+  forEachSliceRecord: (slice, onPage) =>
+    forEachSliceRecord(slice.project, slice.date, slice.shard, slice.hour, slice.hours, onPage),
+  forEachDayRecord,
+};
+
+/** Active-project and changed-day marks. */
+export const dynamoActivity: ActivityStore = { activeProjects, changedDays, clearDayChanged };
+
+/** Rollup items. */
+export const dynamoRollups: RollupStore = { queryRollups, replaceDayRollups };
+
+/** Anomaly items. */
+export const dynamoAnomalies: AnomalyStore = { upsertAnomaly, markAnomalyNotified };

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Notification, Notifier as NotificationPort, NotificationType } from '../analytics/jobs';
 import { NOTIFY_ENV } from '../env-names';
 import { NotificationFailedError } from './analytics-errors';
 import { dynamo } from './clients';
@@ -21,26 +22,11 @@ export { NOTIFY_ENV };
 /** EventBridge `source` of every tokentrail event. */
 export const EVENT_SOURCE = 'tokentrail';
 
-export type NotificationType = 'Cost Anomaly Detected' | 'Budget Threshold Crossed';
+export type { Notification, NotificationType } from '../analytics/jobs';
 
-export interface Notification {
-  /** The anomaly id or budget event id. */
-  id: string;
-  /** EventBridge detail-type. */
-  detailType: NotificationType;
-  project: string;
-  /** SNS subject (at most 100 characters). */
-  subject: string;
-  /** One human-readable line. */
-  message: string;
-  /** EventBridge detail: ids, names and amounts. */
-  detail: Record<string, unknown>;
-}
-
-/** Where notifications go. */
-export interface Notifier {
+/** Where notifications go, and which kind of place that is. */
+export interface Notifier extends NotificationPort {
   readonly kind: 'aws' | 'local';
-  publish(notification: Notification): Promise<void>;
 }
 
 /** Publishes to EventBridge and SNS. */

@@ -1,16 +1,13 @@
 /**
- * Per-project settings, one ledger item per project (`PROJECT#<project>` / `SETTINGS`), each
- * section owned and validated by its domain module (redaction config, pricing overrides,
- * analysis settings, budget). Cached in the warm container for a minute.
+ * Per-project settings (shared/projects/settings.ts) as one ledger item per project
+ * (`PROJECT#<project>` / `SETTINGS`). Cached in the warm container for a minute.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ProjectSettings, SettingsSection } from '../projects/settings';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
 
-export type SettingsSection = 'redaction' | 'pricing' | 'modelMap' | 'analysis' | 'budget' | 'retention';
-
-/** Raw stored sections; callers parse their own section with its domain schema. */
-export type ProjectSettings = Partial<Record<SettingsSection, unknown>> & { updatedAt?: string };
+export type { ProjectSettings, SettingsSection } from '../projects/settings';
 
 const TTL_MS = 60_000;
 const cache = new Map<string, { settings: ProjectSettings; expiresAt: number }>();

@@ -8,19 +8,11 @@
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { DayRollupPartial } from '../analytics';
+import type { RollupRunStore, RollupSlice } from '../analytics/jobs';
 import { ROLLUP_RUN_PREFIX } from '../ledger/keys';
 import { ENV, requireEnv } from './config';
 import { getPayloadObject, putPayloadObject } from './payload-store';
 import { s3 } from './s3-client';
-
-/** One slice of a project's day: a `byDay` shard × `hours` UTC hours from `hour`. */
-export interface RollupSlice {
-  project: string;
-  date: string;
-  shard: number;
-  hour: number;
-  hours: number;
-}
 
 export const slicesKey = (runId: string) => `${ROLLUP_RUN_PREFIX}${runId}/slices.json`;
 
@@ -54,3 +46,6 @@ export async function putPartial(
 export async function getPartial(runId: string, slice: RollupSlice): Promise<DayRollupPartial> {
   return JSON.parse(await getPayloadObject(partialKey(runId, slice))) as DayRollupPartial;
 }
+
+/** The payload bucket as the rollup run store of the Step Functions path. */
+export const s3RollupRuns: RollupRunStore = { putSlices, putPartial, getPartial };

@@ -4,11 +4,26 @@
  * days' reconciliation items and raise `untracked_usage` / `cost_drift` anomalies. Everything it
  * touches comes in as a dependency (stores, report clients, the anomaly recorder), so it runs the
  * same against AWS, the local twin, or fakes.
+ *
+ * Steps ({@link runReconcile}, wrapped by {@link runReconcileJob} for metrics and the log line):
+ * 1. Parse the event; the days end at `date` (default yesterday) and span `days`.
+ * 2. For each project with provider accounts, read the ledger's daily model rollups and the
+ *    project's pricing overrides; days with interactions but no rollups are left alone (listed
+ *    in `failed`), never compared as if every call were untracked.
+ * 3. For each account, read the provider's report (one that fails is listed in `failed`, the
+ *    others go on), reconcile it day by day, replace the compared days' items, and record the
+ *    anomalies found (stored once, notified once).
+ * 4. Throw {@link ReconcileFailedError} when anything failed (the scheduler retries), after
+ *    publishing what was reconciled: `ReconcileCoverage` (lowest), `ReconcileDriftNanoUsd`,
+ *    `ReconcileUntrackedNanoUsd` per provider, `ReconciliationItems`, `ReconcileFailures`.
  */
 import * as z from 'zod';
 import type { Anomaly } from '../analytics/anomaly';
+import type { JobLogger, JobMetrics } from '../analytics/jobs/ports';
 import { calendarDateSchema, parseOrThrow } from '../analytics/options';
 import { addDays } from '../analytics/period';
+import type { Rollup } from '../analytics/rollup';
+import { METRIC } from '../metric-names';
 import type { PricingRule } from '../pricing/types';
 import type { ProviderAccount } from './accounts';
 import { reconcileOptionsSchema, reconciliationAnomalies } from './findings';
@@ -266,5 +281,76 @@ export async function runReconcile(
     }
   }
   if (summary.failed.length > 0) throw new ReconcileFailedError(summary);
+  return summary;
+}
+
+/**
+ * The ledger's daily model rollups as reconciliation input. `requests` are the successful
+ * calls: a failed call may never have reached the provider's model.
+ *
+ * @example
+ * ledgerUsageOf(await rollups.queryRollups({ project, granularity: 'day', from, to, level: 'model' }));
+ */
+export function ledgerUsageOf(rollups: readonly Rollup[]): LedgerUsage[] {
+  return rollups.map((rollup) => ({
+    date: rollup.period,
+    provider: rollup.provider,
+    model: rollup.model,
+    requests: rollup.successCount,
+    tokens: {
+      input: rollup.tokens.input,
+      cachedInput: rollup.tokens.cachedInput,
+      cacheWriteInput: rollup.tokens.cacheWriteInput,
+      output: rollup.tokens.output,
+    },
+    costNanos: rollup.cost.totalNanos,
+    unpricedRequests: rollup.unpricedCount,
+  }));
+}
+
+export interface ReconcileJobDependencies extends ReconcileDependencies {
+  logger: JobLogger;
+  metrics: JobMetrics;
+}
+
+function publishMetrics(summary: ReconcileJobSummary, metrics: JobMetrics): void {
+  for (const account of summary.accounts) {
+    metrics.addWithDimensions({ provider: account.provider }, [
+      ...(account.lowestCoverage !== null
+        ? [{ name: METRIC.reconcileCoverage, value: account.lowestCoverage, unit: 'None' as const }]
+        : []),
+      { name: METRIC.reconcileDriftNanoUsd, value: account.pricingDriftNanos },
+      { name: METRIC.reconcileUntrackedNanoUsd, value: account.untrackedNanos },
+    ]);
+  }
+  metrics.add({ name: METRIC.reconciliationItems, value: summary.items });
+  if (summary.failed.length > 0)
+    metrics.add({ name: METRIC.reconcileFailures, value: summary.failed.length });
+}
+
+/**
+ * Runs the reconcile job ({@link runReconcile}) and publishes its metrics, also when some
+ * parts failed (what was reconciled is counted before the error is rethrown).
+ *
+ * @example
+ * await runReconcileJob({ date: '2026-11-21' }, deps);
+ */
+export async function runReconcileJob(
+  event: unknown,
+  deps: ReconcileJobDependencies,
+): Promise<ReconcileJobSummary> {
+  const summary = await runReconcile(event, deps).catch((error: unknown) => {
+    if (error instanceof ReconcileFailedError) publishMetrics(error.summary, deps.metrics);
+    throw error;
+  });
+  publishMetrics(summary, deps.metrics);
+  deps.logger.info('reconcile job done', {
+    from: summary.from,
+    to: summary.to,
+    projects: summary.projects,
+    items: summary.items,
+    anomalies: summary.anomalies,
+    new: summary.new,
+  });
   return summary;
 }
