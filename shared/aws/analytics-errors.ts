@@ -1,22 +1,8 @@
 /**
- * Errors of the analytics jobs and stores (rollups, anomalies, budgets). Each carries the
+ * Errors of the analytics stores and the notifier (rollups, anomalies, budgets). The jobs' own
+ * input error is `InvalidJobInputError` in shared/analytics/jobs/input.ts. Each carries the
  * context needed to act on it: ids, names, dates — never record content.
  */
-
-/** The event a job was invoked with does not fit its schema; `issues` lists every problem by path. */
-export class InvalidJobInputError extends Error {
-  public readonly job: string;
-  public readonly issues: { path: string; message: string }[];
-
-  public constructor(job: string, issues: { path: string; message: string }[]) {
-    super(
-      `invalid ${job} job input: ${issues.map((issue) => `${issue.path || '(root)'}: ${issue.message}`).join('; ')}`,
-    );
-    this.name = 'InvalidJobInputError';
-    this.job = job;
-    this.issues = issues;
-  }
-}
 
 /** A notification could not be published (EventBridge refused the entry). */
 export class NotificationFailedError extends Error {
