@@ -7,9 +7,9 @@
  */
 
 import { join } from 'node:path';
-import { interactionUpdate } from '../../shared/aws/ledger-store';
 import { ENVELOPE_VERSION, type InlineEnvelope } from '../../shared/ingest/envelope';
 import { interactionKey } from '../../shared/ledger/keys';
+import { interactionUpdate } from '../../shared/ledger/merge';
 import { INLINE_PAYLOAD_LIMIT_BYTES, inlinePart } from '../../shared/ledger/record';
 import { prepareInteraction } from '../../shared/pipeline/prepare';
 import { createRedactor } from '../../shared/redaction';

@@ -2,15 +2,21 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
-  dayIndexKey,
   dayPartition,
   interactionKey,
-  openIndexKey,
   openPartition,
   payloadObjectKey,
   sessionIndexKey,
-  unpricedIndexKey,
 } from '../ledger/keys';
+import {
+  abandonWrite,
+  type EventParts,
+  type MergeResult,
+  payloadsToStore,
+  planMerge,
+  type SaveOutcome,
+  settleMerge,
+} from '../ledger/merge';
 import {
   compressForBucket,
   decompressPayload,
@@ -19,14 +25,12 @@ import {
   inlinePart,
   type PayloadPart,
   type StoredInteraction,
-  storedCounts,
-  sumCounts,
   withContent,
 } from '../ledger/record';
 import { dayIndexShards, workIndexShards } from '../ledger/shards';
 import { type IndexDefinition, LEDGER_TABLE } from '../ledger/tables';
 import type { PreparedInteraction } from '../pipeline/prepare';
-import { isCatalogMiss } from '../pricing';
+import { type PlannedWrite, updateInput } from '../table/update';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
 import { InvalidCursorError } from './errors';
@@ -38,79 +42,6 @@ const indexNamed = (name: string) =>
 const SESSION_INDEX = indexNamed('bySession');
 const DAY_INDEX = indexNamed('byDay');
 const OPEN_INDEX = indexNamed('byOpen');
-
-export type SaveOutcome =
-  | {
-      status: 'created' | 'merged';
-      phase: 'started' | 'completed' | 'content';
-      payloadStore: 'inline' | 's3';
-    }
-  | { status: 'duplicate'; phase: 'started' | 'completed' | 'content' };
-
-type Item = Record<string, unknown>;
-
-/** Collects `SET` clauses for one UpdateItem; undefined values are skipped. */
-export class UpdateBuilder {
-  private readonly clauses: string[] = [];
-  private readonly removals: string[] = [];
-  public readonly names: Record<string, string> = {};
-  public readonly values: Record<string, unknown> = {};
-
-  public set(attribute: string, value: unknown): this {
-    return this.add(attribute, value, (name, placeholder) => `${name} = ${placeholder}`);
-  }
-
-  public setIfAbsent(attribute: string, value: unknown): this {
-    return this.add(
-      attribute,
-      value,
-      (name, placeholder) => `${name} = if_not_exists(${name}, ${placeholder})`,
-    );
-  }
-
-  public remove(attribute: string): this {
-    const name = `#${attribute}`;
-    this.names[name] = attribute;
-    this.removals.push(name);
-    return this;
-  }
-
-  public expression(): string {
-    const remove = this.removals.length > 0 ? ` REMOVE ${this.removals.join(', ')}` : '';
-    return `SET ${this.clauses.join(', ')}${remove}`;
-  }
-
-  /** The attributes the `SET` clauses write, as on an item this update creates. */
-  public attributes(): Record<string, unknown> {
-    return Object.fromEntries(
-      Object.entries(this.names)
-        .filter(([name]) => !this.removals.includes(name))
-        .map(([, attribute]) => [attribute, this.values[`:${attribute}`]]),
-    );
-  }
-
-  public clone(): UpdateBuilder {
-    const copy = new UpdateBuilder();
-    copy.clauses.push(...this.clauses);
-    copy.removals.push(...this.removals);
-    Object.assign(copy.names, this.names);
-    Object.assign(copy.values, this.values);
-    return copy;
-  }
-
-  private add(
-    attribute: string,
-    value: unknown,
-    clause: (name: string, placeholder: string) => string,
-  ): this {
-    if (value === undefined) return this;
-    const name = `#${attribute}`;
-    this.names[name] = attribute;
-    this.values[`:${attribute}`] = value;
-    this.clauses.push(clause(name, `:${attribute}`));
-    return this;
-  }
-}
 
 /** Writes a payload part: over 64 KB to the payload bucket (before the item points at it), else inline. */
 async function storePart(
@@ -128,250 +59,49 @@ async function storePart(
   return { store: 's3', key, bytes };
 }
 
-/** Deletes our object when the record ended up pointing elsewhere (a lost race, or a duplicate). */
-async function dropIfUnreferenced(
-  ours: PayloadPart | undefined,
-  kept: PayloadPart | undefined,
-): Promise<void> {
-  if (ours?.key && kept?.key !== ours.key) await deleteObject(ours.key);
-}
-
 /**
- * The update one lifecycle event makes to its interaction's item (see {@link saveInteraction} for
- * the merge rules), without the `in_progress` status a start adds only while no completion exists.
- * Pure: the cost model builds the item it prices from it, as the processor stores it.
- *
- * @example
- * const item = { ...interactionKey(project, id), ...interactionUpdate(prepared, { requestPart }).attributes() };
- */
-export function interactionUpdate(
-  prepared: PreparedInteraction,
-  parts: { requestPart?: PayloadPart; responsePart?: PayloadPart; contentPart?: PayloadPart },
-): UpdateBuilder {
-  const { record, phase } = prepared;
-  const { requestPart, responsePart } = parts;
-  if (phase === 'content') return contentUpdate(prepared, parts.contentPart);
-  const dayKeys = dayIndexKey(record.project, record.timestamp, record.id);
-  const sessionKeys = record.sessionId ? sessionIndexKey(record.project, record.sessionId) : undefined;
-
-  const update = new UpdateBuilder()
-    .setIfAbsent('entity', record.entity)
-    .setIfAbsent('id', record.id)
-    .setIfAbsent('project', record.project)
-    .setIfAbsent('receivedAt', record.receivedAt)
-    // Retention (TTL) is fixed by the first event stored; undefined (keep forever) sets nothing.
-    .setIfAbsent('expiresAt', prepared.expiresAt)
-    .set('processedAt', record.processedAt);
-  // The start event is the authority on when and what was asked; a completion fills gaps only.
-  const startAuthority = phase === 'started' && prepared.explicitStart;
-  const onStart = (builder: UpdateBuilder, attribute: string, value: unknown) =>
-    phase === 'started' ? builder.set(attribute, value) : builder.setIfAbsent(attribute, value);
-  for (const [attribute, value] of Object.entries({
-    startedAt: record.startedAt,
-    timestamp: record.timestamp,
-    ...dayKeys,
-    ...(sessionKeys ?? {}),
-  })) {
-    if (startAuthority) update.set(attribute, value);
-    else update.setIfAbsent(attribute, value);
-  }
-  onStart(update, 'provider', record.provider);
-  onStart(update, 'sessionId', record.sessionId);
-  onStart(update, 'parentId', record.parentId);
-  onStart(update, 'userId', record.userId);
-  onStart(update, 'traceId', record.traceId);
-  onStart(update, 'tags', record.tags);
-  if (requestPart) {
-    onStart(update, 'requestPart', requestPart);
-    // No counts are stored as no attribute; the start authority clears counts of a request it replaces.
-    const counts = storedCounts(record.requestRedactions);
-    if (counts === undefined && phase === 'started') update.remove('requestRedactions');
-    else onStart(update, 'requestRedactions', counts);
-  }
-  if (phase === 'completed') {
-    update
-      .set('status', record.status)
-      .set('completedAt', record.processedAt)
-      .set('model', record.model)
-      .set('usage', record.usage)
-      .set('cost', record.cost)
-      .set('pricedAs', record.pricedAs)
-      .set('endedAt', record.endedAt)
-      .set('errorClass', record.errorClass)
-      .set('batch', record.batch)
-      .set('analyze', record.analyze)
-      .set('responsePart', responsePart)
-      .set('responseRedactions', responsePart ? storedCounts(record.responseRedactions) : undefined);
-    if (isCatalogMiss(record.cost.unpricedReason)) {
-      for (const [attribute, value] of Object.entries(unpricedIndexKey(record.project, record.id))) {
-        update.set(attribute, value);
-      }
-    }
-    // Completed: no longer in the sweep's work queue (removing an absent attribute writes nothing).
-    update.remove('openPk');
-    // Latency the client measured wins; one derived from this event's own times fills a gap only.
-    if (prepared.explicitLatency) update.set('latencyMs', record.latencyMs);
-    else update.setIfAbsent('latencyMs', record.latencyMs);
-  } else {
-    update.setIfAbsent('model', record.model).setIfAbsent('cost', record.cost);
-  }
-  return update;
-}
-
-/**
- * The update of a `content` event (messages observed apart from the call, e.g. OTLP log events):
- * it replaces the content part and fills nothing else but what a record needs to exist (never
- * the status, times, usage or cost of a call already stored). Reads overlay the content on the
- * request and response messages the call's own events did not carry ({@link getInteraction}).
- */
-function contentUpdate(prepared: PreparedInteraction, contentPart: PayloadPart | undefined): UpdateBuilder {
-  const { record } = prepared;
-  const counts = storedCounts(sumCounts(record.requestRedactions, record.responseRedactions));
-  return new UpdateBuilder()
-    .setIfAbsent('entity', record.entity)
-    .setIfAbsent('id', record.id)
-    .setIfAbsent('project', record.project)
-    .setIfAbsent('receivedAt', record.receivedAt)
-    .setIfAbsent('expiresAt', prepared.expiresAt)
-    .setIfAbsent('provider', record.provider)
-    .setIfAbsent('traceId', record.traceId)
-    .setIfAbsent('status', record.status)
-    .setIfAbsent('cost', record.cost)
-    .set('processedAt', record.processedAt)
-    .set('contentPart', contentPart)
-    .set('contentRedactions', counts);
-}
-
-/**
- * Merges one lifecycle event into the interaction's single record, exactly once, with
- * conditional updates (no read-modify-write):
- * - `completed` is applied only if no completion was stored yet, so a repeated completion never
- *   prices twice; request-side fields it carries fill gaps only.
- * - `started` sets the request side and the start time (the start event is their authority),
- *   and marks the record in progress only while no completion exists, so a late `started`
- *   never erases completion data.
- * - `latencyMs` is derived from `startedAt`/`endedAt` once both are known, when not given.
+ * Merges one lifecycle event into the interaction's single record, exactly once: executes the
+ * plan of shared/ledger/merge.ts (its rules are there), conditional updates without a read.
  * Payload parts over 64 KB are written to the payload bucket before the item points at them.
  *
  * @example
  * const outcome = await saveInteraction(prepareInteraction(envelope, context));
  */
 export async function saveInteraction(prepared: PreparedInteraction): Promise<SaveOutcome> {
-  const { record, phase } = prepared;
-  if (phase === 'content') return saveContent(prepared);
-  const requestPart = await storePart(record.project, record.id, 'request', prepared.requestJson);
-  const responsePart = await storePart(record.project, record.id, 'response', prepared.responseJson);
-  const key = interactionKey(record.project, record.id);
-  const update = interactionUpdate(prepared, { requestPart, responsePart });
-
-  let outcome: SaveOutcome;
-  let old: Item | undefined;
-  if (phase === 'completed') {
-    const applied = await conditionalUpdate(key, update, 'attribute_not_exists(completedAt)');
-    old = applied.old;
-    if (!applied.ok) {
-      await dropIfUnreferenced(requestPart, old?.requestPart as PayloadPart | undefined);
-      await dropIfUnreferenced(responsePart, old?.responsePart as PayloadPart | undefined);
-      return { status: 'duplicate', phase };
-    }
-    await dropIfUnreferenced(requestPart, (old?.requestPart as PayloadPart | undefined) ?? requestPart);
-    outcome = {
-      status: old ? 'merged' : 'created',
-      phase,
-      payloadStore: storeOf(requestPart, responsePart, old),
-    };
-  } else {
-    const applied = await conditionalUpdate(
-      key,
-      update
-        .clone()
-        .set('status', 'in_progress')
-        .set('openPk', openIndexKey(record.project, record.id).openPk),
-      'attribute_not_exists(completedAt)',
-    );
-    old = applied.old;
-    if (!applied.ok) {
-      // Already completed: still record the request side, never the status.
-      old = (await conditionalUpdate(key, update)).old;
-    }
-    const previous = old?.requestPart as PayloadPart | undefined;
-    if (requestPart && previous?.key && previous.key !== requestPart.key) await deleteObject(previous.key);
-    outcome = {
-      status: old ? 'merged' : 'created',
-      phase,
-      payloadStore: storeOf(requestPart, responsePart, old),
-    };
-  }
-  await deriveLatency(key, prepared, old);
-  return outcome;
+  const { project, id } = prepared.record;
+  const payloads = payloadsToStore(prepared);
+  const parts: EventParts = {
+    requestPart: await storePart(project, id, 'request', payloads.request),
+    responsePart: await storePart(project, id, 'response', payloads.response),
+    contentPart: await storePart(project, id, 'content', payloads.content),
+  };
+  const key = interactionKey(project, id);
+  const plan = planMerge(prepared, parts);
+  let result = await execute(key, plan.write);
+  if (!result.applied && plan.fallback) result = await execute(key, plan.fallback);
+  const settled = settleMerge(prepared, parts, result);
+  for (const objectKey of settled.unreferencedObjects) await deleteObject(objectKey);
+  // A failed condition means another event stored the latency (or changed a time) meanwhile.
+  if (settled.latency) await execute(key, settled.latency);
+  return settled.outcome;
 }
 
-function storeOf(request: PayloadPart | undefined, response: PayloadPart | undefined, old: Item | undefined) {
-  const parts = [request, response, old?.requestPart, old?.responsePart] as (PayloadPart | undefined)[];
-  return parts.some((part) => part?.store === 's3') ? ('s3' as const) : ('inline' as const);
-}
-
-async function conditionalUpdate(
-  key: Record<string, string>,
-  update: UpdateBuilder,
-  condition?: string,
-): Promise<{ ok: boolean; old?: Item }> {
+/** Executes one planned write, returning the item as it was before (also when the condition failed). */
+async function execute(key: Record<string, string>, write: PlannedWrite): Promise<MergeResult> {
   try {
     const result = await dynamo().send(
       new UpdateCommand({
         TableName: table(),
         Key: key,
-        UpdateExpression: update.expression(),
-        ExpressionAttributeNames: update.names,
-        ExpressionAttributeValues: update.values,
-        ConditionExpression: condition,
+        ...updateInput(write),
         ReturnValues: 'ALL_OLD',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
-    return { ok: true, old: result.Attributes };
+    return { applied: true, old: result.Attributes };
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    return { ok: false, old: error.Item ? unmarshall(error.Item) : undefined };
-  }
-}
-
-/**
- * Once start and end are both known and no latency was given, stores their difference. The
- * condition pins the values it was computed from, so concurrent events cannot store a stale one.
- */
-async function deriveLatency(
-  key: Record<string, string>,
-  prepared: PreparedInteraction,
-  old: Item | undefined,
-) {
-  const { record, phase } = prepared;
-  const startedAt =
-    phase === 'started' && prepared.explicitStart
-      ? record.startedAt
-      : ((old?.startedAt as string | undefined) ?? record.startedAt);
-  const endedAt = (old?.endedAt as string | undefined) ?? record.endedAt;
-  const completed = phase === 'completed' || old?.completedAt !== undefined;
-  const latencyKnown =
-    old?.latencyMs !== undefined || (phase === 'completed' && record.latencyMs !== undefined);
-  if (!completed || latencyKnown || !startedAt || !endedAt) return;
-  try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: key,
-        UpdateExpression: 'SET latencyMs = :latency',
-        ConditionExpression:
-          'attribute_not_exists(latencyMs) AND startedAt = :startedAt AND endedAt = :endedAt',
-        ExpressionAttributeValues: {
-          ':latency': Math.max(0, Date.parse(endedAt) - Date.parse(startedAt)),
-          ':startedAt': startedAt,
-          ':endedAt': endedAt,
-        },
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    return { applied: false, old: error.Item ? unmarshall(error.Item) : undefined };
   }
 }
 
@@ -398,26 +128,6 @@ export async function getInteraction(
     readPart(record.contentPart),
   ]);
   return { record, payload: withContent({ ...request, ...response } as InteractionPayload, content) };
-}
-
-/** A `content` event: the messages as one part (`{request, response}`), set on the record whatever its state. */
-async function saveContent(prepared: PreparedInteraction): Promise<SaveOutcome> {
-  const { record } = prepared;
-  const parts = [prepared.requestJson, prepared.responseJson].filter((json) => json !== undefined);
-  const json =
-    parts.length === 0
-      ? undefined
-      : JSON.stringify(Object.assign({}, ...parts.map((part) => JSON.parse(part))));
-  const contentPart = await storePart(record.project, record.id, 'content', json);
-  const key = interactionKey(record.project, record.id);
-  const { old } = await conditionalUpdate(key, contentUpdate(prepared, contentPart));
-  const previous = old?.contentPart as PayloadPart | undefined;
-  if (contentPart && previous?.key && previous.key !== contentPart.key) await deleteObject(previous.key);
-  return {
-    status: old ? 'merged' : 'created',
-    phase: 'content',
-    payloadStore: contentPart?.store ?? 'inline',
-  };
 }
 
 export interface ListQuery {
@@ -660,22 +370,7 @@ function nextDay(day: string): string {
  * await markAbandoned('default', 'call-42', new Date().toISOString());
  */
 export async function markAbandoned(project: string, id: string, now: string): Promise<boolean> {
-  try {
-    await dynamo().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: interactionKey(project, id),
-        UpdateExpression: 'SET #status = :abandoned, abandonedAt = :now REMOVE openPk',
-        ConditionExpression: 'attribute_not_exists(completedAt) AND #status = :inProgress',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':abandoned': 'abandoned', ':inProgress': 'in_progress', ':now': now },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return (await execute(interactionKey(project, id), abandonWrite(now))).applied;
 }
 
 /**

@@ -1,10 +1,12 @@
 /**
- * The processor's domain step: one accepted lifecycle event (`started` or `completed`) →
- * normalized usage → redacted payload parts → priced ledger fields. Pure (no AWS): the
- * store merges what this returns into the interaction's single record.
+ * The processor's domain step: one accepted lifecycle event (`started`, `completed` or `content`)
+ * → normalized usage → redacted payload parts → priced ledger fields. Pure (no AWS): the merge
+ * plan (shared/ledger/merge.ts) turns what this returns into writes to the interaction's single
+ * record, and sets the statuses of a call that has not completed.
  */
 import type { InlineEnvelope } from '../ingest/envelope';
 import { type ParsedInteraction, parseInteraction } from '../interaction/schema';
+import { latencyBetween } from '../ledger/merge';
 import type {
   InteractionStatus,
   PricedAs,
@@ -33,7 +35,8 @@ export interface PrepareContext {
 /** The fields of one lifecycle event, ready to merge into the interaction's record. */
 export interface PreparedInteraction {
   phase: 'started' | 'completed' | 'content';
-  record: Omit<StoredInteraction, 'requestPart' | 'responsePart'>;
+  /** The record's fields; `status` only on a completion (its outcome), the merge sets the others. */
+  record: Omit<StoredInteraction, 'requestPart' | 'responsePart' | 'status'> & { status?: InteractionStatus };
   /** Redacted request side (`request`, `metadata`), serialized, when the event carries it. */
   requestJson?: string;
   /** Redacted response side (`response`, `errorMessage`), serialized, when the event carries it. */
@@ -108,7 +111,7 @@ export function prepareInteraction(envelope: InlineEnvelope, context: PrepareCon
     project: envelope.project,
     provider: input.provider,
     model: input.model,
-    status: statusOf(input),
+    status: completed ? outcomeOf(input) : undefined,
     timestamp,
     receivedAt: envelope.receivedAt,
     processedAt: (context.now ?? new Date()).toISOString(),
@@ -156,15 +159,10 @@ function redactWith(redactor: Redactor): { redact<T>(value: T): T; counts: Redac
   };
 }
 
-function statusOf(input: ParsedInteraction): InteractionStatus {
-  if (input.phase !== 'completed') return 'in_progress';
+/** How a completed call ended: the status it names, else `error` when it carries an error. */
+function outcomeOf(input: ParsedInteraction): InteractionStatus {
   if (input.status) return input.status;
   return input.errorClass || input.errorMessage ? 'error' : 'success';
-}
-
-function latencyBetween(startedAt?: string, endedAt?: string): number | undefined {
-  if (!startedAt || !endedAt) return undefined;
-  return Math.max(0, Date.parse(endedAt) - Date.parse(startedAt));
 }
 
 function toUtc(timestamp: string | undefined): string | undefined {

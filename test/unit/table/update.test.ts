@@ -1,0 +1,67 @@
+import {
+  conditionExpression,
+  conditionHolds,
+  UpdateBuilder,
+  updateInput,
+} from '../../../shared/table/update';
+
+describe('update and condition expressions', () => {
+  it('renders SET, if_not_exists and REMOVE clauses with one placeholder per attribute, skipping undefined', () => {
+    const update = new UpdateBuilder()
+      .set('status', 'success')
+      .setIfAbsent('model', 'gpt-4o')
+      .set('skipped', undefined)
+      .remove('openPk');
+    expect(update.expression()).toBe(
+      'SET #status = :status, #model = if_not_exists(#model, :model) REMOVE #openPk',
+    );
+    expect(update.names).toEqual({ '#status': 'status', '#model': 'model', '#openPk': 'openPk' });
+    expect(update.values).toEqual({ ':status': 'success', ':model': 'gpt-4o' });
+    expect(new UpdateBuilder().remove('openPk').expression()).toBe('REMOVE #openPk');
+  });
+
+  it('applies to an item as DynamoDB does: if_not_exists sees the item before the update', () => {
+    const update = new UpdateBuilder()
+      .set('status', 'success')
+      .setIfAbsent('model', 'gpt-4o')
+      .remove('openPk');
+    const before = { model: 'gpt-4o-mini', openPk: 'OPEN#p#1', status: 'in_progress' };
+    expect(update.applyTo(before)).toEqual({ model: 'gpt-4o-mini', status: 'success' });
+    expect(before.openPk).toBe('OPEN#p#1');
+    expect(update.attributes()).toEqual({ status: 'success', model: 'gpt-4o' });
+  });
+
+  it('clones without sharing clauses', () => {
+    const base = new UpdateBuilder().set('a', 1);
+    const extended = base.clone().set('b', 2);
+    expect(base.expression()).toBe('SET #a = :a');
+    expect(extended.expression()).toBe('SET #a = :a, #b = :b');
+  });
+
+  it('renders conditions with placeholders that never collide with the update, and checks them in memory', () => {
+    const condition = { absent: ['completedAt'], equals: { status: 'in_progress' } };
+    expect(conditionExpression(condition)).toEqual({
+      expression: 'attribute_not_exists(#if_completedAt) AND #if_status = :if_status',
+      names: { '#if_completedAt': 'completedAt', '#if_status': 'status' },
+      values: { ':if_status': 'in_progress' },
+    });
+    expect(conditionHolds(condition, { status: 'in_progress' })).toBe(true);
+    expect(conditionHolds(condition, { status: 'in_progress', completedAt: 'x' })).toBe(false);
+    expect(conditionHolds(condition, undefined)).toBe(false);
+    expect(conditionHolds({ absent: ['completedAt'] }, undefined)).toBe(true);
+    const input = updateInput({ update: new UpdateBuilder().set('status', 'abandoned'), condition });
+    expect(input).toEqual({
+      UpdateExpression: 'SET #status = :status',
+      ConditionExpression: 'attribute_not_exists(#if_completedAt) AND #if_status = :if_status',
+      ExpressionAttributeNames: {
+        '#status': 'status',
+        '#if_completedAt': 'completedAt',
+        '#if_status': 'status',
+      },
+      ExpressionAttributeValues: { ':status': 'abandoned', ':if_status': 'in_progress' },
+    });
+    expect(updateInput({ update: new UpdateBuilder().remove('openPk') })).not.toHaveProperty(
+      'ExpressionAttributeValues',
+    );
+  });
+});
