@@ -9,12 +9,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { ANALYSIS_STATUSES, parseAnalysisSettings, storedAnalysisSettings } from '../../shared/analysis';
+import { type AnalysisBatchItem, requeueFailedRequests } from '../../shared/analysis/jobs';
 import {
-  type AnalysisBatchItem,
+  analysisRequestStore,
   analysisSummary,
+  analyzedInteractions,
   listAnalysisBatches,
   listAnalysisRequests,
-  requeueFailedRequests,
 } from '../../shared/aws/analysis-store';
 import { getProjectSettings, putProjectSettingsSection } from '../../shared/aws/project-settings';
 import { authenticate } from '../../shared/http/auth';
@@ -88,7 +89,11 @@ async function requeue(event: HttpEvent): Promise<HttpResult> {
   const { project } = await authenticate(event, 'admin');
   const parsed = requeueSchema.safeParse(parseJsonBody(event, 256 * 1024).value);
   if (!parsed.success) throw new BadRequestError('invalid requeue request', toInputIssues(parsed.error));
-  const outcome = await requeueFailedRequests(project, parsed.data.requestIds);
+  const outcome = await requeueFailedRequests(
+    { requests: analysisRequestStore, interactions: analyzedInteractions },
+    project,
+    parsed.data.requestIds,
+  );
   logger.info('analysis requests requeued', { project, ...outcome });
   return json(200, { ok: true, ...outcome });
 }

@@ -7,8 +7,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { type BatchCreatorResult, createBatches, type JobLog } from '../../shared/aws/analysis-batches';
-import { analysisJobSettings } from '../../shared/aws/analysis-config';
+import {
+  analysisJobSettings,
+  type BatchCreatorResult,
+  createAnalysisBatches,
+  type JobLog,
+} from '../../shared/analysis/jobs';
+import { analysisJobPorts } from '../../shared/aws/analysis-batches';
 import { METRIC } from '../../shared/metric-names';
 import { createObservability } from '../../shared/observability';
 
@@ -27,7 +32,10 @@ export const jobLog: JobLog = {
  * await runBatchCreator({ minBatchSize: 1 });
  */
 export async function runBatchCreator(event: unknown): Promise<BatchCreatorResult> {
-  const result = await createBatches({ ...analysisJobSettings(event), log: jobLog });
+  const result = await createAnalysisBatches(
+    { ...analysisJobPorts(), log: jobLog },
+    analysisJobSettings(event, process.env),
+  );
   metrics.addMetric(METRIC.analysisBatchesCreated, MetricUnit.Count, result.batchIds.length);
   metrics.addMetric(METRIC.analysisRequestsBatched, MetricUnit.Count, result.requestsBatched);
   metrics.addMetric(METRIC.analysisRequestsFailed, MetricUnit.Count, result.requestsFailed);

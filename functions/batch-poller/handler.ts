@@ -7,8 +7,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { type BatchPollerResult, type JobLog, pollBatches } from '../../shared/aws/analysis-batches';
-import { analysisJobSettings } from '../../shared/aws/analysis-config';
+import {
+  analysisJobSettings,
+  type BatchPollerResult,
+  type JobLog,
+  pollAnalysisBatches,
+} from '../../shared/analysis/jobs';
+import { analysisJobPorts } from '../../shared/aws/analysis-batches';
 import { METRIC } from '../../shared/metric-names';
 import { createObservability } from '../../shared/observability';
 
@@ -26,8 +31,8 @@ const jobLog: JobLog = {
  * await runBatchPoller({});
  */
 export async function runBatchPoller(event: unknown): Promise<BatchPollerResult> {
-  const { maxAttempts } = analysisJobSettings(event);
-  const result = await pollBatches({ maxAttempts, log: jobLog });
+  const { maxAttempts } = analysisJobSettings(event, process.env);
+  const result = await pollAnalysisBatches({ ...analysisJobPorts(), log: jobLog }, { maxAttempts });
   metrics.addMetric(METRIC.analysisBatchesProcessed, MetricUnit.Count, result.processed);
   metrics.addMetric(METRIC.analysisRequestsCompleted, MetricUnit.Count, result.requestsCompleted);
   metrics.addMetric(METRIC.analysisRequestsFailed, MetricUnit.Count, result.requestsFailed);

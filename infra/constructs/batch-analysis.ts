@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ANALYSIS_DEFAULTS, ANALYSIS_ENV } from '../../shared/aws/analysis-config';
+import { ANALYSIS_DEFAULTS, ANALYSIS_ENV } from '../../shared/analysis/jobs/settings';
 import { DEFAULT_OPENAI_SECRET_NAME, OPENAI_ENV } from '../../shared/aws/openai-key';
 import { PAYLOAD_PREFIX } from '../../shared/ledger/keys';
 import { LEDGER_TABLE } from '../../shared/ledger/tables';

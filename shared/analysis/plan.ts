@@ -122,8 +122,7 @@ export function planBatches(
     let current: { ids: string[]; bytes: number; oldest: number } | undefined;
     const flush = (full: boolean) => {
       if (!current) return;
-      const waited = now - current.oldest >= parsedOptions.data.maxWaitMs;
-      if (full || current.ids.length >= parsedOptions.data.minBatchSize || waited) {
+      if (isDue(current.ids.length, current.oldest, full, parsedOptions.data, now)) {
         batches.push({
           ...(group.project === undefined ? {} : { project: group.project }),
           model: group.model,
@@ -143,6 +142,51 @@ export function planBatches(
     flush(current !== undefined && current.ids.length >= maxRequests);
   }
   return { batches, oversized: oversized.sort(compare) };
+}
+
+/**
+ * The groups of pending requests (by project and model) that have something to send now, in
+ * the order first seen: a group is due when it fills a file, has `minBatchSize` requests, or its
+ * oldest request waited `maxWaitMs` — the rule {@link planBatches} applies to each file. The
+ * batch creator reads the interactions of these requests only.
+ *
+ * @throws {InvalidAnalysisInputError} on invalid options or a timestamp without a zone
+ * @example
+ * dueGroups(rows, { minBatchSize: 100, maxWaitMs: 3_600_000, now: new Date() }); // [[row, …], …]
+ */
+export function dueGroups<T extends { model: string; createdAt: string | number; project?: string }>(
+  pending: readonly T[],
+  options: PlanBatchesOptions,
+): T[][] {
+  const parsedOptions = OptionsSchema.safeParse(options);
+  if (!parsedOptions.success) throw invalid('batch plan options', parsedOptions.error.issues);
+  const maxRequests = parsedOptions.data.maxRequestsPerFile ?? OPENAI_MAX_REQUESTS_PER_FILE;
+  const now = toEpochMs(options.now, 'now');
+  const groups = new Map<string, T[]>();
+  for (const request of pending) {
+    const key = JSON.stringify([request.project ?? null, request.model]);
+    const group = groups.get(key);
+    if (group) group.push(request);
+    else groups.set(key, [request]);
+  }
+  return [...groups.values()].filter((group) => {
+    const oldest = group.reduce(
+      (min, request, index) => Math.min(min, toEpochMs(request.createdAt, `${index}.createdAt`)),
+      Number.POSITIVE_INFINITY,
+    );
+    return isDue(group.length, oldest, group.length >= maxRequests, parsedOptions.data, now);
+  });
+}
+
+/** The one rule that sends requests now: a full file, `minBatchSize` requests, or a long enough wait. */
+function isDue(
+  count: number,
+  oldestMs: number,
+  full: boolean,
+  options: { minBatchSize: number; maxWaitMs: number },
+  nowMs: number,
+): boolean {
+  return full || count >= options.minBatchSize || nowMs - oldestMs >= options.maxWaitMs;
 }
 
 function toEpochMs(value: string | number | Date, path: string): number {

@@ -5,6 +5,8 @@
  * pending_batching ──batch_submitted──▶ batching_in_progress ──line_succeeded──▶ processing_complete
  *        ▲                                     │ line_failed (permanent) ──────▶ processing_failed
  *        └──── batch_ended / retryable line ───┘ (attempts + 1; at maxAttempts ▶ processing_failed)
+ * pending_batching (claimed) ──batch_abandoned──▶ pending_batching (attempts + 1; at maxAttempts ▶ processing_failed)
+ * pending_batching ──request_unbatchable──▶ processing_failed (attempts unchanged)
  * processing_complete | processing_failed ──requeue_requested──▶ pending_batching (attempts 0)
  * ```
  *
@@ -46,6 +48,8 @@ export interface AnalysisRequestState {
   attempts: number;
   /** The batch the request is in, while `batching_in_progress`. */
   batchId?: string;
+  /** The batch being created that claimed it, while still `pending_batching`. */
+  claimBatchId?: string;
   /** Why the last attempt failed (a short code, never provider text). */
   errorCode?: string;
 }
@@ -55,7 +59,11 @@ export type AnalysisEvent =
   | { type: 'line_succeeded'; batchId: string }
   | { type: 'line_failed'; batchId: string; code: string; retryable: boolean }
   | { type: 'batch_ended'; batchId: string; batchStatus: 'completed' | 'expired' | 'failed' | 'cancelled' }
-  | { type: 'requeue_requested' };
+  | { type: 'requeue_requested' }
+  /** A batch that claimed the request was given up before it reached the provider. */
+  | { type: 'batch_abandoned'; batchId: string; code: string }
+  /** The request can never be batched (its interaction is gone, its line is too large). */
+  | { type: 'request_unbatchable'; code: string };
 
 export interface TransitionOptions {
   /** Batch attempts allowed before a request fails for good; at least 1. */
@@ -88,6 +96,12 @@ export function transitionAnalysis(
     case 'requeue_requested':
       if (state.status !== 'processing_complete' && state.status !== 'processing_failed') return unchanged;
       return changed({ status: 'pending_batching', attempts: 0 });
+    case 'batch_abandoned':
+      if (state.status !== 'pending_batching' || state.claimBatchId !== event.batchId) return unchanged;
+      return retryOrFail(state, event.code, options);
+    case 'request_unbatchable':
+      if (state.status !== 'pending_batching') return unchanged;
+      return changed({ status: 'processing_failed', attempts: state.attempts, errorCode: event.code });
     default:
       break;
   }

@@ -1,20 +1,10 @@
 /**
- * Errors of the offline-analysis adapters and jobs. They carry ids and short codes only: never
- * interaction text, provider response bodies or keys.
+ * Errors of the offline-analysis adapters (OpenAI key lookup, DynamoDB writes). They carry ids
+ * and short codes only: never interaction text, provider response bodies or keys.
  */
+import { AnalysisJobError } from '../analysis/jobs/errors';
 
-export type AnalysisJobErrorContext = Record<string, string | number | boolean | undefined>;
-
-/** Base class of the analysis job errors. */
-export class AnalysisJobError extends Error {
-  public readonly context: AnalysisJobErrorContext;
-
-  public constructor(message: string, context: AnalysisJobErrorContext = {}) {
-    super(message);
-    this.name = 'AnalysisJobError';
-    this.context = context;
-  }
-}
+export { AnalysisJobError, SimulatedCrashError } from '../analysis/jobs/errors';
 
 /** No OpenAI key is configured for a project (neither `OPENAI_API_KEY` nor the secret has one). */
 export class MissingOpenAiKeyError extends AnalysisJobError {
@@ -29,17 +19,6 @@ export class OpenAiSecretError extends AnalysisJobError {
   public constructor(secretName: string, reason: string) {
     super(`OpenAI secret ${secretName}: ${reason}`, { secretName });
     this.name = 'OpenAiSecretError';
-  }
-}
-
-/** A test hook stopped a job at a named step, as a crash there would. */
-export class SimulatedCrashError extends AnalysisJobError {
-  public readonly step: string;
-
-  public constructor(step: string, batchId: string) {
-    super(`simulated crash after ${step} (batch ${batchId})`, { step, batchId });
-    this.name = 'SimulatedCrashError';
-    this.step = step;
   }
 }
 

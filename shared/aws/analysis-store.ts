@@ -32,20 +32,26 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import {
-  ANALYSIS_STATUSES,
-  type AnalysisKind,
-  type AnalysisResult,
-  type AnalysisStatus,
-  type ProviderBatchStatus,
-} from '../analysis';
+import { ANALYSIS_STATUSES, type AnalysisKind, type AnalysisStatus } from '../analysis';
+import type {
+  AnalysisBatchItem,
+  AnalysisBatchStore,
+  AnalysisFailure,
+  AnalysisRequestItem,
+  AnalysisRequestStore,
+  AnalyzedInteractions,
+  BatchChange,
+  NewAnalysisRequest,
+  RequestQueue,
+  RequestTransition,
+  WorkRow,
+} from '../analysis/jobs';
 import { interactionKey } from '../ledger/keys';
-import type { NormalizedUsage } from '../normalize';
-import type { CostBreakdown } from '../pricing';
 import { AnalysisWriteConflictError } from './analysis-errors';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
 import { InvalidCursorError } from './errors';
+import { getInteraction } from './ledger-store';
 
 const table = () => requireEnv(ENV.ledgerTable);
 const WORK_INDEX = 'byWork';
@@ -85,111 +91,19 @@ export function batchWork(
   return { workPk: `AWORK#batch#${batchId}`, workSk: `${createdAt}#${id}` };
 }
 
+/** The index entry of a request in `queue`; `null` takes it out of every queue. */
+function workEntry(id: string, queue: RequestQueue): { workPk: string; workSk: string } | null {
+  if (queue.queue === 'none') return null;
+  if (queue.queue === 'pending') return pendingWork(id, queue.createdAt);
+  return batchWork(queue.batchId, id, queue.createdAt);
+}
+
 const statusIndex = (project: string, status: AnalysisStatus, at: string, id: string) => ({
   statusPk: `ASTATUS#${project}#${status}`,
   statusSk: `${at}#${id}`,
 });
 
-export interface AnalysisError {
-  code: string;
-  message: string;
-}
-
-/** An analysis request as stored. */
-export interface AnalysisRequestItem {
-  entity: 'analysis-request';
-  id: string;
-  project: string;
-  interactionId: string;
-  /** The model the analysis runs on. */
-  model: string;
-  analyses: AnalysisKind[];
-  maxInputChars: number;
-  status: AnalysisStatus;
-  attempts: number;
-  createdAt: string;
-  updatedAt: string;
-  /** The batch that claimed it while still `pending_batching` (creation in progress). */
-  claimBatchId?: string;
-  /** The batch it is in while `batching_in_progress`. */
-  batchId?: string;
-  /** The batch whose result it holds. */
-  lastBatchId?: string;
-  result?: AnalysisResult;
-  usage?: NormalizedUsage;
-  /** The model that answered (often a dated snapshot). */
-  answeredModel?: string;
-  /** Cost of the last billed attempt, at batch rates. */
-  cost?: CostBreakdown;
-  /** Cost of every billed attempt, nano-USD: each attempt is added once, with its transition. */
-  costNanos?: number;
-  error?: AnalysisError;
-  failedAt?: string;
-  completedAt?: string;
-}
-
-/** How far the creation of a batch got; each step is recorded before the next starts. */
-export type BatchPhase =
-  | 'planned'
-  | 'claimed'
-  | 'uploaded'
-  | 'submitted'
-  | 'in_flight'
-  | 'processed'
-  | 'abandoned';
-
-/** One OpenAI batch as stored. */
-export interface AnalysisBatchItem {
-  entity: 'analysis-batch';
-  id: string;
-  project: string;
-  model: string;
-  phase: BatchPhase;
-  /** The provider's status once submitted; `creating` before. */
-  status: ProviderBatchStatus | 'creating' | 'abandoned';
-  plannedCount: number;
-  requestCount?: number;
-  inputFileId?: string;
-  openaiBatchId?: string;
-  outputFileId?: string;
-  errorFileId?: string;
-  requestCounts?: { total: number; completed: number; failed: number };
-  createdAt: string;
-  submittedAt?: string;
-  /** When the provider ended it (completed, failed, expired or cancelled). */
-  completedAt?: string;
-  processedAt?: string;
-  costNanos?: number;
-  leaseUntil?: number;
-  leaseOwner?: string;
-  lastError?: AnalysisError;
-  resumeFailures?: number;
-  filesDeleted?: boolean;
-}
-
-/** A row of the work index: what the jobs need without reading the item. */
-export interface WorkRow {
-  id: string;
-  project: string;
-  model: string;
-  interactionId: string;
-  createdAt: string;
-  status: AnalysisStatus;
-  analyses: AnalysisKind[];
-  maxInputChars: number;
-}
-
 // ── requests ───────────────────────────────────────────────────────────────
-
-export interface NewAnalysisRequest {
-  id: string;
-  project: string;
-  interactionId: string;
-  model: string;
-  analyses: AnalysisKind[];
-  maxInputChars: number;
-  createdAt: string;
-}
 
 /**
  * Creates a `pending_batching` request and counts it, in one transaction; a request that
@@ -310,29 +224,6 @@ export async function claimAnalysisRequest(row: WorkRow, batchId: string, now: s
   }
 }
 
-/** The state a transition starts from: its conditions. */
-export interface TransitionFrom {
-  status: AnalysisStatus;
-  /** Required `batchId` (in flight). */
-  batchId?: string;
-  /** Required `claimBatchId`; `null` requires none. */
-  claimBatchId?: string | null;
-}
-
-/** One conditional change of a request; applied at most once. */
-export interface RequestTransition {
-  id: string;
-  from: TransitionFrom;
-  to: AnalysisStatus;
-  /** Attributes to set (undefined values skipped). */
-  set?: Record<string, unknown>;
-  remove?: string[];
-  /** Where the request sits in the work index afterwards; `null` takes it out. */
-  work?: { workPk: string; workSk: string } | null;
-  /** Added to the request's cumulative `costNanos`. */
-  addCostNanos?: number;
-}
-
 /**
  * Applies transitions of one project's requests in transactions of up to 99 requests plus the
  * status counter. A transition whose condition no longer holds (already applied by an earlier
@@ -341,7 +232,7 @@ export interface RequestTransition {
  *
  * @example
  * const applied = await applyTransitions('default', [{ id, from: { status: 'processing_failed' },
- *   to: 'pending_batching', set: { attempts: 0 }, work: pendingWork(id, createdAt) }]);
+ *   to: 'pending_batching', set: { attempts: 0 }, queue: { queue: 'pending', createdAt } }]);
  */
 export async function applyTransitions(
   project: string,
@@ -416,12 +307,13 @@ function transitionUpdate(project: string, transition: RequestTransition, now: s
       set(attribute, value);
   }
   for (const [attribute, value] of Object.entries(transition.set ?? {})) set(attribute, value);
-  if (transition.work === null) {
+  const work = transition.queue ? workEntry(transition.id, transition.queue) : undefined;
+  if (work === null) {
     removes.add('workPk');
     removes.add('workSk');
-  } else if (transition.work) {
-    set('workPk', transition.work.workPk);
-    set('workSk', transition.work.workSk);
+  } else if (work) {
+    set('workPk', work.workPk);
+    set('workSk', work.workSk);
   }
   if (transition.addCostNanos !== undefined && transition.addCostNanos !== 0) {
     names['#costNanos'] = 'costNanos';
@@ -563,7 +455,7 @@ export async function listAnalysisRequests(
         status: item.status as AnalysisStatus,
         attempts: Number(item.attempts ?? 0),
         ...(item.failedAt ? { failedAt: item.failedAt as string } : {}),
-        ...(item.error ? { error: item.error as AnalysisError } : {}),
+        ...(item.error ? { error: item.error as AnalysisFailure } : {}),
       });
     }
     startKey = result.LastEvaluatedKey;
@@ -573,21 +465,6 @@ export async function listAnalysisRequests(
   return more
     ? { requests, nextCursor: encodeCursor({ s: statusIndexPosition, k: startKey }) }
     : { requests };
-}
-
-/**
- * What an interaction shows of its analysis request.
- *
- * @example
- * await surfaceAnalysis(project, request.interactionId, analysisView(request, 'pending_batching', 0, {}));
- */
-export function analysisView(
-  request: Pick<AnalysisRequestItem, 'id' | 'analyses'>,
-  status: AnalysisStatus,
-  attempts: number,
-  extra: Record<string, unknown>,
-): Record<string, unknown> {
-  return { requestId: request.id, status, attempts, analyses: request.analyses, ...extra };
 }
 
 /**
@@ -616,13 +493,6 @@ export async function surfaceAnalysis(
 }
 
 // ── batches ────────────────────────────────────────────────────────────────
-
-/** A new batch id: its creation time first, so a project's batches list in time order. */
-export function newBatchId(now: Date): string {
-  // Milliseconds included: batches of one project sort by creation even when made in the same second.
-  const stamp = now.toISOString().replace(/[-:.]/g, '');
-  return `ab_${stamp}_${randomInt(0x1000000).toString(16).padStart(6, '0')}${randomInt(0x1000000).toString(16).padStart(6, '0')}`;
-}
 
 /**
  * Writes the intent of a batch before anything is claimed or uploaded: the item a re-run finds
@@ -660,7 +530,7 @@ export async function getAnalysisBatch(
 export async function updateAnalysisBatch(
   project: string,
   batchId: string,
-  change: { set?: Record<string, unknown>; remove?: string[]; add?: Record<string, number> },
+  change: BatchChange & { add?: Record<string, number> },
   onlyIf: Record<string, unknown> = {},
 ): Promise<boolean> {
   const names: Record<string, string> = {};
@@ -669,7 +539,10 @@ export async function updateAnalysisBatch(
     names[`#${attribute}`] = attribute;
     return `#${attribute}`;
   };
-  const sets = Object.entries(change.set ?? {})
+  // The batch queues are the work index: in flight under one partition, out of it when done.
+  const queueSet = change.queue === 'in_flight' ? { workPk: BATCHES_IN_FLIGHT } : {};
+  const queueRemove = change.queue === 'none' ? ['workPk', 'workSk'] : [];
+  const sets = Object.entries({ ...change.set, ...queueSet })
     .filter(([, value]) => value !== undefined)
     .map(([attribute, value]) => {
       values[`:s_${attribute}`] = value;
@@ -679,7 +552,7 @@ export async function updateAnalysisBatch(
     values[`:a_${attribute}`] = value;
     return `${name(attribute)} :a_${attribute}`;
   });
-  const removes = (change.remove ?? []).map(name);
+  const removes = [...(change.remove ?? []), ...queueRemove].map(name);
   const conditions = ['attribute_exists(pk)'];
   for (const [attribute, value] of Object.entries(onlyIf)) {
     if (value === null) conditions.push(`attribute_not_exists(${name(attribute)})`);
@@ -869,47 +742,29 @@ async function backoff(round: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/**
- * Requeues failed requests (attempts reset to 0); requests in any other status are left alone.
- *
- * @example
- * await requeueFailedRequests('default', ['ar_…']); // { requeuedCount: 1, notFoundCount: 0, skippedCount: 0 }
- */
-export async function requeueFailedRequests(
-  project: string,
-  requestIds: readonly string[],
-): Promise<{ requeuedCount: number; notFoundCount: number; skippedCount: number }> {
-  const ids = [...new Set(requestIds)];
-  const found = await getAnalysisRequests(project, ids);
-  const failed = found.filter((request) => request.status === 'processing_failed');
-  const applied = await applyTransitions(
-    project,
-    failed.map(
-      (request): RequestTransition => ({
-        id: request.id,
-        from: { status: 'processing_failed' },
-        to: 'pending_batching',
-        set: { attempts: 0 },
-        remove: ['error', 'failedAt', 'claimBatchId', 'batchId'],
-        work: pendingWork(request.id, request.createdAt),
-      }),
-    ),
-  );
-  // The interaction shows the request waiting again, not the failure that was just cleared.
-  for (const request of failed) {
-    if (!applied.has(request.id)) continue;
-    await surfaceAnalysis(
-      project,
-      request.interactionId,
-      analysisView(request, 'pending_batching', 0, {
-        model: request.model,
-        ...(request.costNanos ? { costNanos: request.costNanos } : {}),
-      }),
-    );
-  }
-  return {
-    requeuedCount: applied.size,
-    notFoundCount: ids.length - found.length,
-    skippedCount: found.length - applied.size,
-  };
-}
+// ── ports ──────────────────────────────────────────────────────────────────
+
+/** The analysis jobs' request store on the ledger table. */
+export const analysisRequestStore: AnalysisRequestStore = {
+  createRequest: createAnalysisRequest,
+  getRequests: getAnalysisRequests,
+  pendingRequests: queryPendingRequests,
+  batchRequests: queryBatchRequests,
+  claimRequest: claimAnalysisRequest,
+  applyTransitions,
+};
+
+/** The analysis jobs' batch store on the ledger table. */
+export const analysisBatchStore: AnalysisBatchStore = {
+  putBatchIntent,
+  getBatch: getAnalysisBatch,
+  updateBatch: updateAnalysisBatch,
+  acquireBatchLease,
+  openBatches: queryOpenBatches,
+};
+
+/** The interactions the analyses read and are shown on. */
+export const analyzedInteractions: AnalyzedInteractions = {
+  payload: async (project, interactionId) => (await getInteraction(project, interactionId))?.payload,
+  showAnalysis: surfaceAnalysis,
+};

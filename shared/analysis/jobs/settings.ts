@@ -4,8 +4,17 @@
  * --input '{"minBatchSize": 1}'`).
  */
 import * as z from 'zod';
-import { ANALYSIS_ENV } from '../env-names';
-import type { AnalysisJobSettings } from './analysis-batches';
+import { ANALYSIS_ENV } from '../../env-names';
+
+/** The thresholds both jobs share. */
+export interface AnalysisJobSettings {
+  /** A group is submitted once it has this many requests… */
+  minBatchSize: number;
+  /** …or once its oldest request waited this long. */
+  maxWaitMs: number;
+  /** Batch attempts before a request is `processing_failed`. */
+  maxAttempts: number;
+}
 
 export { ANALYSIS_ENV };
 
@@ -31,7 +40,7 @@ const JobInputSchema = z.object({
  */
 export function analysisJobSettings(
   input: unknown,
-  env: Record<string, string | undefined> = process.env,
+  env: Record<string, string | undefined>,
 ): AnalysisJobSettings {
   const parsed = JobInputSchema.parse(typeof input === 'object' && input !== null ? input : {});
   const fromEnv = (name: string, fallback: number) => {
