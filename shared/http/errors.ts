@@ -10,6 +10,7 @@
  */
 import { CircuitOpenError, InvalidOpenAiConfigError, OpenAiBatchError } from '../adapters/openai/errors';
 import { AnalysisError, InvalidAnalysisInputError } from '../analysis/errors';
+import { AnalysisJobError, SimulatedCrashError } from '../analysis/jobs/errors';
 import {
   AnalyticsError,
   InvalidAnalyticsInputError,
@@ -196,6 +197,8 @@ export const DOMAIN_ERROR_ANSWERS = new ErrorAnswerRegistry()
   .register(MissingConfigurationError, internal)
   .register(MalformedMessageError, internal)
   .register(InvalidOpenAiConfigError, internal)
+  .register(AnalysisJobError, internal)
+  .register(SimulatedCrashError, internal)
   // OpenAI: a 429, 5xx, timeout or open circuit passes; anything else is ours to fix.
   .register(OpenAiBatchError, (error) => (error.retryable ? unavailable() : new InternalServerError()))
   .register(CircuitOpenError, unavailable)
