@@ -29,6 +29,7 @@ import { HttpApi } from './constructs/http-api';
 import { IngestQueue } from './constructs/ingest-queue';
 import { LambdaFunction } from './constructs/lambda-function';
 import { Observability } from './constructs/observability';
+import { RepriceDayMap } from './constructs/reprice';
 import { Storage } from './constructs/storage';
 import { type ScaleSettings, scaleSettings } from './scale-settings';
 
@@ -179,6 +180,11 @@ export class TokentrailStack extends Stack {
     allow(sweep, ['dynamodb:Query'], [ledgerIndex('byOpen')]);
 
     new Analytics(this, 'Analytics');
+    // reprice --date at scale: a distributed map over the day's slices, one slice per shard at once.
+    new RepriceDayMap(this, 'RepriceDay', {
+      repriceFunction: reprice,
+      maxConcurrency: this.scale.dayIndexShards,
+    });
     new BatchAnalysis(this, 'BatchAnalysis');
     // Last, so its dashboard and alarms cover every function the feature constructs added.
     new Observability(this, 'Observability');

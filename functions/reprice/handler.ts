@@ -61,11 +61,13 @@ const sliceSchema = z.strictObject({
   hours: z.number().int().min(1).max(24),
 });
 
+const filterSchema = z.strictObject({ model: z.string().min(1).optional() });
+
 const sliceEventSchema = z.strictObject({
   step: z.literal('slice'),
   runId: z.string().min(1).max(200),
   date: z.iso.date(),
-  model: z.string().min(1).optional(),
+  filter: filterSchema,
   projects: z.array(z.string().min(1)),
   slice: sliceSchema,
 });
@@ -73,7 +75,7 @@ const sliceEventSchema = z.strictObject({
 const planSchema = z.object({
   runId: z.string().min(1).max(200),
   date: z.iso.date(),
-  model: z.string().min(1).optional(),
+  filter: filterSchema,
   projects: z.array(z.string().min(1)),
   slices: z.array(sliceSchema),
 });

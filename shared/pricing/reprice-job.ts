@@ -169,6 +169,8 @@ export const PARTITION_CONCURRENCY = 8;
 /** Index entries read per page. */
 const PAGE_SIZE = 500;
 const HOURS_PER_SLICE = [1, 2, 3, 4, 6, 8, 12, 24];
+/** Most slices a run plans: ~40 bytes each in the map's input, well under a state's 256 KB. */
+export const MAX_SLICES = 2000;
 
 export interface RepriceFilter {
   /** Only interactions of this model. */
@@ -292,24 +294,32 @@ export interface DayRepriceInput {
   model?: string;
   /** Continue this run (its finished slices answer their totals, the others resume). */
   runId?: string;
-  /** UTC hours a slice covers, a divisor of 24; default 1 (the state machine's). */
+  /**
+   * UTC hours a slice covers, a divisor of 24; default 1, or the fewest hours that keep the
+   * slices at most {@link MAX_SLICES} (the map's item list travels in the state's input).
+   */
   hoursPerSlice?: number;
+}
+
+/** Which interactions of the day a run reprices: all, or one model's. */
+export interface DayRepriceFilter {
+  model?: string;
 }
 
 /** The plan of one day reprice run: what the map walks and the finish sums. */
 export interface DayRepricePlan {
   runId: string;
   date: string;
-  model?: string;
+  filter: DayRepriceFilter;
   projects: string[];
   slices: DaySlice[];
 }
 
-/** Event of one map iteration (the state machine's item selector builds it). */
+/** Event of one map iteration (the state machine's item selector builds it from the plan). */
 export interface DaySliceEvent {
   runId: string;
   date: string;
-  model?: string;
+  filter: DayRepriceFilter;
   projects: string[];
   slice: DaySlice;
 }
@@ -326,8 +336,12 @@ export async function planDayReprice(
   deps: RepriceDependencies,
 ): Promise<DayRepricePlan> {
   const projects = input.project ? [input.project] : await deps.projects.listProjects();
-  const hours = HOURS_PER_SLICE.includes(input.hoursPerSlice ?? 1) ? (input.hoursPerSlice ?? 1) : 1;
   const shards = dayIndexShards();
+  const fitting = HOURS_PER_SLICE.find((hours) => (shards * 24) / hours <= MAX_SLICES) ?? 24;
+  const hours =
+    input.hoursPerSlice !== undefined && HOURS_PER_SLICE.includes(input.hoursPerSlice)
+      ? Math.max(input.hoursPerSlice, fitting)
+      : fitting;
   const slices = Array.from({ length: (shards * 24) / hours }, (_, index) => ({
     shard: index % shards,
     hour: Math.floor(index / shards) * hours,
@@ -336,7 +350,7 @@ export async function planDayReprice(
   const runId =
     input.runId ??
     `${input.date}-${deps.now().toISOString().replace(/[:.]/g, '')}-${randomUUID().slice(0, 8)}`;
-  return { runId, date: input.date, ...(input.model ? { model: input.model } : {}), projects, slices };
+  return { runId, date: input.date, filter: input.model ? { model: input.model } : {}, projects, slices };
 }
 
 const emptySummary = (): RepriceSummary => summarizeReprice([]);
@@ -384,7 +398,7 @@ export async function repriceDaySlice(
       page.entries.map((entry) => entry.pk),
       pricing.pricing,
       deps.costs,
-      { model: event.model, writeConcurrency: SLICE_WRITE_CONCURRENCY },
+      { model: event.filter.model, writeConcurrency: SLICE_WRITE_CONCURRENCY },
     );
     progress.summary = addSummaries(progress.summary, summarizeReprice(results));
     if (page.more && page.entries.length > 0) {
@@ -443,7 +457,7 @@ export async function runDayReprice(
   const plan = await planDayReprice(input, deps);
   await mapLimit(plan.slices, concurrency, (slice) =>
     repriceDaySlice(
-      { runId: plan.runId, date: plan.date, model: plan.model, projects: plan.projects, slice },
+      { runId: plan.runId, date: plan.date, filter: plan.filter, projects: plan.projects, slice },
       deps,
     ),
   );

@@ -261,7 +261,7 @@ describe('day reprice (plan → slices → finish)', () => {
     const deps = ledger.deps();
     const plan = await planDayReprice({ date: DAY, hoursPerSlice: 24, runId: 'run-stop' }, deps);
     const slice = plan.slices[0]!;
-    const event = { runId: plan.runId, date: DAY, projects: plan.projects, slice };
+    const event = { runId: plan.runId, date: DAY, filter: {}, projects: plan.projects, slice };
     const inSlice = (await ledger.days.page(PROJECT, DAY, slice, undefined, 10_000)).entries.length;
     let pages = 0;
     const stopped = await repriceDaySlice(event, deps, () => pages++ >= 2, 20);
@@ -286,6 +286,7 @@ describe('day reprice (plan → slices → finish)', () => {
     const events = plan.slices.map((slice) => ({
       runId: plan.runId,
       date: DAY,
+      filter: {},
       projects: plan.projects,
       slice,
     }));
