@@ -50,6 +50,7 @@ import { toInputIssues } from '../../shared/interaction/schema';
 import { nanosToUsd } from '../../shared/money';
 import { createObservability } from '../../shared/observability';
 import { modelKey, toApiReconciliation } from '../../shared/reconcile';
+import { afterCursor, decodeCursor, encodeCursor } from '../../shared/table/cursor';
 
 const { logger } = createObservability('insights');
 
@@ -196,19 +197,8 @@ export function toApiAnomaly(anomaly: StoredAnomaly) {
   };
 }
 
-const encodeCursor = (after: string) => Buffer.from(JSON.stringify({ after })).toString('base64url');
-
-function decodeCursor(cursor: string): string {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof parsed.after === 'string' && /^\d{4}-\d{2}-\d{2}-/.test(parsed.after)) return parsed.after;
-  } catch {
-    // falls through to the 400 below
-  }
-  throw new BadRequestError('invalid query parameters', [
-    { path: 'cursor', message: 'not a cursor from nextCursor' },
-  ]);
-}
+/** Anomaly ids start with their day (`2026-11-21-high_cost-…`). */
+const ANOMALIES_CURSOR = afterCursor(/^\d{4}-\d{2}-\d{2}-/);
 
 async function anomalies(event: HttpEvent): Promise<HttpResult> {
   const principal = await authenticate(event, 'read');
@@ -220,11 +210,11 @@ async function anomalies(event: HttpEvent): Promise<HttpResult> {
     from: query.from,
     to: query.to,
     limit: query.limit,
-    after: query.cursor ? decodeCursor(query.cursor) : undefined,
+    after: query.cursor ? decodeCursor(query.cursor, 'anomalies', ANOMALIES_CURSOR).after : undefined,
   });
   return json(200, {
     anomalies: page.items.map(toApiAnomaly),
-    nextCursor: page.nextAfter ? encodeCursor(page.nextAfter) : null,
+    nextCursor: page.nextAfter ? encodeCursor({ after: page.nextAfter }) : null,
   });
 }
 

@@ -47,10 +47,10 @@ import type {
   WorkRow,
 } from '../analysis/jobs';
 import { interactionKey } from '../ledger/keys';
+import { decodeCursor, encodeCursor, InvalidCursorError, isKeyOf, pageCursor } from '../table/cursor';
 import { AnalysisWriteConflictError } from './analysis-errors';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
-import { InvalidCursorError } from './errors';
 import { getInteraction } from './ledger-store';
 
 const table = () => requireEnv(ENV.ledgerTable);
@@ -420,13 +420,13 @@ export async function listAnalysisRequests(
   query: { status?: AnalysisStatus; limit: number; cursor?: string },
 ): Promise<RequestPage> {
   const statuses = query.status ? [query.status] : [...ANALYSIS_STATUSES];
-  const cursor = decodeCursor(query.cursor, 'requests');
+  const cursor = query.cursor ? decodeCursor(query.cursor, 'requests', pageCursor) : undefined;
   // A cursor only ever resumes inside the partition of this project and filter it came from.
   if (
     cursor &&
     (cursor.s >= statuses.length ||
       (cursor.k &&
-        !keyOf(cursor.k, ['pk', 'sk', 'statusPk', 'statusSk'], {
+        !isKeyOf(cursor.k, ['pk', 'sk', 'statusPk', 'statusSk'], {
           statusPk: `ASTATUS#${project}#${statuses[cursor.s]}`,
         })))
   )
@@ -635,8 +635,8 @@ export async function listAnalysisBatches(
   project: string,
   query: { limit: number; cursor?: string },
 ): Promise<{ batches: AnalysisBatchItem[]; nextCursor?: string }> {
-  const cursor = decodeCursor(query.cursor, 'batches');
-  if (cursor?.k && !keyOf(cursor.k, ['pk', 'sk'], { pk: `ABATCH#${project}` }))
+  const cursor = query.cursor ? decodeCursor(query.cursor, 'batches', pageCursor) : undefined;
+  if (cursor?.k && !isKeyOf(cursor.k, ['pk', 'sk'], { pk: `ABATCH#${project}` }))
     throw new InvalidCursorError('batches');
   const result = await dynamo().send(
     new QueryCommand({
@@ -694,47 +694,6 @@ function reasonCodes(error: TransactionCanceledException): (string | undefined)[
 
 function prefixed(values: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).map(([key, value]) => [`:${key}`, value]));
-}
-
-function encodeCursor(cursor: { s: number; k?: Record<string, unknown> }): string {
-  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
-}
-
-/**
- * Reads a cursor of `encodeCursor`.
- *
- * @throws {InvalidCursorError} when it is not one: a made-up cursor is a 400, not a fresh start.
- */
-function decodeCursor(
-  cursor: string | undefined,
-  list: 'requests' | 'batches',
-): { s: number; k?: Record<string, unknown> } | undefined {
-  if (!cursor) return undefined;
-  let parsed: { s?: unknown; k?: unknown };
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as typeof parsed;
-  } catch {
-    throw new InvalidCursorError(list);
-  }
-  if (typeof parsed !== 'object' || parsed === null) throw new InvalidCursorError(list);
-  if (typeof parsed.s !== 'number' || !Number.isInteger(parsed.s) || parsed.s < 0)
-    throw new InvalidCursorError(list);
-  if (
-    parsed.k !== undefined &&
-    (typeof parsed.k !== 'object' || parsed.k === null || Array.isArray(parsed.k))
-  )
-    throw new InvalidCursorError(list);
-  return { s: parsed.s, ...(parsed.k ? { k: parsed.k as Record<string, unknown> } : {}) };
-}
-
-/** True when `key` has exactly these string attributes, with the given values where pinned. */
-function keyOf(key: Record<string, unknown>, names: string[], pinned: Record<string, string>): boolean {
-  const present = Object.keys(key).sort();
-  return (
-    present.length === names.length &&
-    [...names].sort().every((name, i) => present[i] === name && typeof key[name] === 'string') &&
-    Object.entries(pinned).every(([name, value]) => key[name] === value)
-  );
 }
 
 async function backoff(round: number): Promise<void> {

@@ -9,20 +9,6 @@ export class MissingConfigurationError extends Error {
   }
 }
 
-/**
- * A list cursor that no list of this project and filter handed out (forged, truncated, or from
- * another list). The HTTP layer answers it with a 400 on `cursor`.
- */
-export class InvalidCursorError extends Error {
-  public readonly list: string;
-
-  public constructor(list: string) {
-    super(`not a cursor from this ${list} list's nextCursor`);
-    this.name = 'InvalidCursorError';
-    this.list = list;
-  }
-}
-
 /** A message on the ingest queue that does not have the envelope shape; it goes to the DLQ. */
 export class MalformedMessageError extends Error {
   public readonly messageId: string;

@@ -30,10 +30,10 @@ import {
 import { dayIndexShards, workIndexShards } from '../ledger/shards';
 import { type IndexDefinition, LEDGER_TABLE } from '../ledger/tables';
 import type { PreparedInteraction } from '../pipeline/prepare';
+import { afterCursor, decodeCursor, encodeCursor } from '../table/cursor';
 import { type PlannedWrite, updateInput } from '../table/update';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
-import { InvalidCursorError } from './errors';
 import { deleteObject, getPayloadObject, putPayloadObject } from './payload-store';
 
 const table = () => requireEnv(ENV.ledgerTable);
@@ -163,25 +163,8 @@ const SUMMARY_ATTRIBUTES = [
   'completedAt',
 ];
 
-interface Cursor {
-  /** Sort key of the last item returned. */
-  after: string;
-}
-
-const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
-
-export function decodeCursor(cursor: string | undefined): Cursor | undefined {
-  if (!cursor) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
-    // A sort key of the index pages are read from: `<ISO timestamp>#<id>`.
-    return typeof parsed?.after === 'string' && /^\d{4}-\d{2}-\d{2}T[^#]*#./.test(parsed.after)
-      ? { after: parsed.after }
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** A sort key of the index pages are read from: `<ISO timestamp>#<id>`. */
+const INTERACTIONS_CURSOR = afterCursor(/^\d{4}-\d{2}-\d{2}T[^#]*#./);
 
 /**
  * Lists interactions in time order, by session (the `bySession` index) or by time range
@@ -191,8 +174,10 @@ export function decodeCursor(cursor: string | undefined): Cursor | undefined {
 export async function listInteractions(
   query: ListQuery,
 ): Promise<{ items: StoredInteraction[]; nextCursor?: string }> {
-  const after = decodeCursor(query.cursor)?.after;
-  if (query.cursor !== undefined && after === undefined) throw new InvalidCursorError('interactions');
+  const after =
+    query.cursor === undefined
+      ? undefined
+      : decodeCursor(query.cursor, 'interactions', INTERACTIONS_CURSOR).after;
   // ' ' sorts before any ISO timestamp; DynamoDB rejects empty strings in key conditions.
   const lower = after ?? query.from ?? ' ';
   // Half-open range [from, to): a key is `<timestamp>#<id>`, so one at exactly `to` sorts after it.

@@ -20,12 +20,7 @@ import {
   InvalidTimestampError,
   RollupOverflowError,
 } from '../analytics/errors';
-import {
-  InvalidCursorError,
-  isTransientDependencyError,
-  MalformedMessageError,
-  MissingConfigurationError,
-} from '../aws/errors';
+import { isTransientDependencyError, MalformedMessageError, MissingConfigurationError } from '../aws/errors';
 import { type InputIssue, InvalidInteractionError } from '../interaction/errors';
 import { InconsistentUsageError, NormalizeError } from '../normalize/errors';
 import { InvalidOtlpRequestError, OtelMappingError } from '../otel/errors';
@@ -36,6 +31,7 @@ import {
   PricingError,
 } from '../pricing/errors';
 import { InvalidRedactionConfigError, RedactionBudgetExceededError } from '../redaction/errors';
+import { InvalidCursorError } from '../table/cursor';
 
 /**
  * An error that answers an HTTP request with its status and a JSON body

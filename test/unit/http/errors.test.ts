@@ -7,7 +7,7 @@ import {
   InvalidDateError,
   RollupOverflowError,
 } from '../../../shared/analytics/errors';
-import { InvalidCursorError, MissingConfigurationError } from '../../../shared/aws/errors';
+import { MissingConfigurationError } from '../../../shared/aws/errors';
 import {
   BadRequestError,
   DOMAIN_ERROR_ANSWERS,
@@ -28,6 +28,7 @@ import {
   PricingError,
 } from '../../../shared/pricing/errors';
 import { InvalidRedactionConfigError } from '../../../shared/redaction/errors';
+import { InvalidCursorError } from '../../../shared/table/cursor';
 
 const SHARED = resolve(__dirname, '../../../shared');
 /** Folders whose errors are not mapped: the client SDK's (they never reach the server) and the HTTP layer's own. */
