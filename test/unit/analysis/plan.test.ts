@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import {
+  dueGroups,
   InvalidAnalysisInputError,
   type PendingAnalysisRequest,
   planBatches,
@@ -165,6 +166,55 @@ describe('planBatches', () => {
         );
         expect(planBatches(shuffled, options)).toEqual(planBatches(items, options));
       }),
+    );
+  });
+});
+
+describe('dueGroups', () => {
+  const row = (id: string, model: string, minutesOld: number, project = 'p') => ({
+    id,
+    model,
+    project,
+    createdAt: new Date(T0 - minutes(minutesOld)).toISOString(),
+  });
+
+  it('keeps the groups that are big enough, old enough or fill a file, by project and model', () => {
+    const rows = [
+      row('big-1', 'm-big', 0),
+      row('old-1', 'm-old', 30),
+      row('big-2', 'm-big', 0),
+      row('young-1', 'm-young', 1),
+      row('full-1', 'm-full', 0, 'q'),
+      row('old-2', 'm-old', 0),
+    ];
+    // With one request per file, every group fills a file.
+    const full = dueGroups(rows, { minBatchSize: 2, maxWaitMs: minutes(20), now: T0, maxRequestsPerFile: 1 });
+    expect(full.flat().map((r) => r.id)).toEqual(['big-1', 'big-2', 'old-1', 'old-2', 'young-1', 'full-1']);
+    const groups = dueGroups(rows, { minBatchSize: 2, maxWaitMs: minutes(20), now: T0 });
+    expect(groups.map((group) => group.map((r) => r.id))).toEqual([
+      ['big-1', 'big-2'],
+      ['old-1', 'old-2'],
+    ]);
+  });
+
+  it('agrees with planBatches: a due group is planned, a group that is not stays pending', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ model: fc.constantFrom('a', 'b'), age: fc.integer({ min: 0, max: 60 }) }), {
+          maxLength: 12,
+        }),
+        fc.integer({ min: 1, max: 5 }),
+        (items, minBatchSize) => {
+          const rows = items.map((item, index) => row(`r${index}`, item.model, item.age));
+          const options = { minBatchSize, maxWaitMs: minutes(30), now: T0 };
+          const due = new Set(dueGroups(rows, options).flatMap((group) => group.map((r) => r.id)));
+          const planned = planBatches(
+            rows.map((r) => ({ requestId: r.id, model: r.model, createdAt: r.createdAt, lineBytes: 10 })),
+            options,
+          );
+          expect(new Set(planned.batches.flatMap((batch) => batch.requestIds))).toEqual(due);
+        },
+      ),
     );
   });
 });

@@ -134,6 +134,56 @@ describe('transitionAnalysis', () => {
   });
 });
 
+describe('transitionAnalysis before a batch reaches the provider', () => {
+  const claimed: AnalysisRequestState = { status: 'pending_batching', attempts: 1, claimBatchId: 'ab_1' };
+  it.each<[string, AnalysisRequestState, AnalysisEvent, AnalysisRequestState, boolean]>([
+    [
+      'puts a request of an abandoned batch back with an attempt used',
+      claimed,
+      { type: 'batch_abandoned', batchId: 'ab_1', code: 'http_400' },
+      { status: 'pending_batching', attempts: 2, errorCode: 'http_400' },
+      true,
+    ],
+    [
+      'fails a request of an abandoned batch once its attempts are used up',
+      { ...claimed, attempts: 2 },
+      { type: 'batch_abandoned', batchId: 'ab_1', code: 'nothing_to_batch' },
+      { status: 'processing_failed', attempts: 3, errorCode: 'nothing_to_batch' },
+      true,
+    ],
+    [
+      'ignores the abandon of a batch that did not claim the request',
+      claimed,
+      { type: 'batch_abandoned', batchId: 'ab_2', code: 'x' },
+      claimed,
+      false,
+    ],
+    [
+      'ignores the abandon of an unclaimed request',
+      pending,
+      { type: 'batch_abandoned', batchId: 'ab_1', code: 'x' },
+      pending,
+      false,
+    ],
+    [
+      'fails a request that can never be batched, attempts unchanged',
+      claimed,
+      { type: 'request_unbatchable', code: 'interaction_not_found' },
+      { status: 'processing_failed', attempts: 1, errorCode: 'interaction_not_found' },
+      true,
+    ],
+    [
+      'does not fail an in-flight request as unbatchable',
+      inFlight,
+      { type: 'request_unbatchable', code: 'line_too_large' },
+      inFlight,
+      false,
+    ],
+  ])('%s', (_name, state, event, expected, changed) => {
+    expect(transitionAnalysis(state, event, options)).toEqual({ state: expected, changed });
+  });
+});
+
 describe('pollEventFor', () => {
   it.each<[string, Parameters<typeof pollEventFor>, AnalysisEvent | undefined]>([
     ['waits while in progress', ['b', 'in_progress', undefined], undefined],
