@@ -4,7 +4,8 @@
  */
 import { AnalysisJobError } from '../analysis/jobs/errors';
 
-export { AnalysisJobError, SimulatedCrashError } from '../analysis/jobs/errors';
+/** The jobs' crash hook error, where the crash-recovery integration test imports it from. */
+export { SimulatedCrashError } from '../analysis/jobs/errors';
 
 /** No OpenAI key is configured for a project (neither `OPENAI_API_KEY` nor the secret has one). */
 export class MissingOpenAiKeyError extends AnalysisJobError {

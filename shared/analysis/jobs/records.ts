@@ -13,9 +13,8 @@ export interface AnalysisFailure {
   message: string;
 }
 
-/** An analysis request as stored. */
-export interface AnalysisRequestItem {
-  entity: 'analysis-request';
+/** A new request, before the store adds its status, attempts and queue entry. */
+export interface NewAnalysisRequest {
   id: string;
   project: string;
   interactionId: string;
@@ -23,9 +22,14 @@ export interface AnalysisRequestItem {
   model: string;
   analyses: AnalysisKind[];
   maxInputChars: number;
+  createdAt: string;
+}
+
+/** An analysis request as stored. */
+export interface AnalysisRequestItem extends NewAnalysisRequest {
+  entity: 'analysis-request';
   status: AnalysisStatus;
   attempts: number;
-  createdAt: string;
   updatedAt: string;
   /** The batch that claimed it while still `pending_batching` (creation in progress). */
   claimBatchId?: string;
@@ -46,27 +50,9 @@ export interface AnalysisRequestItem {
   completedAt?: string;
 }
 
-/** A new request, before the store adds its status, attempts and queue entry. */
-export interface NewAnalysisRequest {
-  id: string;
-  project: string;
-  interactionId: string;
-  model: string;
-  analyses: AnalysisKind[];
-  maxInputChars: number;
-  createdAt: string;
-}
-
 /** A request as a work queue lists it: what the jobs need without reading the item. */
-export interface WorkRow {
-  id: string;
-  project: string;
-  model: string;
-  interactionId: string;
-  createdAt: string;
+export interface WorkRow extends NewAnalysisRequest {
   status: AnalysisStatus;
-  analyses: AnalysisKind[];
-  maxInputChars: number;
 }
 
 /** How far the creation of a batch got; each step is recorded before the next starts. */
