@@ -118,7 +118,7 @@ export async function reprice(
  * sums the slices' totals.
  */
 export async function repriceStep(
-  event: { step: string; input?: unknown; plan?: unknown },
+  event: { step: string; input?: unknown; plan?: unknown; [field: string]: unknown },
   remainingMs: () => number,
 ): Promise<unknown> {
   if (event.step === 'plan') {

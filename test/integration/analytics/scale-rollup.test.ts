@@ -8,7 +8,6 @@
  * 200,000 interactions through the API would test the processor, not the rollup. Figures (seed,
  * rollup, recompute times) are printed, never asserted.
  */
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../../infra/local/twin';
 import { sampleInteractionItem, seededRandom } from '../../../infra/scale-model/sample-day';
 import { ALL, RollupAccumulator, rollupKey } from '../../../shared/analytics';
@@ -24,9 +23,7 @@ import {
   type StoredRollup,
   toRollupSource,
 } from '../../../shared/aws/analytics-store';
-import { dynamo } from '../../../shared/aws/clients';
-import { ENV } from '../../../shared/aws/config';
-import { mapLimit } from '../../../shared/concurrency';
+import { seedItems } from '../../support/seed-items';
 import { startTestStack } from '../../support/stack';
 import { postCalls } from './support';
 
@@ -39,26 +36,13 @@ const RECORDS = process.env.TOKENTRAIL_SCALE_TEST === '1' ? 200_000 : 20_000;
 const LATE = 60;
 
 /** The day's ready-made items (the same generator the scale model measures on). */
-const seedItems = (project: string) => {
+const dayItems = (project: string) => {
   const next = seededRandom(20260615);
   return Array.from({ length: RECORDS }, (_, index) => sampleInteractionItem(project, DAY, index, next));
 };
 
 async function seedDay(project: string): Promise<void> {
-  const items = seedItems(project);
-  const batches = Array.from({ length: Math.ceil(items.length / 25) }, (_, index) =>
-    items.slice(index * 25, index * 25 + 25),
-  );
-  const table = process.env[ENV.ledgerTable]!;
-  await mapLimit(batches, 32, async (batch) => {
-    let pending: Record<string, unknown>[] = batch.map((Item) => ({ PutRequest: { Item } }));
-    while (pending.length > 0) {
-      const result = await dynamo().send(
-        new BatchWriteCommand({ RequestItems: { [table]: pending as never } }),
-      );
-      pending = (result.UnprocessedItems?.[table] ?? []) as Record<string, unknown>[];
-    }
-  });
+  await seedItems(dayItems(project));
   await markProjectActive(project, `${DAY}T00:00:00.000Z`, Date.parse(`${DAY}T12:00:00Z`));
 }
 
@@ -103,7 +87,7 @@ describe(`scaled-out rollup of a ${RECORDS.toLocaleString('en-US')}-interaction 
     const model = new RollupAccumulator({ ...options, groupByTags: ['team'] });
     const provider = new RollupAccumulator(options);
     const project = new RollupAccumulator(options);
-    for (const item of seedItems(stack.project)) {
+    for (const item of dayItems(stack.project)) {
       const record = toRollupSource(item);
       model.add(record);
       provider.add({ ...record, model: ALL, tags: undefined });
