@@ -13,7 +13,6 @@ import {
   addDays,
   assertDate,
   assertMonth,
-  MONEY_ANOMALY_KINDS,
   toApiRollup,
 } from '../../shared/analytics';
 import {
@@ -22,7 +21,7 @@ import {
   toApiBudget,
   toStoredBudget,
 } from '../../shared/analytics/budget-settings';
-import { monthSpendNanos } from '../../shared/analytics/jobs';
+import { monthSpendNanos, toApiAnomaly, toApiBudgetEvent } from '../../shared/analytics/jobs';
 import {
   dynamoRollups,
   getAnomaly,
@@ -30,8 +29,6 @@ import {
   listBudgetEvents,
   queryRollups,
   type RollupLevel,
-  type StoredAnomaly,
-  type StoredBudgetEvent,
   setAnomalyStatus,
 } from '../../shared/aws/analytics-store';
 import { getProjectSettings, putProjectSettingsSection } from '../../shared/aws/project-settings';
@@ -166,37 +163,6 @@ async function rollups(event: HttpEvent): Promise<HttpResult> {
   });
 }
 
-/**
- * The API view of an anomaly: cost values in decimal USD (with the exact nano-USD alongside),
- * rate values as fractions.
- *
- * @example
- * toApiAnomaly(stored); // { id, kind: 'high_cost', value: 10, valueNanoUsd: 10_000_000_000, unit: 'USD', status: 'open', ... }
- */
-export function toApiAnomaly(anomaly: StoredAnomaly) {
-  const money = MONEY_ANOMALY_KINDS.has(anomaly.kind);
-  return {
-    id: anomaly.id,
-    kind: anomaly.kind,
-    period: anomaly.period,
-    project: anomaly.project,
-    provider: anomaly.provider,
-    model: anomaly.model,
-    unit: money ? 'USD' : 'ratio',
-    value: money ? nanosToUsd(anomaly.value) : anomaly.value,
-    baseline: money ? nanosToUsd(anomaly.baseline) : anomaly.baseline,
-    ...(money ? { valueNanoUsd: anomaly.value, baselineNanoUsd: anomaly.baseline } : {}),
-    factor: anomaly.factor ?? null,
-    zScore: anomaly.zScore,
-    message: anomaly.message,
-    status: anomaly.status,
-    detectedAt: anomaly.detectedAt,
-    updatedAt: anomaly.updatedAt,
-    resolvedAt: anomaly.resolvedAt ?? null,
-    note: anomaly.note ?? null,
-  };
-}
-
 /** Anomaly ids start with their day (`2026-11-21-high_cost-…`). */
 const ANOMALIES_CURSOR = afterCursor(/^\d{4}-\d{2}-\d{2}-/);
 
@@ -252,16 +218,6 @@ async function reconciliation(event: HttpEvent): Promise<HttpResult> {
   });
   return json(200, { from: query.from, to: query.to, reconciliation: found.map(toApiReconciliation) });
 }
-
-const toApiBudgetEvent = (budgetEvent: StoredBudgetEvent) => ({
-  id: budgetEvent.id,
-  threshold: budgetEvent.threshold,
-  month: budgetEvent.month,
-  thresholdUsd: nanosToUsd(budgetEvent.thresholdNanos),
-  spentUsd: nanosToUsd(budgetEvent.spentNanos),
-  monthlyBudgetUsd: nanosToUsd(budgetEvent.monthlyBudgetNanos),
-  raisedAt: budgetEvent.raisedAt,
-});
 
 async function getBudget(event: HttpEvent): Promise<HttpResult> {
   const principal = await authenticate(event, 'admin');

@@ -8,3 +8,4 @@ export * from './input';
 export type * from './ports';
 export * from './record-anomaly';
 export * from './rollup';
+export * from './views';
