@@ -23,10 +23,10 @@ import { toInputIssues } from '../../shared/interaction/schema';
 import { defaultRetentionDays, effectiveRetentionDays, retentionSchema } from '../../shared/ledger/retention';
 import { createObservability } from '../../shared/observability';
 import {
-  CATALOG,
   parseModelMap,
   parsePricingRules,
   type RepriceResult,
+  shippedCatalog,
   summarizeReprice,
 } from '../../shared/pricing';
 import { repriceInteractions } from '../../shared/pricing/reprice-job';
@@ -39,7 +39,7 @@ const REPRICE_ON_SAVE = 1_000;
 
 async function getPricing(project: string): Promise<HttpResult> {
   const settings = await getProjectSettings(project);
-  return json(200, { ok: true, overrides: settings.pricing ?? [], catalog: CATALOG });
+  return json(200, { ok: true, overrides: settings.pricing ?? [], catalog: shippedCatalog() });
 }
 
 /** Reprices a project's unpriced interactions with its current settings and the catalog layer. */
@@ -71,7 +71,12 @@ async function putModelMap(project: string, event: HttpEvent): Promise<HttpResul
 async function getCatalog(): Promise<HttpResult> {
   const layer = await getCatalogLayer(0);
   const { rules, ...info } = layer ?? { rules: [] };
-  return json(200, { ok: true, layer: layer ? info : null, rules, shippedRuleCount: CATALOG.length });
+  return json(200, {
+    ok: true,
+    layer: layer ? info : null,
+    rules,
+    shippedRuleCount: shippedCatalog().length,
+  });
 }
 
 /**

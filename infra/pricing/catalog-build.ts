@@ -50,27 +50,31 @@ async function main(): Promise<void> {
   await mkdir(OUT, { recursive: true });
   const names = [...byProvider.keys()].sort();
   for (const provider of names) {
-    // One rule per line: a review diff shows each changed rule. A TypeScript module holding a JSON
-    // object (not a .json file): every loader in use (esbuild, SWC, tsx) reads it the same way.
+    // One rule per line: a review diff shows each changed rule. The JSON sits in a raw template
+    // string that the catalog parses on first use: a string literal costs a cold start only its
+    // scan, where an object literal is parsed and built before the handler runs. A backtick or
+    // `${` can only occur inside a JSON string, where its \u escape means the same.
     const rules = byProvider
       .get(provider)!
       .map((rule) => JSON.stringify(rule))
       .join(',\n');
     const header = `"generatedFrom": ${JSON.stringify(`@pydantic/genai-prices@${version}`)}, "provider": ${JSON.stringify(provider)}`;
+    const json = `{${header}, "rules": [\n${rules}\n]}`
+      .replaceAll('`', '\\u0060')
+      .replaceAll('${', '$\\u007b');
     await writeFile(
       join(OUT, `${provider}${RULES_SUFFIX}`),
-      `${GENERATED_NOTE}\nconst catalog: { generatedFrom: string; provider: string; rules: unknown[] } = {${header}, "rules": [\n${rules}\n]};\nexport default catalog;\n`,
+      `${GENERATED_NOTE}\nconst catalog = String.raw\`${json}\`;\nexport default catalog;\n`,
     );
   }
   const ident = (name: string) => name.replace(/[^a-z0-9]+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
   const index = [
     GENERATED_NOTE,
-    "import type { PricingRule } from '../../types';",
     ...names.map((name) => `import ${ident(name)} from './${name}.rules';`),
     '',
-    '/** Generated rules by provider. */',
-    'export const GENERATED_RULES: Record<string, readonly PricingRule[]> = {',
-    ...names.map((name) => `  '${name}': ${ident(name)}.rules as PricingRule[],`),
+    '/** Each provider\'s generated catalog as JSON text `{"generatedFrom", "provider", "rules"}`, parsed on first use. */',
+    'export const GENERATED_CATALOG_JSON: Record<string, string> = {',
+    ...names.map((name) => `  '${name}': ${ident(name)},`),
     '};',
     '',
   ].join('\n');

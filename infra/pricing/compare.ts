@@ -10,7 +10,7 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import { usdToNanos } from '../../shared/money';
 import type { NormalizedUsage } from '../../shared/normalize';
-import { CATALOG, findRule, priceUsage } from '../../shared/pricing';
+import { findRule, priceUsage, shippedCatalog } from '../../shared/pricing';
 import { buildCatalog, type ModelOutcome } from './catalog';
 import { type DbProvider, databaseVersion, loadDatabase, type MatchLogic } from './genai-prices';
 
@@ -143,7 +143,7 @@ async function main(): Promise<void> {
   }
   const version = await databaseVersion();
   console.log(
-    `pricing:compare — our catalog (${CATALOG.length} rules) vs @pydantic/genai-prices@${version}, prices at ${AT.toISOString()}`,
+    `pricing:compare — our catalog (${shippedCatalog().length} rules) vs @pydantic/genai-prices@${version}, prices at ${AT.toISOString()}`,
   );
   console.log('\ncoverage by provider (database models priced by us, or excluded with a reason):');
   const providers = [...new Set(rows.map((row) => row.provider))].sort();

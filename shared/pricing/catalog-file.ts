@@ -3,7 +3,7 @@ import type { PricingRule } from './types';
 /**
  * The rules of a catalog file in any accepted shape: a JSON array of rules, `{"rules": [...]}`, or a
  * generated catalog module (`shared/pricing/catalog/generated/<provider>.rules.ts`, a JSON object
- * wrapped in one TypeScript declaration). Not validated here: `parsePricingRules` does that.
+ * in a raw template string, or, as earlier builds wrote it, an object literal). Not validated here: `parsePricingRules` does that.
  *
  * @throws {Error} when the text holds none of these shapes.
  * @example
@@ -21,7 +21,7 @@ export function rulesOfCatalogFile(text: string): PricingRule[] {
 
 /** The JSON object a generated module assigns: from the `{` after its first `=` to its last `}`. */
 function objectIn(text: string): string {
-  const assigned = /=\s*\{/.exec(text);
+  const assigned = /=\s*(?:String\.raw`)?\{/.exec(text);
   const start = assigned ? assigned.index + assigned[0].length - 1 : -1;
   const end = text.lastIndexOf('}');
   if (start < 0 || end <= start) throw new Error('no JSON object in the file');

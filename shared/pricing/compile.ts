@@ -66,7 +66,7 @@ const compiledSets = new WeakMap<readonly PricingRule[], RuleIndex>();
  *
  * @throws {InvalidPricingRuleError} when a price, percentage or date cannot be used.
  * @example
- * const index = compileRules(CATALOG);
+ * const index = compileRules(shippedCatalog());
  */
 export function compileRules(rules: readonly PricingRule[]): RuleIndex {
   const cached = compiledSets.get(rules);
@@ -129,7 +129,7 @@ const FALLBACK_PROVIDERS: Record<string, string[]> = {
  * Exact patterns come before wildcards, longer wildcard prefixes before shorter ones.
  *
  * @example
- * candidates(compileRules(CATALOG), ['openai'], 'o3'); // both o3 rules, latest start first
+ * candidates(compileRules(shippedCatalog()), ['openai'], 'o3'); // both o3 rules, latest start first
  */
 export function candidates(index: RuleIndex, providerKeys: readonly string[], model: string): CompiledRule[] {
   const key = `${providerKeys.join(',')}|${model}`;

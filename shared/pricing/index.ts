@@ -3,10 +3,8 @@
  * Domain code: no AWS imports. See `price.ts` for rule choice, tiers and batch pricing, and
  * `arithmetic.ts` for the exact arithmetic and rounding.
  */
-import { catalog } from './catalog';
-
 export { costNanos, keepPpmFromPercentOff, priceNanos } from './arithmetic';
-export { catalogRules } from './catalog';
+export { catalogRules, shippedCatalog, shippedRulesFor } from './catalog';
 export { compileRules, providerKey, providerSearchKeys } from './compile';
 export {
   CatalogLayerTooLargeError,
@@ -17,6 +15,7 @@ export {
   type PricingRuleIssue,
 } from './errors';
 export { canonicalModelId, modelLookupKeys } from './model-id';
+export { MAX_MODEL_MAP_ENTRIES, type ModelMap, parseModelMap, pricingModel } from './model-map';
 export { findOverlaps, type RuleOverlap } from './overlaps';
 export {
   MAX_CATALOG_LAYER_RULES,
@@ -43,7 +42,3 @@ export type {
   UnpricedReason,
 } from './types';
 export { isCatalogMiss } from './types';
-
-/** The shipped catalog (all vendors). */
-export const CATALOG = catalog;
-export { MAX_MODEL_MAP_ENTRIES, type ModelMap, parseModelMap, pricingModel } from './model-map';

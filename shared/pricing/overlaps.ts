@@ -14,7 +14,7 @@ export interface RuleOverlap {
  * conflict (the more specific one wins), nor do the same pattern's rules for disjoint periods.
  *
  * @example
- * findOverlaps(CATALOG); // []
+ * findOverlaps(shippedCatalog()); // []
  */
 export function findOverlaps(rules: readonly PricingRule[]): RuleOverlap[] {
   const byPattern = new Map<string, PricingRule[]>();

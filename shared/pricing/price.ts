@@ -1,7 +1,7 @@
 import type { NormalizedUsage } from '../normalize/types';
 import { usageProblems } from '../normalize/validate';
 import { costNanos, type Term } from './arithmetic';
-import { catalog as shippedCatalog } from './catalog';
+import { shippedRulesFor } from './catalog';
 import {
   type CompiledPrices,
   type CompiledRule,
@@ -106,7 +106,7 @@ function isKnownProvider(
   args: Pick<PriceUsageArgs, 'provider' | 'rules' | 'overrides' | 'layer' | 'catalog'>,
 ): boolean {
   const keys = providerSearchKeys(args.provider);
-  return [args.catalog ?? shippedCatalog, args.layer, args.overrides, args.rules].some(
+  return [args.catalog ?? shippedRulesFor(keys), args.layer, args.overrides, args.rules].some(
     (rules) => rules !== undefined && keys.some((key) => compileRules(rules).byProvider.has(key)),
   );
 }
@@ -127,7 +127,7 @@ function resolveRule(
   };
   const fromCatalog = (): CompiledRule | undefined =>
     (args.layer && args.layer.length > 0 ? find(args.layer) : undefined) ??
-    find(args.catalog ?? shippedCatalog);
+    find(args.catalog ?? shippedRulesFor(providers));
   for (const overrides of [args.overrides, args.rules]) {
     if (!overrides || overrides.length === 0) continue;
     const override = find(overrides);

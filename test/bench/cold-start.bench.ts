@@ -2,7 +2,9 @@
  * Cold start: each function's bundle, built with the deploy's esbuild options (infra/bundling.ts),
  * `require()`d in a fresh Node process (with `--enable-source-maps` where the function turns it
  * on), beside a reference bundle that holds only the DynamoDB document client, SQS and S3,
- * constructed. Rounds interleave all bundles so machine noise hits them alike; medians are shown.
+ * constructed. Rounds interleave all bundles so machine noise hits them alike; medians are shown,
+ * as wall time and as the process's CPU time (steadier on a busy machine). `process + first price`
+ * also prices one interaction after loading, so work moved from load to first use still counts.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -24,8 +26,22 @@ const { S3Client } = require('@aws-sdk/client-s3');
 exports.clients = [DynamoDBDocumentClient.from(new DynamoDBClient({})), new SQSClient({}), new S3Client({})];
 `;
 
-/** Times one `require()` of the bundle in a new process: milliseconds. */
-const PROBE = `const t=process.hrtime.bigint();require(process.argv[1]);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
+/** The processor's bundle, then its first price: loading the catalog on first use is timed too. */
+const FIRST_PRICE_SOURCE = `
+export { handler } from './functions/process/handler';
+import { priceUsage } from './shared/pricing';
+export function firstCall() {
+  const usage = { inputTokens: 1000, outputTokens: 100, cachedInputTokens: 0, cacheWriteInputTokens: 0, reasoningTokens: 0 };
+  if (!priceUsage({ provider: 'openai', model: 'gpt-4o-mini', at: '2025-06-01T00:00:00Z', usage }).priced)
+    throw new Error('not priced');
+}
+`;
+
+/**
+ * Times one `require()` of the bundle in a new process (and its `firstCall()`, when it exports
+ * one): wall and CPU milliseconds, space-separated.
+ */
+const PROBE = `const t=process.hrtime.bigint(),c=process.cpuUsage();const m=require(process.argv[1]);if(m.firstCall)m.firstCall();const u=process.cpuUsage(c);process.stdout.write(Number(process.hrtime.bigint()-t)/1e6+' '+(u.user+u.system)/1e3)`;
 
 /** What Lambda sets and handlers may read at load; values are placeholders. */
 const LAMBDA_ENV = {
@@ -47,13 +63,13 @@ async function bundle(
   dir: string,
   name: string,
   options: BundleOptions,
-  entry: string | { contents: string },
+  entry: string | { contents: string; loader?: 'js' | 'ts' },
 ): Promise<Bundle> {
   const file = join(dir, name, 'index.js');
   await build({
     ...(typeof entry === 'string'
       ? { entryPoints: [join(ROOT, entry)] }
-      : { stdin: { contents: entry.contents, resolveDir: ROOT, loader: 'js' } }),
+      : { stdin: { contents: entry.contents, resolveDir: ROOT, loader: entry.loader ?? 'js' } }),
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -67,13 +83,14 @@ async function bundle(
   return { name, file, bytes: statSync(file).size, options };
 }
 
-function requireMs(target: Bundle): number {
+function requireMs(target: Bundle): { wall: number; cpu: number } {
   const flags = target.options.sourceMap ? ['--enable-source-maps'] : [];
   const out = execFileSync(process.execPath, [...flags, '-e', PROBE, target.file], {
     env: { PATH: process.env.PATH, ...LAMBDA_ENV },
     encoding: 'utf8',
   });
-  return Number(out);
+  const [wall, cpu] = out.split(' ').map(Number);
+  return { wall: wall!, cpu: cpu! };
 }
 
 function median(values: number[]): number {
@@ -96,24 +113,45 @@ export async function run(): Promise<void> {
     const functions = await Promise.all(
       FUNCTIONS.map((spec) => bundle(dir, spec.name, bundleOptionsFor(spec), spec.entry)),
     );
-    const all = [reference, ...functions];
-    const samples = new Map<string, number[]>(all.map((b) => [b.name, []]));
+    const processSpec = FUNCTIONS.find((spec) => spec.name === 'process')!;
+    const firstPrice = await bundle(dir, 'process + first price', bundleOptionsFor(processSpec), {
+      contents: FIRST_PRICE_SOURCE,
+      loader: 'ts',
+    });
+    const all = [reference, ...functions, firstPrice];
+    const samples = new Map(all.map((b) => [b.name, { wall: [] as number[], cpu: [] as number[] }]));
     for (const target of all) requireMs(target); // warm the file cache
     for (let round = 0; round < ROUNDS; round++) {
-      for (const target of all) samples.get(target.name)!.push(requireMs(target));
+      for (const target of all) {
+        const { wall, cpu } = requireMs(target);
+        samples.get(target.name)!.wall.push(wall);
+        samples.get(target.name)!.cpu.push(cpu);
+      }
     }
-    const referenceMs = median(samples.get(reference.name)!);
+    const referenceWall = median(samples.get(reference.name)!.wall);
+    const referenceCpu = median(samples.get(reference.name)!.cpu);
     const rows: (string | number)[][] = [
-      ['bundle', 'KB', 'source maps', 'require ms (median)', 'x reference'],
+      [
+        'bundle',
+        'KB',
+        'source maps',
+        'require ms (median)',
+        'x reference',
+        'CPU ms (median)',
+        'CPU x reference',
+      ],
     ];
     for (const target of all) {
-      const ms = median(samples.get(target.name)!);
+      const wall = median(samples.get(target.name)!.wall);
+      const cpu = median(samples.get(target.name)!.cpu);
       rows.push([
         target.name,
         Math.round(target.bytes / 1024).toString(),
         target.options.sourceMap ? 'on' : 'off',
-        ms,
-        ms / referenceMs,
+        wall,
+        wall / referenceWall,
+        cpu,
+        cpu / referenceCpu,
       ]);
     }
     process.stdout.write(`cold require() in a fresh node ${process.version} process, ${ROUNDS} rounds\n`);

@@ -7,7 +7,6 @@
 import { usdToNanos } from '../../shared/money';
 import { type NormalizedUsage, normalizeUsage } from '../../shared/normalize';
 import {
-  CATALOG,
   type CostBreakdown,
   costNanos,
   modelLookupKeys,
@@ -15,9 +14,12 @@ import {
   type PricePerMillion,
   priceUsage,
   providerSearchKeys,
+  shippedCatalog,
 } from '../../shared/pricing';
 import * as raw from '../unit/normalize/fixtures';
 import { measure, table } from './measure';
+
+const CATALOG = shippedCatalog();
 
 interface Interaction {
   provider: string;

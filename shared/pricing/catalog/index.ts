@@ -4,14 +4,71 @@
  * (`infra/pricing/corrections.ts`). Never edited by hand: a price change is a new rule with
  * `effectiveFrom` (the old one closed with `effectiveTo`), so past interactions keep their price; a
  * rule whose content changes between builds gets `version + 1`.
+ *
+ * The generated modules hold each provider's rules as JSON text, parsed the first time that
+ * provider is priced: loading a function costs only the scan of a few string literals, and pricing
+ * an OpenAI call parses OpenAI's rules, not the whole catalog.
  */
+import { providerKey } from '../compile';
 import type { PricingRule } from '../types';
-import { GENERATED_RULES } from './generated';
+import { GENERATED_CATALOG_JSON } from './generated';
 
-/** Every shipped rule. */
-export const catalog: readonly PricingRule[] = Object.freeze(Object.values(GENERATED_RULES).flat());
+const NO_RULES: readonly PricingRule[] = Object.freeze([]);
 
-/** The shipped rules of one provider (our provider names: `openai`, `bedrock`, `xai`, …). */
+/** Generated provider names by their index key (`providerKey`), as the compiled index groups them. */
+let namesByKey: Map<string, string[]> | undefined;
+const parsedByName = new Map<string, readonly PricingRule[]>();
+const byKeyList = new Map<string, readonly PricingRule[]>();
+let all: readonly PricingRule[] | undefined;
+
+function generatedNamesByKey(): Map<string, string[]> {
+  if (!namesByKey) {
+    namesByKey = new Map();
+    for (const name of Object.keys(GENERATED_CATALOG_JSON)) {
+      const key = providerKey(name);
+      namesByKey.set(key, [...(namesByKey.get(key) ?? []), name]);
+    }
+  }
+  return namesByKey;
+}
+
+/** The shipped rules of one generated provider (our provider names: `openai`, `bedrock`, `xai`, …). */
 export function catalogRules(provider: string): readonly PricingRule[] {
-  return GENERATED_RULES[provider] ?? [];
+  let rules = parsedByName.get(provider);
+  if (!rules) {
+    const json = Object.hasOwn(GENERATED_CATALOG_JSON, provider)
+      ? GENERATED_CATALOG_JSON[provider]
+      : undefined;
+    if (json === undefined) return NO_RULES;
+    rules = Object.freeze((JSON.parse(json) as { rules: PricingRule[] }).rules);
+    parsedByName.set(provider, rules);
+  }
+  return rules;
+}
+
+/** Every shipped rule (parses the whole catalog: for listings and checks, not for pricing one call). */
+export function shippedCatalog(): readonly PricingRule[] {
+  all ??= Object.freeze(Object.keys(GENERATED_CATALOG_JSON).flatMap((name) => catalogRules(name)));
+  return all;
+}
+
+/**
+ * The shipped rules that can match under the given provider index keys (`providerSearchKeys`),
+ * as one array per key list, so that its compiled index is built once and reused. Keys the catalog
+ * does not have are left out, so arbitrary provider names share one empty array.
+ *
+ * @example
+ * shippedRulesFor(['azure', 'openai']).every((rule) => ['azure', 'openai'].includes(rule.provider)); // true
+ */
+export function shippedRulesFor(keys: readonly string[]): readonly PricingRule[] {
+  const names = generatedNamesByKey();
+  const known = keys.filter((key) => names.has(key));
+  if (known.length === 0) return NO_RULES;
+  const listKey = known.join(',');
+  let rules = byKeyList.get(listKey);
+  if (!rules) {
+    rules = Object.freeze(known.flatMap((key) => names.get(key)!.flatMap((name) => catalogRules(name))));
+    byKeyList.set(listKey, rules);
+  }
+  return rules;
 }

@@ -1,11 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
-  CATALOG,
   catalogRules,
   compileRules,
   findOverlaps,
   type PricingRule,
   priceUsage,
+  shippedCatalog,
+  shippedRulesFor,
 } from '../../../shared/pricing';
+import { rulesOfCatalogFile } from '../../../shared/pricing/catalog-file';
+
+const CATALOG = shippedCatalog();
 
 describe('the shipped catalog', () => {
   it('has no two rules for the same provider and pattern with overlapping dates', () => {
@@ -88,5 +94,44 @@ describe('the shipped catalog', () => {
         rule.kind !== 'discount' && Object.values(rule.perMillion).every((price) => Number(price) === 0);
       if (!free) expect(cost.totalNanos).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('loading the shipped catalog by provider', () => {
+  const usage = {
+    inputTokens: 1000,
+    outputTokens: 100,
+    cachedInputTokens: 0,
+    cacheWriteInputTokens: 0,
+    reasoningTokens: 0,
+  };
+
+  it('prices exactly as the whole catalog does, fallbacks (Azure → OpenAI, Vertex → Claude) included', () => {
+    const providers = [...new Set(CATALOG.map((rule) => rule.provider)), 'azure-openai', 'vertex', 'nope'];
+    for (const provider of providers) {
+      for (const rule of CATALOG) {
+        const model = rule.model.endsWith('*') ? `${rule.model.slice(0, -1)}x` : rule.model;
+        const args = { provider, model, usage, at: '2026-01-01T12:00:00Z' };
+        expect(priceUsage(args)).toEqual(priceUsage({ ...args, catalog: CATALOG }));
+      }
+    }
+  });
+
+  it('keeps one rule list per set of provider keys, and one empty list for unknown providers', () => {
+    expect(shippedRulesFor(['azure', 'openai'])).toBe(shippedRulesFor(['azure', 'openai']));
+    expect(shippedRulesFor(['azure', 'openai']).map((rule) => rule.id)).toEqual(
+      [...catalogRules('azure'), ...catalogRules('openai')].map((rule) => rule.id),
+    );
+    expect(shippedRulesFor(['made-up-1'])).toBe(shippedRulesFor(['made-up-2']));
+    expect(shippedRulesFor(['made-up-1'])).toHaveLength(0);
+    expect(catalogRules('toString')).toHaveLength(0);
+  });
+
+  it('reads back from the generated files what it loads, backticks in notes included', () => {
+    const bedrock = rulesOfCatalogFile(
+      readFileSync(join(__dirname, '../../../shared/pricing/catalog/generated/bedrock.rules.ts'), 'utf8'),
+    );
+    expect(bedrock).toEqual(catalogRules('bedrock'));
+    expect(bedrock.some((rule) => rule.note?.includes('`'))).toBe(true);
   });
 });
