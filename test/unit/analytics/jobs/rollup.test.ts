@@ -49,6 +49,13 @@ const ordered = (rollups: LeveledRollup[]) =>
     return key(a) < key(b) ? -1 : 1;
   });
 
+/** A project day's stored rollups at one level and granularity (the API's query). */
+const query = (
+  world: ReturnType<typeof memoryWorld>,
+  day: string,
+  fields: { granularity?: 'day' | 'hour'; level?: 'model' | 'provider' | 'project'; tagKey?: string } = {},
+) => world.rollups.queryRollups({ project: PROJECT, granularity: 'day', from: day, to: day, ...fields });
+
 const recompute = (world: ReturnType<typeof memoryWorld>, day: string, tagKeys: string[] = []) =>
   recomputeDayRollups(world.ledger, PROJECT, day, ['day', 'hour'], tagKeys);
 
@@ -62,48 +69,21 @@ describe('rollup job: exact sums', () => {
       expect(summary.slices).toBe(4 * (24 / 6));
       expect(ordered(world.rollups.day(PROJECT, date))).toEqual(ordered(await recompute(world, date)));
     }
-    const [mini] = await world.rollups
-      .queryRollups({
-        project: PROJECT,
-        granularity: 'day',
-        from: DAYS[0]!,
-        to: DAYS[0]!,
-      })
-      .then((rollups) => rollups.filter((rollup) => rollup.model === 'gpt-4o-mini'));
-    expect(mini!.count).toBe(4);
-    const [mystery] = (
-      await world.rollups.queryRollups({ project: PROJECT, granularity: 'day', from: DAYS[0]!, to: DAYS[0]! })
-    ).filter((rollup) => rollup.model === 'mystery-model-x');
+    const byModel = await query(world, DAYS[0]!);
+    expect(byModel.find((rollup) => rollup.model === 'gpt-4o-mini')!.count).toBe(4);
+    const mystery = byModel.find((rollup) => rollup.model === 'mystery-model-x');
     expect(mystery!.unpricedCount).toBe(mystery!.successCount);
     expect(mystery!.cost.totalNanos).toBe(0);
 
     // Hour rollups add up to the day; the project total is every record of the day.
-    const hours = await world.rollups.queryRollups({
-      project: PROJECT,
-      granularity: 'hour',
-      from: DAYS[1]!,
-      to: DAYS[1]!,
-      level: 'project',
-    });
-    const [total] = await world.rollups.queryRollups({
-      project: PROJECT,
-      granularity: 'day',
-      from: DAYS[1]!,
-      to: DAYS[1]!,
-      level: 'project',
-    });
+    const hours = await query(world, DAYS[1]!, { granularity: 'hour', level: 'project' });
+    const [total] = await query(world, DAYS[1]!, { level: 'project' });
     expect(total).toMatchObject({ provider: '*', model: '*', count: 12 });
     expect(hours.reduce((sum, hour) => sum + hour.cost.totalNanos, 0)).toBe(total!.cost.totalNanos);
-    const [openai] = await world.rollups.queryRollups({
-      project: PROJECT,
-      granularity: 'day',
-      from: DAYS[1]!,
-      to: DAYS[1]!,
-      level: 'provider',
-    });
+    const [openai] = await query(world, DAYS[1]!, { level: 'provider' });
     expect(openai).toMatchObject({ provider: 'openai', model: '*', count: 12 });
     expect(world.metrics.named('RollupsWritten').map((metric) => metric.value)).toEqual(
-      DAYS.map(() => world.rollups.day(PROJECT, DAYS[0]!).length),
+      DAYS.map((day) => world.rollups.day(PROJECT, day).length),
     );
     expect(world.logger.lines.filter((line) => line.message === 'rollup job done')).toHaveLength(3);
   });
@@ -112,13 +92,7 @@ describe('rollup job: exact sums', () => {
     const world = memoryWorld();
     seed(world);
     await runRollupJob({ date: DAYS[0], groupByTags: ['team'] }, world.deps);
-    const tagged = await world.rollups.queryRollups({
-      project: PROJECT,
-      granularity: 'day',
-      from: DAYS[0]!,
-      to: DAYS[0]!,
-      tagKey: 'team',
-    });
+    const tagged = await query(world, DAYS[0]!, { tagKey: 'team' });
     expect(tagged.map((rollup) => `${rollup.model}|${rollup.tag!.value ?? '(none)'}`).sort()).toEqual([
       'gpt-4o-mini|(none)',
       'gpt-4o|chat',
@@ -126,12 +100,7 @@ describe('rollup job: exact sums', () => {
       'mystery-model-x|(none)',
     ]);
     expect(tagged.reduce((sum, rollup) => sum + rollup.count, 0)).toBe(12);
-    const byModel = await world.rollups.queryRollups({
-      project: PROJECT,
-      granularity: 'day',
-      from: DAYS[0]!,
-      to: DAYS[0]!,
-    });
+    const byModel = await query(world, DAYS[0]!);
     expect(byModel.every((rollup) => rollup.tag === undefined)).toBe(true);
     expect(ordered(world.rollups.day(PROJECT, DAYS[0]!))).toEqual(
       ordered(await recompute(world, DAYS[0]!, ['team'])),
@@ -178,16 +147,7 @@ describe('rollup job: re-runs and late arrivals', () => {
     const [first] = DAYS;
     await runRollupJob({ date: first }, world.deps);
     const items = world.rollups.items.size;
-    const total = async () =>
-      (
-        await world.rollups.queryRollups({
-          project: PROJECT,
-          granularity: 'day',
-          from: first!,
-          to: first!,
-          level: 'project',
-        })
-      )[0]!.cost.totalNanos;
+    const total = async () => (await query(world, first!, { level: 'project' }))[0]!.cost.totalNanos;
     const before = await total();
     seed(world, 'late', [first!]);
     expect(await total()).toBe(before); // not yet: the day has not been re-run
