@@ -2,6 +2,15 @@
  * The functions of tokentrail and how they are triggered: the one list that both the CDK
  * stack and the local twin are built from. Plain data, no CDK imports.
  */
+import {
+  ANALYSIS_ENV,
+  ANALYTICS_ENV,
+  type EnvName,
+  NOTIFY_ENV,
+  OPENAI_ENV,
+  PROVIDER_ACCOUNTS_ENV,
+  TUNING_ENV,
+} from '../shared/env-names';
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -40,7 +49,36 @@ export interface FunctionSpec {
    * the same steps in process. Default `function`: the schedules invoke the function.
    */
   scheduleTarget?: 'function' | 'state-machine';
+  /**
+   * Environment variables the function needs beyond SHARED_ENVIRONMENT (resource names, shard
+   * counts, default retention: every function gets those), set in AWS by the construct that adds
+   * the function and locally by the twin (test/infra/catalog.test.ts checks both directions).
+   */
+  environment?: readonly EnvName[];
+  /**
+   * Variables it reads with a default when unset: set only when a deploy setting asks for it, or
+   * by the twin and the tests (LOCAL_ONLY_ENVIRONMENT is read by any function, too).
+   */
+  optionalEnvironment?: readonly EnvName[];
 }
+
+/** Where an alerting job sends notifications: the alert topic and the event bus. */
+const NOTIFY_ENVIRONMENT = [NOTIFY_ENV.topicArn, NOTIFY_ENV.eventBus] as const;
+/** The analytics jobs' tuning, read by every function of the analytics jobs module. */
+const ANALYTICS_TUNING = [
+  ANALYTICS_ENV.rollupTagKeys,
+  ANALYTICS_ENV.mapConcurrency,
+  ANALYTICS_ENV.hoursPerSlice,
+] as const;
+/** The analysis batch jobs: the OpenAI key's secret and the batch thresholds. */
+const ANALYSIS_JOB_ENVIRONMENT = [
+  OPENAI_ENV.secretName,
+  ANALYSIS_ENV.minBatchSize,
+  ANALYSIS_ENV.maxWaitSeconds,
+  ANALYSIS_ENV.maxAttempts,
+] as const;
+/** A key and endpoint instead of the secret: the twin's emulator, the tests. */
+const OPENAI_DIRECT = [OPENAI_ENV.apiKey, OPENAI_ENV.baseUrl] as const;
 
 export const INGEST_FUNCTION: FunctionSpec = {
   name: 'ingest',
@@ -62,6 +100,7 @@ export const PROCESS_FUNCTION: FunctionSpec = {
   memoryMb: 1024,
   timeoutSeconds: 60,
   queue: { batchSize: 50, maxBatchingWindowSeconds: 2 },
+  optionalEnvironment: [TUNING_ENV.processDeferMaxSeconds],
 };
 
 export const QUERY_FUNCTION: FunctionSpec = {
@@ -120,6 +159,8 @@ export const ROLLUP_FUNCTION: FunctionSpec = {
   memoryMb: 1024,
   timeoutSeconds: 600,
   scheduleTarget: 'state-machine',
+  environment: NOTIFY_ENVIRONMENT,
+  optionalEnvironment: ANALYTICS_TUNING,
   schedules: [
     {
       expression: 'rate(1 hour)',
@@ -143,6 +184,8 @@ export const ANOMALY_FUNCTION: FunctionSpec = {
   timeoutSeconds: 300,
   // On demand only (`jobs run anomaly --date D`): the daily rollup runs detection right after it writes.
   schedules: [],
+  environment: NOTIFY_ENVIRONMENT,
+  optionalEnvironment: ANALYTICS_TUNING,
 };
 
 export const RECONCILE_FUNCTION: FunctionSpec = {
@@ -152,6 +195,8 @@ export const RECONCILE_FUNCTION: FunctionSpec = {
     "Reconciles the ledger's daily rollups with the providers' usage and cost reports: coverage, drift, anomalies",
   memoryMb: 512,
   timeoutSeconds: 600,
+  environment: [...NOTIFY_ENVIRONMENT, PROVIDER_ACCOUNTS_ENV.secretName],
+  optionalEnvironment: [PROVIDER_ACCOUNTS_ENV.json, ...ANALYTICS_TUNING],
   schedules: [
     {
       // After the daily rollup (00:15 UTC). Providers' reports settle over a day or two, so the last
@@ -189,6 +234,7 @@ export const SWEEP_FUNCTION: FunctionSpec = {
   schedules: [
     { expression: 'rate(15 minutes)', description: 'Abandon in-progress interactions past the timeout' },
   ],
+  optionalEnvironment: [TUNING_ENV.abandonAfterMinutes],
 };
 
 export const BATCH_CREATOR_FUNCTION: FunctionSpec = {
@@ -199,6 +245,8 @@ export const BATCH_CREATOR_FUNCTION: FunctionSpec = {
   // A full batch file (50,000 lines, up to 200 MB) is built in memory.
   memoryMb: 2048,
   timeoutSeconds: 600,
+  environment: ANALYSIS_JOB_ENVIRONMENT,
+  optionalEnvironment: OPENAI_DIRECT,
   schedules: [
     { expression: 'rate(10 minutes)', description: 'Submit pending analysis requests as OpenAI batches' },
   ],
@@ -210,6 +258,8 @@ export const BATCH_POLLER_FUNCTION: FunctionSpec = {
   description: 'Offline analysis: mirrors OpenAI batch status and stores the results of finished batches',
   memoryMb: 1024,
   timeoutSeconds: 600,
+  environment: ANALYSIS_JOB_ENVIRONMENT,
+  optionalEnvironment: OPENAI_DIRECT,
   schedules: [
     { expression: 'rate(2 minutes)', description: 'Poll in-flight OpenAI batches and store their results' },
   ],

@@ -1,9 +1,8 @@
 /**
- * The deploy settings that decide how far tokentrail scales out, read from CDK context
- * (`-c key=value` or cdk.json) with defaults that fit 100 million interactions a day for one
- * project (see `npm run scale-model`). Plain data; the stack and the scale model both read it.
+ * The deploy settings that decide how far tokentrail scales out, with defaults that fit 100
+ * million interactions a day for one project (see `npm run scale-model`). Plain data: infra/context.ts
+ * reads them from CDK context (`-c key=value` or cdk.json), the stack passes them on.
  */
-import type { Node } from 'constructs';
 import { DEFAULT_SHARDS } from '../shared/ledger/shards';
 
 export interface ScaleSettings {
@@ -32,7 +31,8 @@ export interface ScaleSettings {
   maxWriteCapacity: number;
 }
 
-function mapConcurrencyFor(dayIndexShards: number): number {
+/** The default map concurrency for a day shard count: 1.5 slices per shard. */
+export function mapConcurrencyFor(dayIndexShards: number): number {
   return Math.ceil(1.5 * dayIndexShards);
 }
 
@@ -52,16 +52,6 @@ export const DEFAULT_SCALE_SETTINGS: ScaleSettings = {
   maxWriteCapacity: 40_000,
 };
 
-function integer(node: Node, key: string, fallback: number, min: number, max: number): number {
-  const raw = node.tryGetContext(key) as unknown;
-  if (raw === undefined || raw === null || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`context ${key}: expected an integer from ${min} to ${max}, got ${String(raw)}`);
-  }
-  return value;
-}
-
 /** Parses `ingest=50,query=10` into `{ ingest: 50, query: 10 }`. */
 export function parseReservedConcurrency(raw: string): Record<string, number> {
   const entries = raw
@@ -77,39 +67,4 @@ export function parseReservedConcurrency(raw: string): Record<string, number> {
       return [name.trim(), count] as const;
     });
   return Object.fromEntries(entries);
-}
-
-/**
- * The scale settings of a construct tree, from its context.
- *
- * @example
- * scaleSettings(stack.node).dayIndexShards; // 16 unless -c tokentrail:dayIndexShards=N
- */
-export function scaleSettings(node: Node): ScaleSettings {
-  const defaults = DEFAULT_SCALE_SETTINGS;
-  const reserved = node.tryGetContext('tokentrail:reservedConcurrency') as string | undefined;
-  const dayIndexShards = integer(node, 'tokentrail:dayIndexShards', defaults.dayIndexShards, 8, 256);
-  return {
-    dayIndexShards,
-    workIndexShards: integer(node, 'tokentrail:workIndexShards', defaults.workIndexShards, 1, 256),
-    processMaxConcurrency: integer(
-      node,
-      'tokentrail:processMaxConcurrency',
-      defaults.processMaxConcurrency,
-      2,
-      1000,
-    ),
-    reservedConcurrency: reserved ? parseReservedConcurrency(String(reserved)) : {},
-    mapConcurrency: integer(
-      node,
-      'tokentrail:rollupMapConcurrency',
-      mapConcurrencyFor(dayIndexShards),
-      1,
-      1000,
-    ),
-    minReadCapacity: integer(node, 'tokentrail:minReadCapacity', defaults.minReadCapacity, 1, 40_000),
-    minWriteCapacity: integer(node, 'tokentrail:minWriteCapacity', defaults.minWriteCapacity, 1, 40_000),
-    maxReadCapacity: integer(node, 'tokentrail:maxReadCapacity', defaults.maxReadCapacity, 1, 40_000),
-    maxWriteCapacity: integer(node, 'tokentrail:maxWriteCapacity', defaults.maxWriteCapacity, 1, 40_000),
-  };
 }

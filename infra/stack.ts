@@ -6,11 +6,10 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { ENV } from '../shared/aws/config';
+import { ENV, RETENTION_ENV, SHARD_ENV, type SharedEnvName } from '../shared/env-names';
 import { PAYLOAD_PREFIX, STAGING_PREFIX } from '../shared/ledger/keys';
-import { RETENTION_ENV } from '../shared/ledger/retention';
-import { SHARD_ENV } from '../shared/ledger/shards';
 import { LEDGER_TABLE } from '../shared/ledger/tables';
 import {
   ADMIN_FUNCTION,
@@ -22,49 +21,79 @@ import {
   SWEEP_FUNCTION,
 } from './catalog';
 import { acknowledge } from './constructs/acknowledge';
-import { Analytics } from './constructs/analytics';
-import { BatchAnalysis } from './constructs/batch-analysis';
+import { Analytics, type AnalyticsProps } from './constructs/analytics';
+import { BatchAnalysis, type BatchAnalysisProps } from './constructs/batch-analysis';
 import { FailureQueue } from './constructs/failure-queue';
 import { HttpApi } from './constructs/http-api';
 import { IngestQueue } from './constructs/ingest-queue';
 import { LambdaFunction } from './constructs/lambda-function';
-import { Observability } from './constructs/observability';
+import { type AlarmThresholds, Observability } from './constructs/observability';
 import { RepriceDayMap } from './constructs/reprice';
+import type { FeatureScope, MonitoringScope } from './constructs/scope';
 import { Storage } from './constructs/storage';
-import { type ScaleSettings, scaleSettings } from './scale-settings';
+import { DEFAULT_SCALE_SETTINGS, type ScaleSettings } from './scale-settings';
 
 export interface TokentrailStackProps extends StackProps {
   /** Stage name (dev, prod, ...): part of the stack name and resource tags. */
-  stage: string;
-  /** Keep tables and the bucket when the stack is deleted (default true). */
-  retainData?: boolean;
-  logRetentionDays?: logs.RetentionDays;
-  apiRateLimit?: number;
-  apiBurstLimit?: number;
-  /** Days interactions are kept unless a project sets its own (0 keeps forever); default context `tokentrail:retentionDays`. */
-  retentionDays?: number;
-  /** Powertools log level of every function; default context `tokentrail:logLevel`, else `INFO`. */
-  logLevel?: string;
-  /** Fraction of invocations logged at DEBUG; default context `tokentrail:debugSampleRate`, else 0.01. */
-  debugSampleRate?: number;
-  /** `xray`: X-Ray active tracing on every function; default context `tokentrail:tracing`, else off. */
-  tracing?: 'xray' | 'off';
+  readonly stage: string;
+  /**
+   * Keep tables and the bucket when the stack is deleted (context `tokentrail:retainData`).
+   * @default true
+   */
+  readonly retainData?: boolean;
+  /**
+   * Retention of the functions' and the API's log groups (context `tokentrail:logRetentionDays`).
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetentionDays?: logs.RetentionDays;
+  /** Steady-state API requests per second (context `tokentrail:apiRateLimit`). @default 500 */
+  readonly apiRateLimit?: number;
+  /** API burst (context `tokentrail:apiBurstLimit`). @default 1000 */
+  readonly apiBurstLimit?: number;
+  /**
+   * Days interactions are kept unless a project sets its own; 0 keeps forever (context
+   * `tokentrail:retentionDays`).
+   * @default 0
+   */
+  readonly retentionDays?: number;
+  /** Powertools log level of every function (context `tokentrail:logLevel`). @default 'INFO' */
+  readonly logLevel?: string;
+  /** Fraction of invocations logged at DEBUG (context `tokentrail:debugSampleRate`). @default 0.01 */
+  readonly debugSampleRate?: number;
+  /** `xray`: X-Ray active tracing on every function (context `tokentrail:tracing`). @default 'off' */
+  readonly tracing?: 'xray' | 'off';
+  /** DynamoDB capacity mode (context `tokentrail:billing`). @default 'on-demand' */
+  readonly billing?: 'on-demand' | 'provisioned';
+  /** How far it scales out: shards, concurrency, capacity floors (scale-settings.ts). @default DEFAULT_SCALE_SETTINGS */
+  readonly scale?: ScaleSettings;
+  /** E-mail subscribed to the alarm and alert topics (context `tokentrail:alarmEmail`). @default none */
+  readonly alarmEmail?: string;
+  /** Alarm thresholds (context `tokentrail:queueAgeAlarmSeconds`, ...). @default DEFAULT_ALARM_THRESHOLDS */
+  readonly alarmThresholds?: Partial<AlarmThresholds>;
+  /** Rollup tag keys and the provider admin secret. @default see AnalyticsProps */
+  readonly analytics?: Pick<AnalyticsProps, 'rollupTagKeys' | 'providerAdminSecretName'>;
+  /** The OpenAI secret and the batch thresholds. @default see BatchAnalysisProps */
+  readonly batchAnalysis?: BatchAnalysisProps;
 }
 
 /**
  * tokentrail in one stack, composed of one construct per concern. Functions come from
- * infra/catalog.ts, the same list the local twin serves.
+ * infra/catalog.ts, the same list the local twin serves. The stack is the scope the feature
+ * and monitoring constructs depend on (constructs/scope.ts); it reads no context (app.ts does,
+ * through context.ts).
  */
-export class TokentrailStack extends Stack {
+export class TokentrailStack extends Stack implements FeatureScope, MonitoringScope {
   public readonly storage: Storage;
   public readonly ingestQueue: IngestQueue;
   /** Failed job runs, undeliverable schedules and notifications (see FailureQueue). */
   public readonly failureQueue: FailureQueue;
   public readonly httpApi: HttpApi;
   public readonly functions: Record<string, lambda.Function> = {};
+  /** Job state machines by catalog name (the rollup's distributed map). */
+  public readonly stateMachines: Record<string, sfn.IStateMachine> = {};
   /** Environment every function gets: the names of the shared resources and the shard counts. */
-  public readonly functionEnvironment: Record<string, string>;
-  /** How far it scales out: shards, concurrency, capacity floors (context, see scale-settings.ts). */
+  public readonly functionEnvironment: Readonly<Record<string, string>>;
+  /** How far it scales out: shards, concurrency, capacity floors (see scale-settings.ts). */
   public readonly scale: ScaleSettings;
   private readonly logRetention: logs.RetentionDays;
   private readonly logSettings: { logLevel?: string; debugSampleRate?: number; tracing: boolean };
@@ -72,8 +101,12 @@ export class TokentrailStack extends Stack {
   public constructor(scope: Construct, id: string, props: TokentrailStackProps) {
     super(scope, id, props);
     const logRetention = props.logRetentionDays ?? logs.RetentionDays.ONE_MONTH;
-    this.scale = scaleSettings(this.node);
-    this.storage = new Storage(this, 'Storage', { retain: props.retainData ?? true });
+    this.scale = props.scale ?? DEFAULT_SCALE_SETTINGS;
+    this.storage = new Storage(this, 'Storage', {
+      retain: props.retainData ?? true,
+      billing: props.billing,
+      capacity: this.scale,
+    });
     this.ingestQueue = new IngestQueue(this, 'IngestQueue');
     this.failureQueue = new FailureQueue(this, 'FailureQueue');
     this.httpApi = new HttpApi(this, 'HttpApi', {
@@ -84,10 +117,8 @@ export class TokentrailStack extends Stack {
 
     const { ledgerTable, keysTable, payloadBucket } = this.storage;
     const { queue, deadLetterQueue } = this.ingestQueue;
-    const retentionDays =
-      props.retentionDays ?? Number(this.node.tryGetContext('tokentrail:retentionDays') ?? 0);
-    const environment = {
-      [RETENTION_ENV]: String(retentionDays),
+    const environment: Record<SharedEnvName, string> = {
+      [RETENTION_ENV]: String(props.retentionDays ?? 0),
       [ENV.ledgerTable]: ledgerTable.tableName,
       [ENV.keysTable]: keysTable.tableName,
       [ENV.ingestQueueUrl]: queue.queueUrl,
@@ -98,11 +129,10 @@ export class TokentrailStack extends Stack {
     };
     this.functionEnvironment = environment;
     this.logRetention = logRetention;
-    const sampleRate = props.debugSampleRate ?? this.node.tryGetContext('tokentrail:debugSampleRate');
     this.logSettings = {
-      logLevel: props.logLevel ?? (this.node.tryGetContext('tokentrail:logLevel') as string | undefined),
-      debugSampleRate: sampleRate === undefined ? undefined : Number(sampleRate),
-      tracing: (props.tracing ?? this.node.tryGetContext('tokentrail:tracing') ?? 'off') === 'xray',
+      logLevel: props.logLevel,
+      debugSampleRate: props.debugSampleRate,
+      tracing: props.tracing === 'xray',
     };
     const make = (spec: FunctionSpec) => this.addFunction(spec);
 
@@ -179,15 +209,23 @@ export class TokentrailStack extends Stack {
     allow(sweep, ['dynamodb:Query', 'dynamodb:UpdateItem'], [ledgerTable.tableArn]);
     allow(sweep, ['dynamodb:Query'], [ledgerIndex('byOpen')]);
 
-    new Analytics(this, 'Analytics');
+    const analytics = new Analytics(this, 'Analytics', {
+      ...props.analytics,
+      alarmEmail: props.alarmEmail,
+      mapConcurrency: this.scale.mapConcurrency,
+    });
+    this.stateMachines.rollup = analytics.rollupStateMachine;
     // reprice --date at scale: a distributed map over the day's slices, one slice per shard at once.
     new RepriceDayMap(this, 'RepriceDay', {
       repriceFunction: reprice,
       maxConcurrency: this.scale.dayIndexShards,
     });
-    new BatchAnalysis(this, 'BatchAnalysis');
-    // Last, so its dashboard and alarms cover every function the feature constructs added.
-    new Observability(this, 'Observability');
+    new BatchAnalysis(this, 'BatchAnalysis', props.batchAnalysis);
+    // Last, so its dashboard and alarms cover every function and state machine the features added.
+    new Observability(this, 'Observability', {
+      alarmEmail: props.alarmEmail,
+      thresholds: props.alarmThresholds,
+    });
     const unknown = Object.keys(this.scale.reservedConcurrency).filter((name) => !this.functions[name]);
     if (unknown.length > 0) {
       throw new Error(

@@ -104,7 +104,7 @@ export const ENV_GROUPS = {
  * The environment every function gets from the stack: the shared resources' names, the shard
  * counts and the default retention (a stack-wide setting the stores apply on write).
  */
-export const SHARED_ENVIRONMENT: readonly EnvName[] = [
+export const SHARED_ENVIRONMENT = [
   RETENTION_ENV,
   ENV.ledgerTable,
   ENV.keysTable,
@@ -113,4 +113,9 @@ export const SHARED_ENVIRONMENT: readonly EnvName[] = [
   ENV.payloadBucket,
   SHARD_ENV.dayIndex,
   SHARD_ENV.workIndex,
-];
+] as const satisfies readonly EnvName[];
+
+export type SharedEnvName = (typeof SHARED_ENVIRONMENT)[number];
+
+/** Read by any function with a default, set by the local twin only (never by the stack). */
+export const LOCAL_ONLY_ENVIRONMENT = [ENV.s3ForcePathStyle] as const satisfies readonly EnvName[];

@@ -20,19 +20,26 @@ import {
 import { ROLLUP_RUN_PREFIX } from '../../shared/ledger/keys';
 import { LEDGER_TABLE } from '../../shared/ledger/tables';
 import { ANOMALY_FUNCTION, INSIGHTS_FUNCTION, RECONCILE_FUNCTION, ROLLUP_FUNCTION } from '../catalog';
-import type { TokentrailStack } from '../stack';
+import { DEFAULT_SCALE_SETTINGS } from '../scale-settings';
 import { acknowledge } from './acknowledge';
+import type { FeatureScope } from './scope';
 
 export interface AnalyticsProps {
-  /** E-mail subscribed to the alert topic; default context `tokentrail:alarmEmail` (none when unset). */
-  alarmEmail?: string;
-  /** Tag keys rolled up too; default context `tokentrail:rollupTagKeys` (comma-separated). */
-  rollupTagKeys?: string;
+  /** E-mail subscribed to the alert topic (context `tokentrail:alarmEmail`). @default none */
+  readonly alarmEmail?: string;
+  /** Tag keys rolled up too, comma-separated (context `tokentrail:rollupTagKeys`). @default none */
+  readonly rollupTagKeys?: string;
   /**
    * Secrets Manager secret with the providers' admin keys and which accounts belong to which
-   * project; default context `tokentrail:providerAdminSecretName`, else `tokentrail/provider-admin`.
+   * project (context `tokentrail:providerAdminSecretName`).
+   * @default 'tokentrail/provider-admin'
    */
-  providerAdminSecretName?: string;
+  readonly providerAdminSecretName?: string;
+  /**
+   * Slices the rollup map sums at once (context `tokentrail:rollupMapConcurrency`).
+   * @default DEFAULT_SCALE_SETTINGS.mapConcurrency
+   */
+  readonly mapConcurrency?: number;
 }
 
 /**
@@ -50,9 +57,10 @@ export class Analytics extends Construct {
   /** Plan → distributed map over project day × shard × hour slices → reduce. */
   public readonly rollupStateMachine: sfn.StateMachine;
 
-  public constructor(stack: TokentrailStack, id: string, props: AnalyticsProps = {}) {
-    super(stack, id);
-    const { ledgerTable, keysTable, payloadBucket } = stack.storage;
+  public constructor(scope: FeatureScope, id: string, props: AnalyticsProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const { ledgerTable, keysTable, payloadBucket } = scope.storage;
 
     this.alertTopic = new sns.Topic(this, 'AlertTopic', {
       displayName: 'tokentrail cost anomalies and budget thresholds',
@@ -60,11 +68,9 @@ export class Analytics extends Construct {
       // The AWS managed key for SNS: encrypted at rest, no key to administer.
       masterKey: kms.Alias.fromAliasName(this, 'AlertTopicKey', 'alias/aws/sns'),
     });
-    const alarmEmail =
-      props.alarmEmail ?? (stack.node.tryGetContext('tokentrail:alarmEmail') as string | undefined);
-    if (alarmEmail) {
+    if (props.alarmEmail) {
       this.alertTopic.addSubscription(
-        new subscriptions.EmailSubscription(alarmEmail, { deadLetterQueue: stack.failureQueue.queue }),
+        new subscriptions.EmailSubscription(props.alarmEmail, { deadLetterQueue: scope.failureQueue.queue }),
       );
     }
 
@@ -86,10 +92,9 @@ export class Analytics extends Construct {
 
     // Rollup: reads the day index, replaces rollup items, reads settings, raises budget events,
     // and (daily) writes anomalies.
-    this.rollupFunction = stack.addFunction(ROLLUP_FUNCTION);
-    const tagKeys =
-      props.rollupTagKeys ?? (stack.node.tryGetContext('tokentrail:rollupTagKeys') as string | undefined);
-    if (tagKeys) this.rollupFunction.addEnvironment(ANALYTICS_ENV.rollupTagKeys, tagKeys);
+    this.rollupFunction = scope.addFunction(ROLLUP_FUNCTION);
+    if (props.rollupTagKeys)
+      this.rollupFunction.addEnvironment(ANALYTICS_ENV.rollupTagKeys, props.rollupTagKeys);
     allow(
       this.rollupFunction,
       [
@@ -116,21 +121,17 @@ export class Analytics extends Construct {
       `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(payloadBucket.node.defaultChild as CfnResource)}.Arn>/${ROLLUP_RUN_PREFIX}*]`,
       'Rollup runs write a fresh key per run and slice; access is limited to the rollup-runs prefix.',
     );
-    this.rollupStateMachine = this.rollupMap(stack, this.rollupFunction);
+    this.rollupStateMachine = this.rollupMap(scope, this.rollupFunction, props.mapConcurrency);
 
     // Anomaly: reads daily rollups and active-project marks, upserts anomalies.
-    this.anomalyFunction = stack.addFunction(ANOMALY_FUNCTION);
+    this.anomalyFunction = scope.addFunction(ANOMALY_FUNCTION);
     allow(this.anomalyFunction, ['dynamodb:Query', 'dynamodb:UpdateItem'], [ledgerTable.tableArn]);
     notifies(this.anomalyFunction);
 
     // Reconcile: reads daily rollups and settings, reads the provider admin secret (created by
     // the user, so admin keys never pass through CloudFormation), replaces its items, upserts anomalies.
-    this.reconcileFunction = stack.addFunction(RECONCILE_FUNCTION);
-    const adminSecretName =
-      props.providerAdminSecretName ??
-      String(
-        stack.node.tryGetContext('tokentrail:providerAdminSecretName') ?? DEFAULT_PROVIDER_ADMIN_SECRET_NAME,
-      );
+    this.reconcileFunction = scope.addFunction(RECONCILE_FUNCTION);
+    const adminSecretName = props.providerAdminSecretName ?? DEFAULT_PROVIDER_ADMIN_SECRET_NAME;
     this.reconcileFunction.addEnvironment(PROVIDER_ACCOUNTS_ENV.secretName, adminSecretName);
     secretsmanager.Secret.fromSecretNameV2(this, 'ProviderAdminSecret', adminSecretName).grantRead(
       this.reconcileFunction,
@@ -143,7 +144,7 @@ export class Analytics extends Construct {
     notifies(this.reconcileFunction);
 
     // API: authenticates keys, reads rollups/anomalies/reconciliation/budget events, resolves anomalies, saves the budget.
-    this.insightsFunction = stack.addFunction(INSIGHTS_FUNCTION);
+    this.insightsFunction = scope.addFunction(INSIGHTS_FUNCTION);
     allow(this.insightsFunction, ['dynamodb:GetItem'], [keysTable.tableArn]);
     allow(
       this.insightsFunction,
@@ -168,7 +169,12 @@ export class Analytics extends Construct {
    * overwrites its own partial), `reduce` merges each day and writes its rollups. The catalog's
    * rollup schedules start it, each retried by the scheduler and never by Lambda's own async retries.
    */
-  private rollupMap(stack: TokentrailStack, fn: lambda.Function): sfn.StateMachine {
+  private rollupMap(
+    scope: FeatureScope,
+    fn: lambda.Function,
+    mapConcurrency = DEFAULT_SCALE_SETTINGS.mapConcurrency,
+  ): sfn.StateMachine {
+    const stack = Stack.of(this);
     const invoke = (id: string, payload: Record<string, unknown>) =>
       new tasks.LambdaInvoke(this, id, {
         lambdaFunction: fn,
@@ -184,9 +190,9 @@ export class Analytics extends Construct {
       slice: sfn.JsonPath.objectAt('$.slice'),
     }).addRetry({ errors: ['States.ALL'], maxAttempts: 3, interval: Duration.seconds(5), backoffRate: 2 });
     const map = new sfn.DistributedMap(this, 'SumSlices', {
-      maxConcurrency: stack.scale.mapConcurrency,
+      maxConcurrency: mapConcurrency,
       itemReader: new sfn.S3JsonItemReader({
-        bucket: stack.storage.payloadBucket,
+        bucket: scope.storage.payloadBucket,
         key: sfn.JsonPath.stringAt('$.slicesKey'),
       }),
       itemSelector: {
@@ -211,7 +217,7 @@ export class Analytics extends Construct {
       tracingEnabled: true,
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
-    const bucketId = stack.getLogicalId(stack.storage.payloadBucket.node.defaultChild as CfnResource);
+    const bucketId = stack.getLogicalId(scope.storage.payloadBucket.node.defaultChild as CfnResource);
     acknowledge(
       machine,
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::<${bucketId}>/*]`,
@@ -237,7 +243,7 @@ export class Analytics extends Construct {
         target: new targets.StepFunctionsStartExecution(machine, {
           input: scheduler.ScheduleTargetInput.fromObject(schedule.input ?? {}),
           retryAttempts: 2,
-          deadLetterQueue: stack.failureQueue.queue,
+          deadLetterQueue: scope.failureQueue.queue,
         }),
       });
     });

@@ -1,4 +1,4 @@
-import type { CfnResource } from 'aws-cdk-lib';
+import { type CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -8,16 +8,21 @@ import { DEFAULT_OPENAI_SECRET_NAME, OPENAI_ENV } from '../../shared/aws/openai-
 import { PAYLOAD_PREFIX } from '../../shared/ledger/keys';
 import { LEDGER_TABLE } from '../../shared/ledger/tables';
 import { ANALYSIS_ADMIN_FUNCTION, BATCH_CREATOR_FUNCTION, BATCH_POLLER_FUNCTION } from '../catalog';
-import type { TokentrailStack } from '../stack';
 import { acknowledge } from './acknowledge';
+import type { FeatureScope } from './scope';
 
 export interface BatchAnalysisProps {
-  /** Secrets Manager secret holding the OpenAI key(s); default context `tokentrail:openAiSecretName`, else `tokentrail/openai`. */
-  openAiSecretName?: string;
-  /** Job thresholds; defaults from context `tokentrail:analysisMinBatchSize`, `…MaxWaitSeconds`, `…MaxAttempts`. */
-  minBatchSize?: number;
-  maxWaitSeconds?: number;
-  maxAttempts?: number;
+  /**
+   * Secrets Manager secret holding the OpenAI key(s) (context `tokentrail:openAiSecretName`).
+   * @default 'tokentrail/openai'
+   */
+  readonly openAiSecretName?: string;
+  /** Pending requests that make a batch (context `tokentrail:analysisMinBatchSize`). @default 100 */
+  readonly minBatchSize?: number;
+  /** Longest a request waits for a full batch (context `tokentrail:analysisMaxWaitSeconds`). @default 3600 */
+  readonly maxWaitSeconds?: number;
+  /** Attempts before a request fails for good (context `tokentrail:analysisMaxAttempts`). @default 3 */
+  readonly maxAttempts?: number;
 }
 
 /**
@@ -33,13 +38,10 @@ export class BatchAnalysis extends Construct {
   public readonly adminFunction: lambda.Function;
   public readonly openAiSecret: secretsmanager.ISecret;
 
-  public constructor(stack: TokentrailStack, id: string, props: BatchAnalysisProps = {}) {
-    super(stack, id);
-    const { ledgerTable, keysTable, payloadBucket } = stack.storage;
-    const context = (key: string) =>
-      stack.node.tryGetContext(`tokentrail:${key}`) as string | number | undefined;
-    const secretName =
-      props.openAiSecretName ?? String(context('openAiSecretName') ?? DEFAULT_OPENAI_SECRET_NAME);
+  public constructor(scope: FeatureScope, id: string, props: BatchAnalysisProps = {}) {
+    super(scope, id);
+    const { ledgerTable, keysTable, payloadBucket } = scope.storage;
+    const secretName = props.openAiSecretName ?? DEFAULT_OPENAI_SECRET_NAME;
     this.openAiSecret = secretsmanager.Secret.fromSecretNameV2(this, 'OpenAiSecret', secretName);
 
     const index = (name: string) =>
@@ -50,20 +52,14 @@ export class BatchAnalysis extends Construct {
       fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
     const jobEnvironment = {
       [OPENAI_ENV.secretName]: secretName,
-      [ANALYSIS_ENV.minBatchSize]: String(
-        props.minBatchSize ?? context('analysisMinBatchSize') ?? ANALYSIS_DEFAULTS.minBatchSize,
-      ),
-      [ANALYSIS_ENV.maxWaitSeconds]: String(
-        props.maxWaitSeconds ?? context('analysisMaxWaitSeconds') ?? ANALYSIS_DEFAULTS.maxWaitSeconds,
-      ),
-      [ANALYSIS_ENV.maxAttempts]: String(
-        props.maxAttempts ?? context('analysisMaxAttempts') ?? ANALYSIS_DEFAULTS.maxAttempts,
-      ),
+      [ANALYSIS_ENV.minBatchSize]: String(props.minBatchSize ?? ANALYSIS_DEFAULTS.minBatchSize),
+      [ANALYSIS_ENV.maxWaitSeconds]: String(props.maxWaitSeconds ?? ANALYSIS_DEFAULTS.maxWaitSeconds),
+      [ANALYSIS_ENV.maxAttempts]: String(props.maxAttempts ?? ANALYSIS_DEFAULTS.maxAttempts),
     };
 
     // Creator: work index queries, request/batch/counter writes (transactions need Put/Update per item),
     // interactions and their offloaded payloads read to build the (redacted) analysis text.
-    this.creatorFunction = stack.addFunction(BATCH_CREATOR_FUNCTION);
+    this.creatorFunction = scope.addFunction(BATCH_CREATOR_FUNCTION);
     allow(
       this.creatorFunction,
       [
@@ -79,12 +75,12 @@ export class BatchAnalysis extends Construct {
     allow(this.creatorFunction, ['s3:GetObject'], [payloadBucket.arnForObjects(`${PAYLOAD_PREFIX}*`)]);
     acknowledge(
       this.creatorFunction,
-      `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(payloadBucket.node.defaultChild as CfnResource)}.Arn>/${PAYLOAD_PREFIX}*]`,
+      `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(payloadBucket.node.defaultChild as CfnResource)}.Arn>/${PAYLOAD_PREFIX}*]`,
       'The creator reads redacted payload objects, keyed by interaction id, under the payloads prefix only.',
     );
 
     // Poller: work index queries, request/batch/counter/interaction updates.
-    this.pollerFunction = stack.addFunction(BATCH_POLLER_FUNCTION);
+    this.pollerFunction = scope.addFunction(BATCH_POLLER_FUNCTION);
     allow(
       this.pollerFunction,
       ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
@@ -98,7 +94,7 @@ export class BatchAnalysis extends Construct {
     }
 
     // Admin API: key lookup, settings, counters, request list (status index), requeue, batches.
-    this.adminFunction = stack.addFunction(ANALYSIS_ADMIN_FUNCTION);
+    this.adminFunction = scope.addFunction(ANALYSIS_ADMIN_FUNCTION);
     allow(this.adminFunction, ['dynamodb:GetItem'], [keysTable.tableArn]);
     allow(
       this.adminFunction,

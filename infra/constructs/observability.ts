@@ -10,18 +10,18 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AnomalyKind } from '../../shared/analytics/keys';
 import { METRIC, METRICS_NAMESPACE, type MetricName } from '../../shared/metric-names';
-import type { TokentrailStack } from '../stack';
+import type { MonitoringScope } from './scope';
 
 /** Alarm thresholds; each has a context key so an operator can tune it at deploy time. */
 export interface AlarmThresholds {
-  /** Oldest ingest message age that alarms (context `tokentrail:queueAgeAlarmSeconds`). */
-  oldestMessageAgeSeconds: number;
-  /** Errors per invocation of any one function, in percent (context `tokentrail:errorRateAlarmPercent`). */
-  functionErrorRatePercent: number;
-  /** API responses with a 5xx status, in percent (context `tokentrail:api5xxAlarmPercent`). */
-  api5xxRatePercent: number;
-  /** Throttled Lambda invocations and DynamoDB requests in 5 minutes (context `tokentrail:throttleAlarmCount`). */
-  throttlesPer5Minutes: number;
+  /** Oldest ingest message age that alarms (context `tokentrail:queueAgeAlarmSeconds`). @default 900 */
+  readonly oldestMessageAgeSeconds: number;
+  /** Errors per invocation of any one function, in percent (context `tokentrail:errorRateAlarmPercent`). @default 5 */
+  readonly functionErrorRatePercent: number;
+  /** API responses with a 5xx status, in percent (context `tokentrail:api5xxAlarmPercent`). @default 5 */
+  readonly api5xxRatePercent: number;
+  /** Throttled Lambda invocations and DynamoDB requests in 5 minutes (context `tokentrail:throttleAlarmCount`). @default 10 */
+  readonly throttlesPer5Minutes: number;
 }
 
 export const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
@@ -33,9 +33,10 @@ export const DEFAULT_ALARM_THRESHOLDS: AlarmThresholds = {
 };
 
 export interface ObservabilityProps {
-  /** E-mail subscribed to the alarm topic; default context `tokentrail:alarmEmail` (none when unset). */
-  alarmEmail?: string;
-  thresholds?: Partial<AlarmThresholds>;
+  /** E-mail subscribed to the alarm topic (context `tokentrail:alarmEmail`). @default none */
+  readonly alarmEmail?: string;
+  /** Alarm thresholds (context keys on AlarmThresholds). @default DEFAULT_ALARM_THRESHOLDS */
+  readonly thresholds?: Partial<AlarmThresholds>;
 }
 
 /**
@@ -59,8 +60,9 @@ const NARROW = 8;
 /**
  * Operations for one stage: a CloudWatch dashboard (API, queue and DLQ, functions, DynamoDB,
  * cost and tokens per project and model, redactions, pipeline counters, offline analysis,
- * anomalies) and alarms (DLQ not empty, oldest message too old, function error rate, API 5xx
- * rate, throttles, new anomaly) that notify an alarm topic.
+ * anomalies, job state machine runs) and alarms (DLQ not empty, oldest message too old, function
+ * error rate, API 5xx rate, throttles, new anomaly, a failed or timed-out job state machine run)
+ * that notify an alarm topic. It depends on a MonitoringScope, not on the stack.
  *
  * The alarm topic coexists with the analytics alert topic rather than reusing it: that one is
  * encrypted with the AWS managed SNS key, whose policy cannot let CloudWatch publish, so alarms
@@ -68,7 +70,7 @@ const NARROW = 8;
  * lets CloudWatch alarms of this account encrypt messages. Both subscribe the same e-mail.
  *
  * @example
- * const observability = new Observability(stack, 'Observability', { thresholds: { api5xxRatePercent: 2 } });
+ * const observability = new Observability(scope, 'Observability', { thresholds: { api5xxRatePercent: 2 } });
  */
 export class Observability extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
@@ -76,35 +78,19 @@ export class Observability extends Construct {
   public readonly alarms: cloudwatch.Alarm[] = [];
   public readonly thresholds: AlarmThresholds;
 
-  public constructor(stack: TokentrailStack, id: string, props: ObservabilityProps = {}) {
-    super(stack, id);
-    const context = (key: string) => stack.node.tryGetContext(`tokentrail:${key}`) as string | undefined;
-    const fromContext = (key: string, fallback: number) => {
-      const value = Number(context(key) ?? fallback);
-      return Number.isFinite(value) && value > 0 ? value : fallback;
-    };
-    this.thresholds = {
-      oldestMessageAgeSeconds: fromContext(
-        'queueAgeAlarmSeconds',
-        DEFAULT_ALARM_THRESHOLDS.oldestMessageAgeSeconds,
-      ),
-      functionErrorRatePercent: fromContext(
-        'errorRateAlarmPercent',
-        DEFAULT_ALARM_THRESHOLDS.functionErrorRatePercent,
-      ),
-      api5xxRatePercent: fromContext('api5xxAlarmPercent', DEFAULT_ALARM_THRESHOLDS.api5xxRatePercent),
-      throttlesPer5Minutes: fromContext('throttleAlarmCount', DEFAULT_ALARM_THRESHOLDS.throttlesPer5Minutes),
-      ...props.thresholds,
-    };
+  public constructor(scope: MonitoringScope, id: string, props: ObservabilityProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const overrides = Object.entries(props.thresholds ?? {}).filter(([, value]) => value !== undefined);
+    this.thresholds = { ...DEFAULT_ALARM_THRESHOLDS, ...Object.fromEntries(overrides) };
 
-    this.alarmTopic = this.createAlarmTopic(
-      props.alarmEmail ?? context('alarmEmail'),
-      stack.failureQueue.queue,
-    );
-    const { api } = stack.httpApi;
-    const { queue, deadLetterQueue } = stack.ingestQueue;
-    const { ledgerTable, keysTable } = stack.storage;
-    const functions = Object.entries(stack.functions);
+    this.alarmTopic = this.createAlarmTopic(props.alarmEmail, scope.failureQueue.queue);
+    const { api } = scope.httpApi;
+    const { queue, deadLetterQueue } = scope.ingestQueue;
+    const { ledgerTable, keysTable } = scope.storage;
+    const functions = Object.entries(scope.functions);
+    const labelOf = (fn: lambda.IFunction) =>
+      functions.find(([, candidate]) => candidate === fn)?.[0] ?? fn.node.id;
 
     // ---- alarms ----
     const alarm = (
@@ -142,7 +128,7 @@ export class Observability extends Construct {
     );
     queueNotEmpty(
       'FailuresQueued',
-      stack.failureQueue.queue,
+      scope.failureQueue.queue,
       'A scheduled job run failed, a schedule could not invoke its job, or a notification could not be delivered: the failure queue (FailureQueueUrl) holds the record; the job runs again on its schedule or with `tokentrail jobs run`.',
     );
 
@@ -194,8 +180,8 @@ export class Observability extends Construct {
 
     // An alarm's math takes at most 10 metrics: the hot path's functions and both tables.
     const throttleInputs: Record<string, cloudwatch.IMetric> = {};
-    for (const name of ['ingest', 'process', 'query'].filter((candidate) => stack.functions[candidate])) {
-      throttleInputs[`${name}Throttles`] = stack.functions[name]!.metricThrottles({
+    for (const name of ['ingest', 'process', 'query'].filter((candidate) => scope.functions[candidate])) {
+      throttleInputs[`${name}Throttles`] = scope.functions[name]!.metricThrottles({
         period: FIVE_MINUTES,
         statistic: 'Sum',
       });
@@ -244,12 +230,33 @@ export class Observability extends Construct {
         'The anomaly or reconcile job found a new cost, error or reconciliation anomaly: GET /v1/anomalies?status=open lists it.',
     });
 
+    // A failed run of a job state machine lands nowhere else: the scheduler only dead-letters a
+    // run it could not start, and the map's own retries are spent by the time the run fails.
+    const stateMachines = Object.entries(scope.stateMachines);
+    for (const [name, machine] of stateMachines) {
+      alarm(`${pascal(name)}ExecutionsFailed`, {
+        metric: new cloudwatch.MathExpression({
+          expression: 'failed + timedOut',
+          usingMetrics: {
+            failed: machine.metricFailed({ period: FIVE_MINUTES, statistic: 'Sum' }),
+            timedOut: machine.metricTimedOut({ period: FIVE_MINUTES, statistic: 'Sum' }),
+          },
+          period: FIVE_MINUTES,
+          label: `${name} runs failed or timed out`,
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        alarmDescription: `A ${name} state machine run failed or timed out (its retries spent): the execution's history in the Step Functions console names the failed step; the job runs again on its next schedule or with \`tokentrail jobs run ${name}\`.`,
+      });
+    }
+
     // ---- dashboard ----
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${stack.stackName}-operations`,
       defaultInterval: Duration.hours(6),
     });
-    const perFunction = (metric: (fn: lambda.Function) => cloudwatch.IMetric) =>
+    const perFunction = (metric: (fn: lambda.IFunction) => cloudwatch.IMetric) =>
       functions.map(([, fn]) => metric(fn));
 
     this.dashboard.addWidgets(
@@ -314,24 +321,22 @@ export class Observability extends Construct {
     this.dashboard.addWidgets(
       graph(
         'Lambda errors',
-        perFunction((fn) => fn.metricErrors({ statistic: 'Sum', label: labelOf(stack, fn) })),
+        perFunction((fn) => fn.metricErrors({ statistic: 'Sum', label: labelOf(fn) })),
         WIDE,
       ),
       graph(
         'Lambda throttles',
-        perFunction((fn) => fn.metricThrottles({ statistic: 'Sum', label: labelOf(stack, fn) })),
+        perFunction((fn) => fn.metricThrottles({ statistic: 'Sum', label: labelOf(fn) })),
         WIDE,
       ),
       graph(
         'Lambda duration p99 (ms)',
-        perFunction((fn) => fn.metricDuration({ statistic: 'p99', label: labelOf(stack, fn) })),
+        perFunction((fn) => fn.metricDuration({ statistic: 'p99', label: labelOf(fn) })),
         WIDE,
       ),
       graph(
         'Lambda concurrency',
-        perFunction((fn) =>
-          fn.metric('ConcurrentExecutions', { statistic: 'Maximum', label: labelOf(stack, fn) }),
-        ),
+        perFunction((fn) => fn.metric('ConcurrentExecutions', { statistic: 'Maximum', label: labelOf(fn) })),
         WIDE,
       ),
     );
@@ -496,6 +501,20 @@ export class Observability extends Construct {
       ),
     );
 
+    if (stateMachines.length > 0) {
+      this.dashboard.addWidgets(
+        graph(
+          'Job state machine runs',
+          stateMachines.flatMap(([name, machine]) => [
+            machine.metricSucceeded({ statistic: 'Sum', label: `${name} succeeded` }),
+            machine.metricFailed({ statistic: 'Sum', label: `${name} failed` }),
+            machine.metricTimedOut({ statistic: 'Sum', label: `${name} timed out` }),
+          ]),
+          WIDE,
+        ),
+      );
+    }
+
     new CfnOutput(stack, 'DashboardUrl', {
       value: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards:name=${this.dashboard.dashboardName}`,
       description: 'CloudWatch dashboard of this stage',
@@ -598,10 +617,6 @@ function tableMetric(tableName: string, metricName: string, label?: string): clo
     period: FIVE_MINUTES,
     label,
   });
-}
-
-function labelOf(stack: TokentrailStack, fn: lambda.Function): string {
-  return Object.entries(stack.functions).find(([, candidate]) => candidate === fn)?.[0] ?? fn.node.id;
 }
 
 function pascal(name: string): string {

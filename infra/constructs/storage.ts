@@ -5,17 +5,28 @@ import { Construct } from 'constructs';
 import { ROLLUP_RUN_EXPIRY_DAYS, ROLLUP_RUN_PREFIX, STAGING_PREFIX } from '../../shared/ledger/keys';
 import { KEYS_TABLE, LEDGER_TABLE, type TableDefinition } from '../../shared/ledger/tables';
 import { STAGING_EXPIRY_DAYS } from '../catalog';
-import { scaleSettings } from '../scale-settings';
+import { DEFAULT_SCALE_SETTINGS, type ScaleSettings } from '../scale-settings';
+import type { StorageResources } from './scope';
 
 export interface StorageProps {
-  /** Keep stateful resources when the stack is deleted (default true). */
-  retain?: boolean;
+  /** Keep stateful resources when the stack is deleted. @default true */
+  readonly retain?: boolean;
   /**
-   * `on-demand` (default) or `provisioned` with auto-scaling (context `tokentrail:billing`).
+   * `on-demand` or `provisioned` with auto-scaling (context `tokentrail:billing`).
    * Provisioned capacity at the 70% target costs about 40% of on-demand per write at steady
    * traffic (see `npm run cost-model`); on-demand absorbs spikes without planning.
+   * @default 'on-demand'
    */
-  billing?: 'on-demand' | 'provisioned';
+  readonly billing?: 'on-demand' | 'provisioned';
+  /**
+   * Provisioned floors and ceilings per table and index: scheduled readers start on the floor
+   * before auto-scaling reacts, and the ceiling bounds the bill (provisioned only).
+   * @default DEFAULT_SCALE_SETTINGS
+   */
+  readonly capacity?: Pick<
+    ScaleSettings,
+    'minReadCapacity' | 'minWriteCapacity' | 'maxReadCapacity' | 'maxWriteCapacity'
+  >;
 }
 
 /**
@@ -23,7 +34,7 @@ export interface StorageProps {
  * recovery, encrypted, deletion-protected) and the payload bucket (private, TLS only,
  * encrypted, staging objects expired by lifecycle).
  */
-export class Storage extends Construct {
+export class Storage extends Construct implements StorageResources {
   public readonly ledgerTable: dynamodb.TableV2;
   public readonly keysTable: dynamodb.TableV2;
   public readonly payloadBucket: s3.Bucket;
@@ -35,12 +46,9 @@ export class Storage extends Construct {
     // (the access-log bucket has ACLs disabled).
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const retain = props.retain ?? true;
-    const billingMode = props.billing ?? this.node.tryGetContext('tokentrail:billing') ?? 'on-demand';
-    // Floors and ceilings: scheduled readers start on the floor before auto-scaling reacts, and the
-    // ceiling bounds the bill (see scale-settings.ts for the context keys and defaults).
-    const capacity = scaleSettings(this.node);
+    const capacity = props.capacity ?? DEFAULT_SCALE_SETTINGS;
     const billing =
-      billingMode === 'provisioned'
+      props.billing === 'provisioned'
         ? dynamodb.Billing.provisioned({
             readCapacity: dynamodb.Capacity.autoscaled({
               minCapacity: capacity.minReadCapacity,

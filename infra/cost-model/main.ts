@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { readContext } from '../context';
 import { TokentrailStack } from '../stack';
 import { measureInteractionItem, SAMPLE_TEXT_FILE } from './interaction-item';
 import {
@@ -28,7 +29,8 @@ import { type TemplateJson, templateFacts } from './template-facts';
 
 export function synthesizedTemplate(context: Record<string, string>): TemplateJson {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  const stack = new TokentrailStack(app, 'Tokentrail-costmodel', { stage: 'costmodel' });
+  const { stackProps } = readContext(app.node);
+  const stack = new TokentrailStack(app, 'Tokentrail-costmodel', { ...stackProps, stage: 'costmodel' });
   return Template.fromStack(stack).toJSON() as TemplateJson;
 }
 

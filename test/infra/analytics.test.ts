@@ -7,10 +7,9 @@ import {
   RECONCILE_FUNCTION,
   ROLLUP_FUNCTION,
 } from '../../infra/catalog';
-import { TokentrailStack } from '../../infra/stack';
 import { NOTIFY_ENV } from '../../shared/aws/notifications';
 import { PROVIDER_ACCOUNTS_ENV } from '../../shared/aws/provider-accounts';
-import { isStackGrant, synthStack } from './support';
+import { isStackGrant, stackFromContext, synthStack } from './support';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
@@ -82,7 +81,7 @@ describe('Analytics construct', () => {
     const app = new App({
       context: { 'aws:cdk:bundling-stacks': [], 'tokentrail:alarmEmail': 'ops@example.com' },
     });
-    const stack = new TokentrailStack(app, 'Tokentrail-mail', { stage: 'test' });
+    const stack = stackFromContext(app, 'Tokentrail-mail', 'test');
     Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
@@ -195,7 +194,7 @@ describe('Analytics construct', () => {
     const app = new App({
       context: { 'aws:cdk:bundling-stacks': [], 'tokentrail:alarmEmail': 'ops@example.com' },
     });
-    new TokentrailStack(app, 'Tokentrail-nag', { stage: 'test' });
+    stackFromContext(app, 'Tokentrail-nag', 'test');
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).not.toThrow();
   });

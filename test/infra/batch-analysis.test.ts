@@ -2,8 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ANALYSIS_ADMIN_FUNCTION, BATCH_CREATOR_FUNCTION, BATCH_POLLER_FUNCTION } from '../../infra/catalog';
-import { TokentrailStack } from '../../infra/stack';
-import { isStackGrant, synthStack } from './support';
+import { isStackGrant, stackFromContext, synthStack } from './support';
 
 type FunctionProperties = {
   Role: { 'Fn::GetAtt': [string, string] };
@@ -91,7 +90,7 @@ describe('BatchAnalysis construct', () => {
         'tokentrail:analysisMinBatchSize': 500,
       },
     });
-    const stack = new TokentrailStack(app, 'Tokentrail-ctx', { stage: 'test' });
+    const stack = stackFromContext(app, 'Tokentrail-ctx', 'test');
     const contextTemplate = Template.fromStack(stack);
     const creator = statementsOf(contextTemplate, BATCH_CREATOR_FUNCTION.description);
     expect(JSON.stringify(creator.map((statement) => statement.Resource))).toContain(
@@ -156,7 +155,7 @@ describe('BatchAnalysis construct', () => {
     const app = new App({
       context: { 'aws:cdk:bundling-stacks': [], 'tokentrail:openAiSecretName': 'team/openai' },
     });
-    new TokentrailStack(app, 'Tokentrail-nag-analysis', { stage: 'test' });
+    stackFromContext(app, 'Tokentrail-nag-analysis', 'test');
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).not.toThrow();
   });

@@ -8,8 +8,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { FUNCTIONS } from '../../infra/catalog';
-import { TokentrailStack } from '../../infra/stack';
-import { synthStack } from './support';
+import { stackFromContext, synthStack } from './support';
 
 type Resource = { Properties: Record<string, unknown>; [key: string]: unknown };
 type Statement = {
@@ -232,7 +231,7 @@ describe('from context: an alarm e-mail and X-Ray tracing', () => {
       'tokentrail:tracing': 'xray',
     },
   });
-  const traced = new TokentrailStack(app, 'Tokentrail-traced', { stage: 'traced' });
+  const traced = stackFromContext(app, 'Tokentrail-traced', 'traced');
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const tracedTemplate = Template.fromStack(traced);
 

@@ -2,8 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { FUNCTIONS } from '../../infra/catalog';
 import { DEFAULT_ALARM_THRESHOLDS } from '../../infra/constructs/observability';
-import { TokentrailStack } from '../../infra/stack';
-import { synthStack } from './support';
+import { stackFromContext, synthStack } from './support';
 
 type Resource = { Properties: Record<string, unknown> };
 
@@ -155,9 +154,33 @@ describe('Observability construct', () => {
       expect((anomaly.Properties.Metrics as unknown[]).length).toBeLessThanOrEqual(11);
     });
 
+    it('alarm on a failed or timed-out rollup run (the distributed map state machine), charted on the dashboard', () => {
+      const [machineId] = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'));
+      const alarm = alarmNamed(template, 'RollupExecutionsFailed');
+      expect(alarm.Properties.Threshold).toBe(1);
+      expect(alarm.Properties.ComparisonOperator).toBe('GreaterThanOrEqualToThreshold');
+      expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
+      const stats = (alarm.Properties.Metrics as { MetricStat?: { Metric: Record<string, unknown> } }[])
+        .flatMap((metric) => (metric.MetricStat ? [metric.MetricStat.Metric] : []))
+        .map((metric) => ({
+          name: metric.MetricName,
+          namespace: metric.Namespace,
+          dimensions: JSON.stringify(metric.Dimensions),
+        }));
+      expect(stats.map((metric) => metric.name).sort()).toEqual(['ExecutionsFailed', 'ExecutionsTimedOut']);
+      for (const metric of stats) {
+        expect(metric.namespace).toBe('AWS/States');
+        expect(metric.dimensions).toContain(machineId);
+      }
+      expect(widgetTitles(template)).toContain('Job state machine runs');
+      expect(dashboardBody(template)).toContain('ExecutionsFailed');
+      expect(JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'))).toContain(machineId);
+    });
+
     it('notify the alarm topic on alarm and on recovery', () => {
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-      expect(alarms.length).toBe(FUNCTIONS.length + 6);
+      // One per function, six for the stack, one per job state machine (the rollup).
+      expect(alarms.length).toBe(FUNCTIONS.length + 6 + 1);
       const [topicId] = Object.keys(
         template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'tokentrail alarms' } }),
       );
@@ -175,7 +198,7 @@ describe('Observability construct', () => {
           'tokentrail:alarmEmail': 'ops@example.com',
         },
       });
-      const custom = Template.fromStack(new TokentrailStack(app, 'Tokentrail-ctx', { stage: 'ctx' }));
+      const custom = Template.fromStack(stackFromContext(app, 'Tokentrail-ctx', 'ctx'));
       expect(alarmNamed(custom, 'OldestMessageTooOld').Properties.Threshold).toBe(120);
       // Both topics (alerts and alarms) subscribe the operator's address.
       expect(
@@ -277,7 +300,7 @@ describe('Observability construct', () => {
       const app = new App({
         context: { 'aws:cdk:bundling-stacks': [], 'tokentrail:billing': 'provisioned' },
       });
-      const custom = Template.fromStack(new TokentrailStack(app, 'Tokentrail-prov', { stage: 'prov' }));
+      const custom = Template.fromStack(stackFromContext(app, 'Tokentrail-prov', 'prov'));
       custom.allResourcesProperties('AWS::DynamoDB::GlobalTable', {
         BillingMode: 'PROVISIONED',
         WriteProvisionedThroughputSettings: {
@@ -296,7 +319,7 @@ describe('Observability construct', () => {
           'tokentrail:logLevel': 'WARN',
         },
       });
-      const custom = Template.fromStack(new TokentrailStack(app, 'Tokentrail-ret', { stage: 'ret' }));
+      const custom = Template.fromStack(stackFromContext(app, 'Tokentrail-ret', 'ret'));
       custom.allResourcesProperties('AWS::Lambda::Function', {
         Environment: {
           Variables: Match.objectLike({ TOKENTRAIL_RETENTION_DAYS: '90', POWERTOOLS_LOG_LEVEL: 'WARN' }),

@@ -2,12 +2,12 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { INGEST_FUNCTION, PROCESS_FUNCTION, QUERY_FUNCTION, ROLLUP_FUNCTION } from '../../infra/catalog';
 import { DEFAULT_SCALE_SETTINGS, parseReservedConcurrency } from '../../infra/scale-settings';
-import { TokentrailStack } from '../../infra/stack';
 import { SHARD_ENV } from '../../shared/ledger/shards';
+import { stackFromContext } from './support';
 
 function synth(context: Record<string, string> = {}): Template {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
-  return Template.fromStack(new TokentrailStack(app, 'Tokentrail-scale', { stage: 'scale' }));
+  return Template.fromStack(stackFromContext(app, 'Tokentrail-scale', 'scale'));
 }
 
 const functionNamed = (template: Template, description: string) => {

@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { readContext } from '../../infra/context';
 import { TokentrailStack } from '../../infra/stack';
 
 /**
@@ -12,6 +13,14 @@ export function synthStack(withNag = false): { app: App; stack: TokentrailStack;
   const stack = new TokentrailStack(app, 'Tokentrail-test', { stage: 'test' });
   if (withNag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack, template: Template.fromStack(stack) };
+}
+
+/**
+ * A stack with its props read from the app's context, as infra/app.ts builds it (the stack
+ * itself reads no context).
+ */
+export function stackFromContext(app: App, id: string, stage: string): TokentrailStack {
+  return new TokentrailStack(app, id, { ...readContext(app.node).stackProps, stage });
 }
 
 /**
