@@ -64,7 +64,7 @@ export interface FunctionSpec {
 
 /** Where an alerting job sends notifications: the alert topic and the event bus. */
 const NOTIFY_ENVIRONMENT = [NOTIFY_ENV.topicArn, NOTIFY_ENV.eventBus] as const;
-/** The analytics jobs' tuning, read by every function of the analytics jobs module. */
+/** The analytics jobs' tuning (the rollup's; the anomaly job shares its module). */
 const ANALYTICS_TUNING = [
   ANALYTICS_ENV.rollupTagKeys,
   ANALYTICS_ENV.mapConcurrency,
@@ -196,7 +196,7 @@ export const RECONCILE_FUNCTION: FunctionSpec = {
   memoryMb: 512,
   timeoutSeconds: 600,
   environment: [...NOTIFY_ENVIRONMENT, PROVIDER_ACCOUNTS_ENV.secretName],
-  optionalEnvironment: [PROVIDER_ACCOUNTS_ENV.json, ...ANALYTICS_TUNING],
+  optionalEnvironment: [PROVIDER_ACCOUNTS_ENV.json],
   schedules: [
     {
       // After the daily rollup (00:15 UTC). Providers' reports settle over a day or two, so the last
