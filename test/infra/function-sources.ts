@@ -4,7 +4,9 @@
  * out), so only code that survives tree-shaking counts. Read from the syntax tree, so comments
  * and examples do not count: a property of an environment-name group (`ENV.ledgerTable`,
  * `NOTIFY_ENV.topicArn`, ...) or `RETENTION_ENV` counts as a read, as does `process.env.X`; a
- * metric counts when it is the first argument of an `addMetric` call.
+ * `METRIC.x` counts as emitting that metric (function code names metrics only to emit them, to
+ * Powertools directly or through a job's metrics port), and a metric name typed as a string
+ * instead of the constant is reported.
  */
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -27,7 +29,7 @@ export interface FunctionFacts {
   readonly literalEnvReads: readonly string[];
   /** Metric names emitted through `METRIC.x`. */
   readonly metrics: ReadonlySet<string>;
-  /** `addMetric` calls whose name is not a `METRIC` constant: `file: text`. */
+  /** Metric names typed as strings (`addMetric('X')`, `'RollupsWritten'`): `file: text`. */
   readonly literalMetrics: readonly string[];
 }
 
@@ -69,6 +71,8 @@ export function functionFacts(spec: FunctionSpec): FunctionFacts {
   const metrics = new Set<string>();
   const literalMetrics: string[] = [];
   const groups = ENV_GROUPS as Record<string, Record<string, string>>;
+  const metricNames = METRIC as Record<string, string>;
+  const metricValues = new Set(Object.values(metricNames));
   const source = ts.createSourceFile('bundle.js', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
   const isProcessEnv = (node: ts.Node) => node.getText(source) === 'process.env';
   const visit = (node: ts.Node): void => {
@@ -87,21 +91,20 @@ export function functionFacts(spec: FunctionSpec): FunctionFacts {
       literalEnvReads.push(`${file}: ${node.argumentExpression.text}`);
     }
     if (ts.isIdentifier(node) && binding(node.text) === 'RETENTION_ENV') envNames.add(RETENTION_ENV);
+    if (ts.isPropertyAccessExpression(node) && binding(node.expression.getText(source)) === 'METRIC') {
+      const metric = metricNames[node.name.text];
+      if (metric) metrics.add(metric);
+    }
+    if (ts.isStringLiteral(node) && metricValues.has(node.text))
+      literalMetrics.push(`${file}: '${node.text}'`);
     if (
       ts.isCallExpression(node) &&
       ts.isPropertyAccessExpression(node.expression) &&
-      node.expression.name.text === 'addMetric'
+      node.expression.name.text === 'addMetric' &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
     ) {
-      const [nameArgument] = node.arguments;
-      const key =
-        nameArgument &&
-        ts.isPropertyAccessExpression(nameArgument) &&
-        binding(nameArgument.expression.getText(source)) === 'METRIC'
-          ? nameArgument.name.text
-          : undefined;
-      const metric = key === undefined ? undefined : (METRIC as Record<string, string>)[key];
-      if (metric) metrics.add(metric);
-      else literalMetrics.push(`${file}: ${nameArgument?.getText(source) ?? '(none)'}`);
+      literalMetrics.push(`${file}: addMetric(${node.arguments[0].getText(source)})`);
     }
     ts.forEachChild(node, visit);
   };
