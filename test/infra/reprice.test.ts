@@ -6,8 +6,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { DEFAULT_SCALE_SETTINGS } from '../../infra/scale-settings';
-import { TokentrailStack } from '../../infra/stack';
-import { synthStack } from './support';
+import { stackFromContext, synthStack } from './support';
 
 type States = Record<string, Record<string, unknown>>;
 
@@ -92,7 +91,7 @@ describe('day reprice state machine', () => {
 
   it('follows the day shard count', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [], 'tokentrail:dayIndexShards': '32' } });
-    const custom = Template.fromStack(new TokentrailStack(app, 'Tokentrail-shards', { stage: 'test' }));
+    const custom = Template.fromStack(stackFromContext(app, 'Tokentrail-shards', 'test'));
     const map = repriceMachine(custom).definition.States.RepriceSlices as { MaxConcurrency: number };
     expect(map.MaxConcurrency).toBe(32);
   });
