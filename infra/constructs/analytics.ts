@@ -18,7 +18,7 @@ import {
   PROVIDER_ACCOUNTS_ENV,
 } from '../../shared/aws/provider-accounts';
 import { ROLLUP_RUN_PREFIX } from '../../shared/ledger/keys';
-import { LEDGER_TABLE } from '../../shared/ledger/tables';
+import { ledgerIndex } from '../../shared/table/layout';
 import { ANOMALY_FUNCTION, INSIGHTS_FUNCTION, RECONCILE_FUNCTION, ROLLUP_FUNCTION } from '../catalog';
 import { DEFAULT_SCALE_SETTINGS } from '../scale-settings';
 import { acknowledge } from './acknowledge';
@@ -80,7 +80,7 @@ export class Analytics extends Construct {
       resourceName: 'default',
       arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
     });
-    const dayIndexArn = `${ledgerTable.tableArn}/index/${LEDGER_TABLE.globalSecondaryIndexes.find((index) => index.indexName === 'byDay')!.indexName}`;
+    const dayIndexArn = `${ledgerTable.tableArn}/index/${ledgerIndex('byDay').indexName}`;
     const allow = (fn: lambda.IFunction, actions: string[], resources: string[]) =>
       fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
     const notifies = (fn: lambda.Function) => {

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { ANALYSIS_DEFAULTS, ANALYSIS_ENV } from '../../shared/analysis/jobs/settings';
 import { DEFAULT_OPENAI_SECRET_NAME, OPENAI_ENV } from '../../shared/aws/openai-key';
 import { PAYLOAD_PREFIX } from '../../shared/ledger/keys';
-import { LEDGER_TABLE } from '../../shared/ledger/tables';
+import { type LedgerIndexName, ledgerIndex } from '../../shared/table/layout';
 import { ANALYSIS_ADMIN_FUNCTION, BATCH_CREATOR_FUNCTION, BATCH_POLLER_FUNCTION } from '../catalog';
 import { acknowledge } from './acknowledge';
 import type { FeatureScope } from './scope';
@@ -44,8 +44,7 @@ export class BatchAnalysis extends Construct {
     const secretName = props.openAiSecretName ?? DEFAULT_OPENAI_SECRET_NAME;
     this.openAiSecret = secretsmanager.Secret.fromSecretNameV2(this, 'OpenAiSecret', secretName);
 
-    const index = (name: string) =>
-      `${ledgerTable.tableArn}/index/${LEDGER_TABLE.globalSecondaryIndexes.find((candidate) => candidate.indexName === name)!.indexName}`;
+    const index = (name: LedgerIndexName) => `${ledgerTable.tableArn}/index/${ledgerIndex(name).indexName}`;
     const workIndex = index('byWork');
     const statusIndex = index('byAnalysisStatus');
     const allow = (fn: lambda.IFunction, actions: string[], resources: string[]) =>

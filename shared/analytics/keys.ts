@@ -1,9 +1,11 @@
 /**
- * Deterministic keys and ids for analytics items. The same inputs always give the same key,
- * so re-running a rollup or anomaly job overwrites its earlier output instead of adding to it,
- * and a conditional write on an id raises each anomaly or budget event once.
+ * Deterministic ids for analytics items (their table keys are in shared/table/keys.ts). The same
+ * inputs always give the same id, so re-running a rollup or anomaly job overwrites its earlier
+ * output instead of adding to it, and a conditional write on an id raises each anomaly or budget
+ * event once.
  */
 import { createHash } from 'node:crypto';
+import { escapeKeyPart, rollupTagSuffix } from '../table/keys';
 import type { Granularity } from './period';
 
 /** A rollup's tag dimension: records grouped by one tag key; `value: null` holds records without it. */
@@ -51,12 +53,6 @@ export const MONEY_ANOMALY_KINDS: ReadonlySet<AnomalyKind> = new Set([
 
 export type BudgetThreshold = 'warning' | 'limit';
 
-// Separators stay unambiguous because every part escapes them (and the escape character).
-const escapePart = (part: string) => part.replace(/[%#=!]/g, (char) => `%${char.charCodeAt(0).toString(16)}`);
-
-const tagSuffix = (tag: RollupTag | undefined) =>
-  tag ? `#TAG#${escapePart(tag.key)}${tag.value === null ? '!' : `=${escapePart(tag.value)}`}` : '';
-
 /**
  * The stable id of a rollup, e.g. `ROLLUP#day#2026-11-21#acme#openai#gpt-4o`, with
  * `#TAG#team=search` (or `#TAG#team!` for records without the tag) for tag rollups.
@@ -68,24 +64,7 @@ const tagSuffix = (tag: RollupTag | undefined) =>
  */
 export function rollupKey(dimensions: RollupDimensions): string {
   const { granularity, period, project, provider, model, tag } = dimensions;
-  return `ROLLUP#${granularity}#${period}#${escapePart(project)}#${escapePart(provider)}#${escapePart(model)}${tagSuffix(tag)}`;
-}
-
-/**
- * A suggested table layout for rollups: one partition per project and granularity, sorted by
- * period, so `GET /v1/rollups?from&to` is a single `begins_with`/`BETWEEN` query on `sk`
- * (`sk BETWEEN '2026-11-01' AND '2026-11-30~'`). Deterministic like {@link rollupKey}.
- *
- * @example
- * rollupItemKey({ granularity: 'day', period: '2026-11-21', project: 'acme', provider: 'openai', model: 'gpt-4o' });
- * // { pk: 'ROLLUP#acme#day', sk: '2026-11-21#openai#gpt-4o' }
- */
-export function rollupItemKey(dimensions: RollupDimensions): { pk: string; sk: string } {
-  const { granularity, period, project, provider, model, tag } = dimensions;
-  return {
-    pk: `ROLLUP#${escapePart(project)}#${granularity}`,
-    sk: `${period}#${escapePart(provider)}#${escapePart(model)}${tagSuffix(tag)}`,
-  };
+  return `ROLLUP#${granularity}#${period}#${escapeKeyPart(project)}#${escapeKeyPart(provider)}#${escapeKeyPart(model)}${rollupTagSuffix(tag)}`;
 }
 
 const digest = (parts: string[]) =>

@@ -20,7 +20,7 @@
  * touch the same counter item. Transactions hold at most 100 items: up to 99 requests plus one
  * counter, each chunk idempotent on its own through its conditions.
  */
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -46,50 +46,37 @@ import type {
   RequestTransition,
   WorkRow,
 } from '../analysis/jobs';
-import { interactionKey } from '../ledger/keys';
 import { decodeCursor, encodeCursor, InvalidCursorError, isKeyOf, pageCursor } from '../table/cursor';
+import {
+  ANALYSIS_BATCH_PREFIX,
+  analysisBatchKey,
+  analysisBatchPartition,
+  analysisCounterKey,
+  analysisCounterPartition,
+  analysisRequestKey,
+  analysisStatusIndexKey,
+  analysisStatusPartition,
+  BATCHES_CREATING,
+  BATCHES_IN_FLIGHT,
+  batchWork,
+  batchWorkPartition,
+  interactionKey,
+  pendingWork,
+  pendingWorkPartition,
+} from '../table/keys';
+import { ledgerIndex } from '../table/layout';
+import { COUNTER_SHARDS, PENDING_SHARDS } from '../table/shards';
 import { AnalysisWriteConflictError } from './analysis-errors';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
 import { getInteraction } from './ledger-store';
 
 const table = () => requireEnv(ENV.ledgerTable);
-const WORK_INDEX = 'byWork';
-const STATUS_INDEX = 'byAnalysisStatus';
+const WORK_INDEX = ledgerIndex('byWork').indexName;
+const STATUS_INDEX = ledgerIndex('byAnalysisStatus').indexName;
 
-/** Shards of the pending queue and of the status counters. */
-export const PENDING_SHARDS = 4;
-export const COUNTER_SHARDS = 8;
 /** Most request transitions per transaction (plus one counter item: DynamoDB's limit of 100). */
 export const MAX_TRANSITIONS_PER_TRANSACTION = 99;
-
-export const BATCHES_CREATING = 'ABATCH#creating';
-export const BATCHES_IN_FLIGHT = 'ABATCH#inflight';
-
-export const analysisRequestKey = (project: string, id: string) => ({
-  pk: `AREQ#${project}#${id}`,
-  sk: 'AREQ',
-});
-export const analysisBatchKey = (project: string, batchId: string) => ({
-  pk: `ABATCH#${project}`,
-  sk: `ABATCH#${batchId}`,
-});
-const counterKey = (project: string, shard: number) => ({ pk: `ASTAT#${project}`, sk: `SHARD#${shard}` });
-
-/** The pending-queue index entry of a request. */
-export function pendingWork(id: string, createdAt: string): { workPk: string; workSk: string } {
-  const shard = createHash('sha256').update(id).digest().readUInt16BE(0) % PENDING_SHARDS;
-  return { workPk: `AWORK#pending#${shard}`, workSk: `${createdAt}#${id}` };
-}
-
-/** The index entry of a request that belongs to a batch (claimed or in flight). */
-export function batchWork(
-  batchId: string,
-  id: string,
-  createdAt: string,
-): { workPk: string; workSk: string } {
-  return { workPk: `AWORK#batch#${batchId}`, workSk: `${createdAt}#${id}` };
-}
 
 /** The index entry of a request in `queue`; `null` takes it out of every queue. */
 function workEntry(id: string, queue: RequestQueue): { workPk: string; workSk: string } | null {
@@ -97,11 +84,6 @@ function workEntry(id: string, queue: RequestQueue): { workPk: string; workSk: s
   if (queue.queue === 'pending') return pendingWork(id, queue.createdAt);
   return batchWork(queue.batchId, id, queue.createdAt);
 }
-
-const statusIndex = (project: string, status: AnalysisStatus, at: string, id: string) => ({
-  statusPk: `ASTATUS#${project}#${status}`,
-  statusSk: `${at}#${id}`,
-});
 
 // ── requests ───────────────────────────────────────────────────────────────
 
@@ -122,7 +104,7 @@ export async function createAnalysisRequest(request: NewAnalysisRequest): Promis
     attempts: 0,
     updatedAt: request.createdAt,
     ...pendingWork(request.id, request.createdAt),
-    ...statusIndex(request.project, 'pending_batching', request.createdAt, request.id),
+    ...analysisStatusIndexKey(request.project, 'pending_batching', request.createdAt, request.id),
   };
   try {
     await dynamo().send(
@@ -184,14 +166,14 @@ export async function getAnalysisRequests(
 export async function queryPendingRequests(limit: number): Promise<WorkRow[]> {
   const rows: Record<string, unknown>[] = [];
   for (let shard = 0; shard < PENDING_SHARDS && rows.length < limit; shard += 1) {
-    rows.push(...(await queryWork(`AWORK#pending#${shard}`, limit - rows.length)));
+    rows.push(...(await queryWork(pendingWorkPartition(shard), limit - rows.length)));
   }
   return rows.map(normalizeRow);
 }
 
 /** Requests of one batch (claimed or in flight). */
 export async function queryBatchRequests(batchId: string): Promise<WorkRow[]> {
-  return (await queryWork(`AWORK#batch#${batchId}`, Number.POSITIVE_INFINITY)).map(normalizeRow);
+  return (await queryWork(batchWorkPartition(batchId), Number.POSITIVE_INFINITY)).map(normalizeRow);
 }
 
 /**
@@ -303,7 +285,9 @@ function transitionUpdate(project: string, transition: RequestTransition, now: s
   set('status', transition.to);
   set('updatedAt', now);
   if (transition.from.status !== transition.to) {
-    for (const [attribute, value] of Object.entries(statusIndex(project, transition.to, now, transition.id)))
+    for (const [attribute, value] of Object.entries(
+      analysisStatusIndexKey(project, transition.to, now, transition.id),
+    ))
       set(attribute, value);
   }
   for (const [attribute, value] of Object.entries(transition.set ?? {})) set(attribute, value);
@@ -359,7 +343,7 @@ function counterUpdate(project: string, deltas: Partial<Record<AnalysisStatus, n
   return {
     Update: {
       TableName: table(),
-      Key: counterKey(project, randomInt(COUNTER_SHARDS)),
+      Key: analysisCounterKey(project, randomInt(COUNTER_SHARDS)),
       UpdateExpression: `SET #entity = :entity, #project = :project ADD ${entries.map(([status]) => `#${status} :${status}`).join(', ')}`,
       ExpressionAttributeNames: {
         '#entity': 'entity',
@@ -390,7 +374,7 @@ export async function analysisSummary(project: string): Promise<Record<AnalysisS
     new QueryCommand({
       TableName: table(),
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': `ASTAT#${project}` },
+      ExpressionAttributeValues: { ':pk': analysisCounterPartition(project) },
       ConsistentRead: true,
     }),
   );
@@ -427,7 +411,7 @@ export async function listAnalysisRequests(
     (cursor.s >= statuses.length ||
       (cursor.k &&
         !isKeyOf(cursor.k, ['pk', 'sk', 'statusPk', 'statusSk'], {
-          statusPk: `ASTATUS#${project}#${statuses[cursor.s]}`,
+          statusPk: analysisStatusPartition(project, statuses[cursor.s]!),
         })))
   )
     throw new InvalidCursorError('requests');
@@ -441,7 +425,7 @@ export async function listAnalysisRequests(
         TableName: table(),
         IndexName: STATUS_INDEX,
         KeyConditionExpression: 'statusPk = :pk',
-        ExpressionAttributeValues: { ':pk': `ASTATUS#${project}#${status}` },
+        ExpressionAttributeValues: { ':pk': analysisStatusPartition(project, status) },
         Limit: query.limit - requests.length,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),
@@ -636,13 +620,13 @@ export async function listAnalysisBatches(
   query: { limit: number; cursor?: string },
 ): Promise<{ batches: AnalysisBatchItem[]; nextCursor?: string }> {
   const cursor = query.cursor ? decodeCursor(query.cursor, 'batches', pageCursor) : undefined;
-  if (cursor?.k && !isKeyOf(cursor.k, ['pk', 'sk'], { pk: `ABATCH#${project}` }))
+  if (cursor?.k && !isKeyOf(cursor.k, ['pk', 'sk'], { pk: analysisBatchPartition(project) }))
     throw new InvalidCursorError('batches');
   const result = await dynamo().send(
     new QueryCommand({
       TableName: table(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': `ABATCH#${project}`, ':prefix': 'ABATCH#' },
+      ExpressionAttributeValues: { ':pk': analysisBatchPartition(project), ':prefix': ANALYSIS_BATCH_PREFIX },
       ScanIndexForward: false,
       Limit: query.limit,
       ...(cursor?.k ? { ExclusiveStartKey: cursor.k } : {}),

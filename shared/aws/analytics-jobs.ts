@@ -19,7 +19,7 @@ import {
   recomputeDayRollups as recomputeFrom,
 } from '../analytics/jobs';
 import { ANALYTICS_ENV } from '../env-names';
-import { dayIndexShards } from '../ledger/shards';
+import { dayIndexShards } from '../table/shards';
 import {
   dynamoActivity,
   dynamoAnomalies,

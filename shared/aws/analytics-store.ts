@@ -23,18 +23,16 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import {
-  type Anomaly,
-  type AnomalyKind,
-  type BudgetCrossing,
-  type Granularity,
-  type LeveledRollup,
-  type Rollup,
-  type RollupDimensions,
-  type RollupLevel,
-  type RollupSourceRecord,
-  type RollupStatus,
-  rollupItemKey,
+import type {
+  Anomaly,
+  AnomalyKind,
+  BudgetCrossing,
+  Granularity,
+  LeveledRollup,
+  Rollup,
+  RollupLevel,
+  RollupSourceRecord,
+  RollupStatus,
 } from '../analytics';
 import {
   type ActivityStore,
@@ -47,17 +45,27 @@ import {
   type StoredAnomaly,
   type StoredBudgetEvent,
 } from '../analytics/jobs';
-import { dayPartition } from '../ledger/keys';
 import { tokenCountsOf } from '../ledger/record';
-import { dayIndexShards } from '../ledger/shards';
-import { LEDGER_TABLE } from '../ledger/tables';
 import type { NormalizedUsage } from '../normalize';
+import {
+  activeKey,
+  activePartition,
+  anomalyItemKey,
+  anomalyPartition,
+  budgetEventItemKey,
+  budgetEventPartition,
+  dayPartition,
+  rollupPartition,
+  storedRollupKey,
+} from '../table/keys';
+import { ledgerIndex } from '../table/layout';
+import { dayIndexShards } from '../table/shards';
 import { BatchWriteIncompleteError } from './analytics-errors';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
 
 const table = () => requireEnv(ENV.ledgerTable);
-const DAY_INDEX = LEDGER_TABLE.globalSecondaryIndexes.find((index) => index.indexName === 'byDay')!;
+const DAY_INDEX = ledgerIndex('byDay');
 
 type Item = Record<string, unknown>;
 
@@ -74,7 +82,6 @@ export async function queryAll(input: QueryCommandInput, onItems: (items: Item[]
 // ---------------------------------------------------------------------------------------------
 // Active projects
 
-const activeKey = (day: string, project: string) => ({ pk: `ACTIVE#${day}`, sk: project });
 /** (project, day) pairs this container already marked: one write per warm container and day. */
 const marked = new Set<string>();
 
@@ -193,7 +200,7 @@ export async function activeProjects(day: string): Promise<string[]> {
     {
       TableName: table(),
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': `ACTIVE#${day}` },
+      ExpressionAttributeValues: { ':pk': activePartition(day) },
       ProjectionExpression: 'sk',
     },
     (items) => {
@@ -309,32 +316,6 @@ export async function forEachSliceRecord(
 export { ALL, type RollupLevel } from '../analytics';
 /** A rollup with its level: one model, a provider's models, or the project (see `DayRollup`). */
 export type StoredRollup = LeveledRollup;
-
-/**
- * The table key of a rollup. Model-level rollups use {@link rollupItemKey}; totals end in `!`,
- * which never ends an escaped name, so a model called `*` cannot collide with a total.
- *
- * @example
- * storedRollupKey({ granularity: 'day', period: '2026-11-21', project: 'acme', provider: '*', model: '*' }, 'project');
- * // { pk: 'ROLLUP#acme#day', sk: '2026-11-21##!' }
- */
-export function storedRollupKey(
-  dimensions: RollupDimensions,
-  level: RollupLevel,
-): { pk: string; sk: string } {
-  if (level === 'model') return rollupItemKey(dimensions);
-  const base = rollupItemKey({
-    granularity: dimensions.granularity,
-    period: dimensions.period,
-    project: dimensions.project,
-    provider: level === 'provider' ? dimensions.provider : '',
-    model: '',
-  });
-  return { pk: base.pk, sk: `${base.sk}!` };
-}
-
-const rollupPartition = (project: string, granularity: Granularity) =>
-  rollupItemKey({ granularity, period: '', project, provider: '', model: '' }).pk;
 
 /** Sort-key range of one day's rollups in a granularity's partition. */
 function daySkRange(granularity: Granularity, day: string): { lower: string; upper: string } {
@@ -502,8 +483,6 @@ export async function queryRollups(query: RollupQuery): Promise<Rollup[]> {
 // ---------------------------------------------------------------------------------------------
 // Anomalies
 
-export const anomalyItemKey = (project: string, id: string) => ({ pk: `ANOMALY#${project}`, sk: id });
-
 /**
  * Writes a detected anomaly under its deterministic id. A re-run updates the measured values
  * but never the triage state: a resolved anomaly stays resolved. Returns whether it is new,
@@ -660,7 +639,7 @@ export interface AnomalyListQuery {
 export async function listAnomalies(
   query: AnomalyListQuery,
 ): Promise<{ items: StoredAnomaly[]; nextAfter?: string }> {
-  const pk = anomalyItemKey(query.project, '').pk;
+  const pk = anomalyPartition(query.project);
   const filters: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {
@@ -703,8 +682,6 @@ export async function listAnomalies(
 
 // ---------------------------------------------------------------------------------------------
 // Budget events
-
-export const budgetEventItemKey = (project: string, id: string) => ({ pk: `BUDGET#${project}`, sk: id });
 
 /**
  * Records a budget crossing under its deterministic id with a conditional write
@@ -766,7 +743,7 @@ export async function listBudgetEvents(project: string, month: string): Promise<
     {
       TableName: table(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :month)',
-      ExpressionAttributeValues: { ':pk': budgetEventItemKey(project, '').pk, ':month': `${month}-` },
+      ExpressionAttributeValues: { ':pk': budgetEventPartition(project), ':month': `${month}-` },
     },
     (items) => events.push(...(items as unknown as StoredBudgetEvent[])),
   );

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyRecord, Principal } from '../auth/api-keys';
-import { apiKeyItemKey } from '../ledger/keys';
+import { apiKeyItemKey } from '../table/keys';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
 import { isTransientDependencyError } from './errors';

@@ -10,6 +10,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { PricingRule } from '../pricing';
 import { CatalogLayerTooLargeError } from '../pricing/errors';
+import { CATALOG_CURRENT, CATALOG_PARTITION, catalogVersionKey } from '../table/keys';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
 
@@ -26,21 +27,20 @@ export interface CatalogLayer extends CatalogLayerInfo {
   rules: PricingRule[];
 }
 
-const PK = 'CATALOG#global';
-const CURRENT = 'CURRENT';
 const TTL_MS = 60_000;
 /** Compressed rules above this would not fit one item with room to spare. */
 export const MAX_LAYER_BYTES = 350_000;
 
 let cached: { layer: CatalogLayer | undefined; expiresAt: number } | undefined;
 
-const versionKey = (version: number) => `VERSION#${String(version).padStart(6, '0')}`;
-
 /** The current layer, or `undefined` when nothing was imported. */
 export async function getCatalogLayer(now = Date.now()): Promise<CatalogLayer | undefined> {
   if (cached && cached.expiresAt > now) return cached.layer;
   const { Item } = await dynamo().send(
-    new GetCommand({ TableName: requireEnv(ENV.ledgerTable), Key: { pk: PK, sk: CURRENT } }),
+    new GetCommand({
+      TableName: requireEnv(ENV.ledgerTable),
+      Key: { pk: CATALOG_PARTITION, sk: CATALOG_CURRENT },
+    }),
   );
   // The same array instance is kept while the version is unchanged: compiled indexes stay warm.
   const previous = cached?.layer;
@@ -77,7 +77,7 @@ export async function putCatalogLayer(rules: PricingRule[], label?: string): Pro
     throw new CatalogLayerTooLargeError(compressed.byteLength, MAX_LAYER_BYTES);
   const info: CatalogLayerInfo = { version, importedAt: new Date().toISOString(), ruleCount: rules.length };
   if (label) info.label = label;
-  const item = { pk: PK, entity: 'catalog-layer', ...info, rules: compressed };
+  const item = { pk: CATALOG_PARTITION, entity: 'catalog-layer', ...info, rules: compressed };
   const table = requireEnv(ENV.ledgerTable);
   await dynamo().send(
     new TransactWriteCommand({
@@ -85,12 +85,12 @@ export async function putCatalogLayer(rules: PricingRule[], label?: string): Pro
         {
           Put: {
             TableName: table,
-            Item: { ...item, sk: CURRENT },
+            Item: { ...item, sk: CATALOG_CURRENT },
             ConditionExpression: current ? 'version = :previous' : 'attribute_not_exists(pk)',
             ExpressionAttributeValues: current ? { ':previous': current.version } : undefined,
           },
         },
-        { Put: { TableName: table, Item: { ...item, sk: versionKey(version) } } },
+        { Put: { TableName: table, Item: { ...item, sk: catalogVersionKey(version) } } },
       ],
     }),
   );

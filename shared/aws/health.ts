@@ -6,7 +6,8 @@
  * into load on the stores.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { apiKeyItemKey, interactionKey, PAYLOAD_PREFIX } from '../ledger/keys';
+import { PAYLOAD_PREFIX } from '../ledger/keys';
+import { apiKeyItemKey, interactionKey } from '../table/keys';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
 import { isTransientDependencyError } from './errors';

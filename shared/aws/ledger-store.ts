@@ -1,13 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import {
-  dayPartition,
-  interactionKey,
-  openPartition,
-  payloadObjectKey,
-  sessionIndexKey,
-} from '../ledger/keys';
+import { payloadObjectKey } from '../ledger/keys';
 import {
   abandonWrite,
   type EventParts,
@@ -27,21 +21,27 @@ import {
   type StoredInteraction,
   withContent,
 } from '../ledger/record';
-import { dayIndexShards, workIndexShards } from '../ledger/shards';
-import { type IndexDefinition, LEDGER_TABLE } from '../ledger/tables';
 import type { PreparedInteraction } from '../pipeline/prepare';
 import { afterCursor, decodeCursor, encodeCursor } from '../table/cursor';
+import {
+  dayPartition,
+  INTERACTION_SK,
+  idOfDaySortKey,
+  interactionKey,
+  openPartition,
+  sessionIndexKey,
+} from '../table/keys';
+import { type IndexDefinition, ledgerIndex } from '../table/layout';
+import { dayIndexShards, workIndexShards } from '../table/shards';
 import { type PlannedWrite, updateInput } from '../table/update';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
 import { deleteObject, getPayloadObject, putPayloadObject } from './payload-store';
 
 const table = () => requireEnv(ENV.ledgerTable);
-const indexNamed = (name: string) =>
-  LEDGER_TABLE.globalSecondaryIndexes.find((index) => index.indexName === name)!;
-const SESSION_INDEX = indexNamed('bySession');
-const DAY_INDEX = indexNamed('byDay');
-const OPEN_INDEX = indexNamed('byOpen');
+const SESSION_INDEX = ledgerIndex('bySession');
+const DAY_INDEX = ledgerIndex('byDay');
+const OPEN_INDEX = ledgerIndex('byOpen');
 
 /** Writes a payload part: over 64 KB to the payload bucket (before the item points at it), else inline. */
 async function storePart(
@@ -315,7 +315,7 @@ export async function batchGetInteractions(
   for (let offset = 0; offset < pks.length; offset += 100) {
     let request: BatchGetRequest | undefined = {
       [table()]: {
-        Keys: pks.slice(offset, offset + 100).map((pk) => ({ pk, sk: 'INT' })),
+        Keys: pks.slice(offset, offset + 100).map((pk) => ({ pk, sk: INTERACTION_SK })),
         ProjectionExpression: names.map((name) => `#${name}`).join(', '),
         ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
       },
@@ -380,11 +380,7 @@ export async function openBefore(project: string, cutoff: string): Promise<strin
             ExclusiveStartKey: startKey,
           }),
         );
-        // `daySk` is `<timestamp>#<id>`; an ISO timestamp holds no `#`.
-        for (const item of page.Items ?? []) {
-          const daySk = item.daySk as string;
-          ids.push(daySk.slice(daySk.indexOf('#') + 1));
-        }
+        for (const item of page.Items ?? []) ids.push(idOfDaySortKey(item.daySk as string));
         startKey = page.LastEvaluatedKey;
       } while (startKey);
       return ids;

@@ -12,6 +12,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Notification, Notifier as NotificationPort, NotificationType } from '../analytics/jobs';
 import { NOTIFY_ENV } from '../env-names';
+import { notificationPartition } from '../table/keys';
 import { NotificationFailedError } from './analytics-errors';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
@@ -74,9 +75,6 @@ export class AwsNotifier implements Notifier {
   }
 }
 
-/** Local partition of recorded notifications. */
-export const localNotificationPartition = (project: string) => `NOTIFICATION#${project}`;
-
 /**
  * Records each notification as a ledger item (`NOTIFICATION#<project>`), one item per publish,
  * so a test or a developer can see exactly what would have been sent and how often.
@@ -89,7 +87,7 @@ export class LocalNotifier implements Notifier {
       new PutCommand({
         TableName: requireEnv(ENV.ledgerTable),
         Item: {
-          pk: localNotificationPartition(notification.project),
+          pk: notificationPartition(notification.project),
           sk: `${notification.id}#${randomUUID()}`,
           entity: 'notification',
           source: EVENT_SOURCE,
@@ -115,7 +113,7 @@ export async function listLocalNotifications(project: string): Promise<Notificat
       new QueryCommand({
         TableName: requireEnv(ENV.ledgerTable),
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': localNotificationPartition(project) },
+        ExpressionAttributeValues: { ':pk': notificationPartition(project) },
         ExclusiveStartKey: startKey,
       }),
     );

@@ -4,6 +4,7 @@
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProjectSettings, SettingsSection } from '../projects/settings';
+import { projectSettingsKey } from '../table/keys';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
 
@@ -11,8 +12,6 @@ export type { ProjectSettings, SettingsSection } from '../projects/settings';
 
 const TTL_MS = 60_000;
 const cache = new Map<string, { settings: ProjectSettings; expiresAt: number }>();
-
-export const projectSettingsKey = (project: string) => ({ pk: `PROJECT#${project}`, sk: 'SETTINGS' });
 
 /** The project's settings (empty when none were saved). */
 export async function getProjectSettings(project: string, now = Date.now()): Promise<ProjectSettings> {

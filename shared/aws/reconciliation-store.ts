@@ -9,21 +9,11 @@
  * models no longer seen are deleted), so re-reconciling a day overwrites, never adds.
  */
 import type { ReconciliationItem } from '../reconcile/types';
+import { reconciliationItemKey, reconciliationPartition } from '../table/keys';
 import { batchWrite, queryAll } from './analytics-store';
 import { ENV, requireEnv } from './config';
 
 const table = () => requireEnv(ENV.ledgerTable);
-const keyPart = (part: string) => encodeURIComponent(part);
-const partition = (project: string) => `RECON#${keyPart(project)}`;
-
-/** The table key of one day × provider × model item. */
-export const reconciliationItemKey = (
-  project: string,
-  item: Pick<ReconciliationItem, 'date' | 'provider' | 'model'>,
-) => ({
-  pk: partition(project),
-  sk: `${item.date}#${keyPart(item.provider)}#${keyPart(item.model)}`,
-});
 
 /** A stored item: the comparison, the project and when it was made. */
 export interface StoredReconciliation extends ReconciliationItem {
@@ -61,7 +51,7 @@ export async function replaceReconciliation(
       FilterExpression: '#provider = :provider',
       ExpressionAttributeNames: { '#provider': 'provider' },
       ExpressionAttributeValues: {
-        ':pk': partition(project),
+        ':pk': reconciliationPartition(project),
         ':lower': `${from}#`,
         ':upper': `${to}#~`,
         ':provider': provider,
@@ -100,7 +90,7 @@ export async function queryReconciliation(query: ReconciliationQuery): Promise<S
   const filters: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {
-    ':pk': partition(query.project),
+    ':pk': reconciliationPartition(query.project),
     ':lower': `${query.from}#`,
     ':upper': `${query.to}#~`,
   };

@@ -7,9 +7,6 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dayPartition, interactionKey, legacyUnpricedPartition, unpricedPartition } from '../ledger/keys';
-import { workIndexShards } from '../ledger/shards';
-import { LEDGER_TABLE } from '../ledger/tables';
 import type { CostBreakdown } from '../pricing';
 import type {
   CostStore,
@@ -23,6 +20,17 @@ import type {
   SliceProgress,
   UnpricedQueue,
 } from '../pricing/reprice-job';
+import {
+  dayPartition,
+  interactionKey,
+  legacyUnpricedPartition,
+  repriceCursorKey,
+  repriceRunPartition,
+  repriceSliceSortKey,
+  unpricedPartition,
+} from '../table/keys';
+import { ledgerIndex } from '../table/layout';
+import { workIndexShards } from '../table/shards';
 import { hourRange, markDayChanged } from './analytics-store';
 import { listApiKeys } from './api-key-store';
 import { dynamo } from './clients';
@@ -31,10 +39,8 @@ import { batchGetInteractions } from './ledger-store';
 import { projectContext } from './project-context';
 
 const table = () => requireEnv(ENV.ledgerTable);
-const indexNamed = (name: string) =>
-  LEDGER_TABLE.globalSecondaryIndexes.find((index) => index.indexName === name)!;
-const UNPRICED_INDEX = indexNamed('byUnpriced');
-const DAY_INDEX = indexNamed('byDay');
+const UNPRICED_INDEX = ledgerIndex('byUnpriced');
+const DAY_INDEX = ledgerIndex('byDay');
 const REPRICE_ATTRIBUTES = [
   'id',
   'project',
@@ -108,11 +114,6 @@ async function indexPage(
   };
 }
 
-const cursorKey = (project: string, partition: string) => ({
-  pk: `REPRICE#${project}`,
-  sk: `CURSOR#${partition}`,
-});
-
 /** The sharded `byUnpriced` queue, one cursor item per partition. */
 export const dynamoUnpricedQueue: UnpricedQueue = {
   partitions: unpricedPartitions,
@@ -125,7 +126,7 @@ export const dynamoUnpricedQueue: UnpricedQueue = {
     ),
   async loadCursor(project, partition) {
     const saved = await dynamo().send(
-      new GetCommand({ TableName: table(), Key: cursorKey(project, partition) }),
+      new GetCommand({ TableName: table(), Key: repriceCursorKey(project, partition) }),
     );
     return saved.Item?.after as string | undefined;
   },
@@ -133,17 +134,14 @@ export const dynamoUnpricedQueue: UnpricedQueue = {
     await dynamo().send(
       new PutCommand({
         TableName: table(),
-        Item: { ...cursorKey(project, partition), entity: 'reprice-cursor', after },
+        Item: { ...repriceCursorKey(project, partition), entity: 'reprice-cursor', after },
       }),
     );
   },
   async clearCursor(project, partition) {
-    await dynamo().send(new DeleteCommand({ TableName: table(), Key: cursorKey(project, partition) }));
+    await dynamo().send(new DeleteCommand({ TableName: table(), Key: repriceCursorKey(project, partition) }));
   },
 };
-
-const runPartition = (runId: string) => `REPRICE#RUN#${runId}`;
-const sliceSortKey = (slice: DaySlice) => `SLICE#${slice.shard}#${slice.hour}#${slice.hours}`;
 
 /** The `byDay` index by shard and hour block, and day reprice runs' progress items. */
 export const dynamoDaySliceStore: DaySliceStore = {
@@ -160,7 +158,10 @@ export const dynamoDaySliceStore: DaySliceStore = {
   },
   async loadProgress(runId, slice) {
     const saved = await dynamo().send(
-      new GetCommand({ TableName: table(), Key: { pk: runPartition(runId), sk: sliceSortKey(slice) } }),
+      new GetCommand({
+        TableName: table(),
+        Key: { pk: repriceRunPartition(runId), sk: repriceSliceSortKey(slice) },
+      }),
     );
     return saved.Item?.progress as SliceProgress | undefined;
   },
@@ -169,8 +170,8 @@ export const dynamoDaySliceStore: DaySliceStore = {
       new PutCommand({
         TableName: table(),
         Item: {
-          pk: runPartition(runId),
-          sk: sliceSortKey(slice),
+          pk: repriceRunPartition(runId),
+          sk: repriceSliceSortKey(slice),
           entity: 'reprice-run-slice',
           slice,
           progress,
@@ -187,7 +188,7 @@ export const dynamoDaySliceStore: DaySliceStore = {
         new QueryCommand({
           TableName: table(),
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': runPartition(runId) },
+          ExpressionAttributeValues: { ':pk': repriceRunPartition(runId) },
           ExclusiveStartKey: startKey,
         }),
       );

@@ -17,8 +17,8 @@
  */
 import type { PreparedInteraction } from '../pipeline/prepare';
 import { isCatalogMiss } from '../pricing';
+import { dayIndexKey, openIndexKey, sessionIndexKey, unpricedIndexKey } from '../table/keys';
 import { type PlannedWrite, UpdateBuilder } from '../table/update';
-import { dayIndexKey, openIndexKey, sessionIndexKey, unpricedIndexKey } from './keys';
 import { type InteractionStatus, type PayloadPart, storedCounts, sumCounts } from './record';
 
 /** Status of a record whose call started and has not completed. */

@@ -31,8 +31,8 @@
 import { randomUUID } from 'node:crypto';
 import { mapLimit } from '../concurrency';
 import type { PricedAs } from '../ledger/record';
-import { dayIndexShards } from '../ledger/shards';
 import type { NormalizedUsage } from '../normalize';
+import { dayIndexShards } from '../table/shards';
 import type { ModelMap } from './model-map';
 import { priceUsage } from './price';
 import { type RepriceResult, type RepriceSummary, repriceCost, summarizeReprice } from './reprice';

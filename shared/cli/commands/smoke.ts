@@ -18,8 +18,8 @@ import { generateApiKey } from '../../auth/api-keys';
 import { deleteApiKey, saveApiKey } from '../../aws/api-key-store';
 import { dynamo } from '../../aws/clients';
 import { ENV, requireEnv } from '../../aws/config';
-import { interactionKey } from '../../ledger/keys';
 import { priceUsage } from '../../pricing';
+import { activeKey, interactionKey, rollupPartition } from '../../table/keys';
 import { type CliIo, parseCommandOptions } from '../io';
 import { alarmDelivers, alarmNamed, checkDashboardAndAlarms, describeDeployedStack } from '../smoke-aws';
 import { resolveTarget, type Target } from '../target';
@@ -229,13 +229,13 @@ async function readBack(smoke: SmokeRun, call: Call, timeoutMs: number): Promise
 async function cleanUp(smoke: SmokeRun, keyHash: string): Promise<string> {
   const table = requireEnv(ENV.ledgerTable);
   const keys: { pk: string; sk: string }[] = smoke.ids.map((id) => interactionKey(smoke.project, id));
-  for (const day of smoke.days) keys.push({ pk: `ACTIVE#${day}`, sk: smoke.project });
-  for (const granularity of ['day', 'hour']) {
+  for (const day of smoke.days) keys.push(activeKey(day, smoke.project));
+  for (const granularity of ['day', 'hour'] as const) {
     const { Items } = await dynamo().send(
       new QueryCommand({
         TableName: table,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `ROLLUP#${smoke.project}#${granularity}` },
+        ExpressionAttributeValues: { ':pk': rollupPartition(smoke.project, granularity) },
         ProjectionExpression: 'pk, sk',
       }),
     );

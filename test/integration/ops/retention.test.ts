@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../../infra/local/twin';
 import { dynamo } from '../../../shared/aws/clients';
 import { ENV } from '../../../shared/aws/config';
-import { interactionKey } from '../../../shared/ledger/keys';
+import { interactionKey } from '../../../shared/table/keys';
 import { api, openAiChat, startTestStack } from '../../support/stack';
 
 describe('retention', () => {

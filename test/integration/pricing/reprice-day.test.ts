@@ -16,7 +16,6 @@ import {
   dynamoProjectDirectory,
   dynamoRepriceDependencies,
 } from '../../../shared/aws/reprice-store';
-import { dayShard } from '../../../shared/ledger/keys';
 import { priceUsage } from '../../../shared/pricing';
 import {
   type DayRepricePlan,
@@ -25,6 +24,7 @@ import {
   type RepriceCandidate,
   repriceDaySlice,
 } from '../../../shared/pricing/reprice-job';
+import { dayShard } from '../../../shared/table/keys';
 import { seedItems } from '../../support/seed-items';
 import { api, startTestStack } from '../../support/stack';
 

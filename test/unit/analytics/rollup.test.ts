@@ -9,11 +9,11 @@ import {
   RollupAccumulator,
   RollupOverflowError,
   type RollupSourceRecord,
-  rollupItemKey,
   rollupKey,
   toApiRollup,
 } from '../../../shared/analytics';
 import type { StoredInteraction } from '../../../shared/ledger/record';
+import { rollupItemKey } from '../../../shared/table/keys';
 import { recordArb } from './records';
 
 // Compile-time contract: a stored ledger record can be rolled up as it is.

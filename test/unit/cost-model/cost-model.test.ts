@@ -8,7 +8,7 @@ import {
 import { costPerMillion, DEFAULT_ASSUMPTIONS, fixedMonthlyCosts } from '../../../infra/cost-model/model';
 import { PRICES } from '../../../infra/cost-model/prices';
 import { type TemplateJson, templateFacts } from '../../../infra/cost-model/template-facts';
-import { LEDGER_TABLE } from '../../../shared/ledger/tables';
+import { LEDGER_TABLE } from '../../../shared/table/layout';
 
 const fakeTemplate: TemplateJson = {
   Resources: {

@@ -5,7 +5,6 @@
  * record completed again between the read and the write.
  */
 import { seededRandom } from '../../../infra/scale-model/sample-day';
-import { dayShard } from '../../../shared/ledger/keys';
 import {
   type CostBreakdown,
   isCatalogMiss,
@@ -29,6 +28,7 @@ import {
   type SliceProgress,
   type UnpricedQueue,
 } from '../../../shared/pricing/reprice-job';
+import { dayShard } from '../../../shared/table/keys';
 
 const DAY = '2026-11-20';
 const PROJECT = 'acme';

@@ -1,6 +1,7 @@
 /**
  * DynamoDB table layouts: the one definition that both the CDK stack and the local twin
- * build tables from, and that the adapters read index names from. Plain data, no AWS imports.
+ * build tables from, and that the adapters read index names from ({@link ledgerIndex}). Plain
+ * data, no AWS imports. Item keys are in ./keys.ts, shard counts in ./shards.ts.
  */
 
 export type AttributeType = 'S' | 'N' | 'B';
@@ -37,7 +38,7 @@ export interface TableDefinition {
  *   with just the fields rollups and list filters need projected. Sharding keeps a busy
  *   project's day from becoming one hot partition.
  * The four interaction indexes share one sort key attribute, `daySk` (`<timestamp>#<id>`); shard
- * counts are a deploy setting (shared/ledger/shards.ts).
+ * counts are a deploy setting (./shards.ts).
  * - `byWork` (sparse, analysis only): the offline-analysis work queues. A request carries
  *   `workPk` only while it waits (`AWORK#pending#<shard>`) or is in a batch (`AWORK#batch#<id>`),
  *   a batch only while it is being created or in flight; finished items leave the index.
@@ -121,3 +122,21 @@ export const KEYS_TABLE = {
 } as const satisfies TableDefinition;
 
 export const TABLES: TableDefinition[] = [LEDGER_TABLE, KEYS_TABLE];
+
+/** Names of the ledger table's indexes. */
+export type LedgerIndexName = (typeof LEDGER_TABLE.globalSecondaryIndexes)[number]['indexName'];
+
+/**
+ * The definition of one ledger index, by name (a typo does not compile).
+ *
+ * @example
+ * ledgerIndex('byDay').sortKey.name; // 'daySk'
+ */
+export function ledgerIndex<Name extends LedgerIndexName>(
+  name: Name,
+): Extract<(typeof LEDGER_TABLE.globalSecondaryIndexes)[number], { indexName: Name }> {
+  return LEDGER_TABLE.globalSecondaryIndexes.find((index) => index.indexName === name) as Extract<
+    (typeof LEDGER_TABLE.globalSecondaryIndexes)[number],
+    { indexName: Name }
+  >;
+}

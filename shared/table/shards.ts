@@ -1,7 +1,7 @@
 /**
- * Write-sharding of the ledger's hot index partitions, a deploy setting (CDK context
- * `tokentrail:dayIndexShards` and `tokentrail:workIndexShards`, handed to every function as
- * environment). One index partition takes about 1,000 writes/s; a busy project's day, its
+ * Write-sharding of the table's hot partitions. The interaction indexes' shard counts are a
+ * deploy setting (CDK context `tokentrail:dayIndexShards` and `tokentrail:workIndexShards`,
+ * handed to every function as environment). One index partition takes about 1,000 writes/s; a busy project's day, its
  * unpriced backlog or its in-progress calls would each be one partition without sharding.
  *
  * Shard counts may only grow: an item keeps the shard it was first written to, and readers
@@ -9,7 +9,6 @@
  * a lowered one would lose sight of the shards above it. Plain domain code.
  */
 import { createHash } from 'node:crypto';
-
 import { SHARD_ENV } from '../env-names';
 
 export { SHARD_ENV };
@@ -49,3 +48,9 @@ export const workIndexShards = (): number =>
 export function shardOf(id: string, shards: number): number {
   return createHash('sha256').update(id).digest().readUInt16BE(0) % shards;
 }
+
+/** Shards of the analysis pending queue (`AWORK#pending#<shard>`); fixed, as items keep their shard. */
+export const PENDING_SHARDS = 4;
+
+/** Shards of the analysis status counters (`ASTAT#<project>` / `SHARD#<n>`): a write picks one at random. */
+export const COUNTER_SHARDS = 8;
