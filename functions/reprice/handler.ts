@@ -28,6 +28,7 @@ import {
   repriceDaySlice,
   repriceUnpriced,
   runDayReprice,
+  SLICE_STOP_MARGIN_MS,
 } from '../../shared/pricing/reprice-job';
 
 const { logger, metrics } = createObservability('reprice');
@@ -38,6 +39,7 @@ const IN_PROCESS_CONCURRENCY = 8;
 
 /** Time left for the last page and the cursor writes when a walk stops. */
 const STOP_MARGIN_MS = 60_000;
+
 /** UTC hours a slice covers when a day runs in process (the state machine's are 1 hour). */
 const IN_PROCESS_HOURS_PER_SLICE = 24;
 
@@ -128,7 +130,7 @@ export async function repriceStep(
   }
   if (event.step === 'slice') {
     const { step: _step, ...slice } = sliceEventSchema.parse(event);
-    const progress = await repriceDaySlice(slice, deps, () => remainingMs() < STOP_MARGIN_MS);
+    const progress = await repriceDaySlice(slice, deps, () => remainingMs() < SLICE_STOP_MARGIN_MS);
     return { done: progress.done, count: progress.summary.count };
   }
   if (event.step === 'finish') {

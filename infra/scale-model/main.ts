@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { PAGE_SIZE, SLICE_STOP_MARGIN_MS, SLICE_WRITE_CONCURRENCY } from '../../shared/pricing/reprice-job';
 import { measureInteractionItem, SAMPLE_TEXT_FILE } from '../cost-model/interaction-item';
 import { synthesizedTemplate } from '../cost-model/main';
 import { type TemplateJson, templateFacts } from '../cost-model/template-facts';
@@ -26,7 +27,7 @@ partition against AWS's limits, and whether it fits (headroom ≥ 1.5×).
 `;
 
 /** The deployed scale settings, read from a synthesized template. */
-export function deployedScale(template: TemplateJson): Omit<DeployedScale, 'dayEntryBytes'> {
+export function deployedScale(template: TemplateJson): Omit<DeployedScale, 'dayEntryBytes' | 'itemBytes'> {
   const functions: DeployedScale['functions'] = {};
   let dayIndexShards = 8;
   let workIndexShards = 1;
@@ -45,18 +46,31 @@ export function deployedScale(template: TemplateJson): Omit<DeployedScale, 'dayE
   const mapping = Object.values(template.Resources).find(
     (resource) => resource.Type === 'AWS::Lambda::EventSourceMapping',
   );
-  const machine = Object.values(template.Resources).find(
-    (resource) => resource.Type === 'AWS::StepFunctions::StateMachine',
+  const machines = Object.entries(template.Resources).filter(
+    ([, resource]) => resource.Type === 'AWS::StepFunctions::StateMachine',
   );
-  const definition = JSON.stringify(machine?.Properties?.DefinitionString ?? '');
-  const mapConcurrency = Number(/MaxConcurrency\\?":(\d+)/.exec(definition)?.[1] ?? 1);
+  const definitionOf = (name: RegExp) =>
+    JSON.stringify(
+      machines.find(([logicalId]) => name.test(logicalId))?.[1].Properties?.DefinitionString ?? '',
+    );
+  const maxConcurrency = (definition: string) =>
+    Number(/MaxConcurrency\\?":(\d+)/.exec(definition)?.[1] ?? 1);
+  const repriceDefinition = definitionOf(/RepriceDay/);
+  const reprice = {
+    mapConcurrency: maxConcurrency(repriceDefinition),
+    runTimeoutSeconds: Number(/TimeoutSeconds\\?":(\d+)/.exec(repriceDefinition)?.[1] ?? 3600),
+    pageSize: PAGE_SIZE,
+    sliceWriteConcurrency: SLICE_WRITE_CONCURRENCY,
+    sliceWorkSeconds: (functions.reprice?.timeoutSeconds ?? 900) - SLICE_STOP_MARGIN_MS / 1000,
+  };
   return {
     dayIndexShards,
     workIndexShards,
     processMaxConcurrency: Number(mapping?.Properties?.ScalingConfig?.MaximumConcurrency ?? 1000),
     processBatchSize: Number(mapping?.Properties?.BatchSize ?? 10),
-    mapConcurrency,
+    mapConcurrency: maxConcurrency(definitionOf(/Rollup/)),
     functions,
+    reprice,
   };
 }
 
@@ -69,7 +83,9 @@ const compact = (n: number) =>
         ? `${(n / 1e3).toFixed(1)}k`
         : n.toFixed(0);
 const duration = (seconds: number) =>
-  seconds >= 60
+  seconds >= 3 * 3600
+    ? `${(seconds / 3600).toFixed(1)} h`
+    : seconds >= 60
     ? `${(seconds / 60).toFixed(1)} min`
     : seconds >= 1
       ? `${seconds.toFixed(1)} s`
@@ -149,6 +165,7 @@ function main(argv: string[]): number {
   const deployed: DeployedScale = {
     ...deployedScale(template),
     dayEntryBytes: item.indexEntryBytes.byDay ?? 400,
+    itemBytes: item.itemBytes,
   };
   const measured = measure();
   const assumptions = { ...DEFAULT_SCALE_ASSUMPTIONS, peakFactor: peak };
@@ -162,7 +179,7 @@ function main(argv: string[]): number {
   }
   const out = [
     'tokentrail scale model — one project; limits from the synthesized template and AWS quotas (infra/scale-model/model.ts)',
-    `deployed: ${deployed.dayIndexShards} day shards, ${deployed.workIndexShards} work shards, processor MaximumConcurrency ${deployed.processMaxConcurrency} (batch ${deployed.processBatchSize}), rollup map MaxConcurrency ${deployed.mapConcurrency}, byDay entry ${deployed.dayEntryBytes} B`,
+    `deployed: ${deployed.dayIndexShards} day shards, ${deployed.workIndexShards} work shards, processor MaximumConcurrency ${deployed.processMaxConcurrency} (batch ${deployed.processBatchSize}), rollup map MaxConcurrency ${deployed.mapConcurrency}, reprice map MaxConcurrency ${deployed.reprice.mapConcurrency} (${deployed.reprice.sliceWriteConcurrency} writes in flight a slice), item ${deployed.itemBytes} B, byDay entry ${deployed.dayEntryBytes} B`,
     `measured on the real code: rollup ${measured.rollupMicrosPerRecord.toFixed(2)} µs/record; a ${measured.sliceRecords.toLocaleString('en-US')}-record partial ${compact(measured.partialBytes)}B gzip in ${measured.partialMs.toFixed(0)} ms, merged in ${measured.mergeMsPerPartial.toFixed(1)} ms; reprice ${measured.repriceMicrosPerRecord.toFixed(2)} µs/record; process ${measured.processMsPerRecord.toFixed(2)} ms/record`,
     `assumed: peak ${assumptions.peakFactor}× the average, Query page ${assumptions.queryPageMs} ms, write ${assumptions.writeMs} ms, object ${assumptions.objectMs} ms, ${assumptions.twoPhaseShare * 100}% two-phase calls, ${assumptions.unpricedShare * 100}% unpriced`,
     '',

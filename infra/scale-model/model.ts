@@ -62,6 +62,17 @@ export interface DeployedScale {
   functions: Record<string, { memoryMb: number; timeoutSeconds: number }>;
   /** Billed bytes of one `byDay` index entry of the representative interaction. */
   dayEntryBytes: number;
+  /** Billed bytes of the representative interaction item (a reprice rewrites it whole). */
+  itemBytes: number;
+  /** The day reprice map: the template's `MaxConcurrency` and timeout, the code's page and write settings. */
+  reprice: {
+    mapConcurrency: number;
+    runTimeoutSeconds: number;
+    pageSize: number;
+    sliceWriteConcurrency: number;
+    /** Seconds one slice invocation works before it hands over to the next. */
+    sliceWorkSeconds: number;
+  };
 }
 
 export interface JobRow {
@@ -280,26 +291,60 @@ export function scaleRows(
     }),
   );
 
-  // Reprice of a whole day (on demand, one invocation): every record rewritten at worst.
-  const dayRepriceRate = Math.min(
-    32 / (a.writeMs / 1000),
-    AWS_LIMITS.partitionWriteUnitsPerSecond * deployed.dayIndexShards,
-  );
-  const dayRepriceSeconds = perDay / dayRepriceRate + (perDay * measured.repriceMicrosPerRecord) / 1e6;
+  // Reprice of a whole day (on demand): a distributed map over shard × hour slices, every record
+  // rewritten at worst. A slice reads a page of index entries, its interactions (BatchGetItem,
+  // 100 keys a request, together) and rewrites the changed ones, `sliceWriteConcurrency` at once;
+  // it hands over to a fresh invocation after `sliceWorkSeconds`, as often as it needs.
+  const page = deployed.reprice.pageSize;
+  const itemWriteUnits = units(deployed.itemBytes, 1024);
+  const pageSeconds =
+    (2 * a.queryPageMs + (page / deployed.reprice.sliceWriteConcurrency) * a.writeMs + a.writeMs) / 1000 +
+    (page * measured.repriceMicrosPerRecord) / 1e6;
+  const sliceRate = page / pageSeconds;
+  const sliceWriteRate = deployed.reprice.sliceWriteConcurrency / (a.writeMs / 1000);
+  const busiestSliceSeconds = peakSliceRecords / sliceRate;
+  const invocations = Math.max(1, Math.ceil(busiestSliceSeconds / deployed.reprice.sliceWorkSeconds));
+  const sliceMemory = 110 + (page * (deployed.itemBytes + entryBytes) * 3) / 1_048_576;
+  const shardsWrittenAtOnce = Math.max(1, deployed.reprice.mapConcurrency / deployed.dayIndexShards);
   rows.push(
     row({
-      job: 'reprice --date (on demand)',
-      run: 'every call of a day rewritten',
-      seconds: dayRepriceSeconds,
+      job: 'reprice --date: slice',
+      run: `busiest shard-hour, ${Math.round(peakSliceRecords).toLocaleString('en-US')} records, ${invocations} invocation${invocations > 1 ? 's' : ''}`,
+      // One invocation: it works at most `sliceWorkSeconds`, plus the page in flight.
+      seconds: Math.min(busiestSliceSeconds, deployed.reprice.sliceWorkSeconds + pageSeconds),
       limitSeconds: fn('reprice').timeoutSeconds,
-      // Keys of the day are listed first: ~80 B each.
-      memoryMb: 120 + (perDay * 80) / 1_048_576,
+      memoryMb: sliceMemory,
       memoryLimitMb: fn('reprice').memoryMb,
-      readUnits: dayReadUnits + perDay,
+      readUnits:
+        units(peakSliceRecords * entryBytes, AWS_LIMITS.eventuallyConsistentReadBytes) +
+        peakSliceRecords * units(deployed.itemBytes, 4096) * 0.5,
       hottest: {
-        what: 'byDay shard writes/s (cost projected)',
-        load: dayRepriceRate / deployed.dayIndexShards,
+        what: `byDay shard writes/s (${Math.round(shardsWrittenAtOnce)} slice of a shard at once, cost projected)`,
+        load: shardsWrittenAtOnce * sliceWriteRate * entryWriteUnits,
         limit: AWS_LIMITS.partitionWriteUnitsPerSecond,
+      },
+    }),
+  );
+  const repriceWriteUnits =
+    deployed.reprice.mapConcurrency * sliceWriteRate * (itemWriteUnits + entryWriteUnits);
+  // Ingest goes on meanwhile: its average write units share the table's quota.
+  const ingestWriteUnits = averagePerSecond * (1 + a.twoPhaseShare) * (itemWriteUnits + entryWriteUnits);
+  const dayRepriceSeconds =
+    perDay / (deployed.reprice.mapConcurrency * sliceRate) +
+    Math.ceil(slices / deployed.reprice.mapConcurrency) * 0.5;
+  rows.push(
+    row({
+      job: 'reprice --date: map (whole day)',
+      run: `${slices} slices, ${deployed.reprice.mapConcurrency} at once, every call rewritten`,
+      seconds: dayRepriceSeconds,
+      limitSeconds: deployed.reprice.runTimeoutSeconds,
+      memoryMb: sliceMemory,
+      memoryLimitMb: fn('reprice').memoryMb,
+      readUnits: dayReadUnits + perDay * units(deployed.itemBytes, 4096) * 0.5,
+      hottest: {
+        what: 'table write units/s (reprice + average ingest)',
+        load: repriceWriteUnits + ingestWriteUnits,
+        limit: AWS_LIMITS.tableUnitsPerSecond,
       },
     }),
   );

@@ -70,8 +70,12 @@ export const unpricedPartitions = (project: string): string[] => [
 /** Stored costs: read by partition key, written under the `completedAt` condition. */
 export const dynamoCostStore: CostStore = {
   async readInteractions(pks) {
-    const items = await batchGetInteractions(pks, REPRICE_ATTRIBUTES);
-    return items.map((item) => item as unknown as RepriceCandidate);
+    // A page's BatchGetItem requests (100 keys each) go out together, not one after another.
+    const chunks = Array.from({ length: Math.ceil(pks.length / 100) }, (_, index) =>
+      pks.slice(index * 100, index * 100 + 100),
+    );
+    const read = await Promise.all(chunks.map((chunk) => batchGetInteractions(chunk, REPRICE_ATTRIBUTES)));
+    return read.flat().map((item) => item as unknown as RepriceCandidate);
   },
   async writeCost(interaction: RepriceCandidate, cost: CostBreakdown, leaveUnpricedQueue: boolean) {
     try {

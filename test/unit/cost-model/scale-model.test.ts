@@ -18,6 +18,14 @@ const deployed: DeployedScale = {
   processBatchSize: 50,
   mapConcurrency: 64,
   dayEntryBytes: 531,
+  itemBytes: 1780,
+  reprice: {
+    mapConcurrency: 16,
+    runTimeoutSeconds: 86_400,
+    pageSize: 500,
+    sliceWriteConcurrency: 3,
+    sliceWorkSeconds: 540,
+  },
   functions: {
     ingest: { memoryMb: 512, timeoutSeconds: 10 },
     process: { memoryMb: 1024, timeoutSeconds: 60 },
@@ -43,8 +51,37 @@ describe('scale model', () => {
         'rollup: map (whole day)',
         'rollup: reduce',
         'sweep',
+        'reprice --date: slice',
+        'reprice --date: map (whole day)',
       ]),
     );
+  });
+
+  it('reprices a day as a map: slices hand over between invocations, the writes held under the quotas', () => {
+    for (const perDay of [1_000_000, 10_000_000, 100_000_000]) {
+      const rows = scaleRows(perDay, deployed, measured);
+      const slice = job(rows, 'reprice --date: slice');
+      const map = job(rows, 'reprice --date: map (whole day)');
+      // One invocation never works past its share of the timeout, however large the slice.
+      expect(slice.seconds).toBeLessThan(600);
+      // One slice per shard at once, 3 writes of 8 ms in flight: 375 writes/s per partition.
+      expect(slice.hottest.load).toBeCloseTo(375, 6);
+      expect(map.hottest.load).toBeLessThan(AWS_LIMITS.tableUnitsPerSecond);
+      expect(map.seconds).toBeLessThan(map.limitSeconds);
+    }
+    const big = job(scaleRows(100_000_000, deployed, measured), 'reprice --date: slice');
+    expect(big.run).toMatch(/\d+ invocations/);
+    // Twice the slices at once: twice the day's throughput.
+    const day = (concurrency: number) =>
+      job(
+        scaleRows(
+          100_000_000,
+          { ...deployed, reprice: { ...deployed.reprice, mapConcurrency: concurrency } },
+          measured,
+        ),
+        'reprice --date: map (whole day)',
+      ).seconds;
+    expect(day(32)).toBeLessThan(day(16) * 0.55);
   });
 
   it('spreads the day over more partitions when the shard count grows', () => {
