@@ -86,10 +86,10 @@ const duration = (seconds: number) =>
   seconds >= 3 * 3600
     ? `${(seconds / 3600).toFixed(1)} h`
     : seconds >= 60
-    ? `${(seconds / 60).toFixed(1)} min`
-    : seconds >= 1
-      ? `${seconds.toFixed(1)} s`
-      : `${Math.round(seconds * 1000)} ms`;
+      ? `${(seconds / 60).toFixed(1)} min`
+      : seconds >= 1
+        ? `${seconds.toFixed(1)} s`
+        : `${Math.round(seconds * 1000)} ms`;
 
 function table(perDay: number, rows: JobRow[]): string {
   const header = [
