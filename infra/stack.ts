@@ -216,10 +216,11 @@ export class TokentrailStack extends Stack implements FeatureScope, MonitoringSc
     });
     this.stateMachines.rollup = analytics.rollupStateMachine;
     // reprice --date at scale: a distributed map over the day's slices, one slice per shard at once.
-    new RepriceDayMap(this, 'RepriceDay', {
+    // A failed or timed-out run alarms like the rollup's (Observability).
+    this.stateMachines.reprice = new RepriceDayMap(this, 'RepriceDay', {
       repriceFunction: reprice,
       maxConcurrency: this.scale.dayIndexShards,
-    });
+    }).stateMachine;
     new BatchAnalysis(this, 'BatchAnalysis', props.batchAnalysis);
     // Last, so its dashboard and alarms cover every function and state machine the features added.
     new Observability(this, 'Observability', {

@@ -179,8 +179,8 @@ describe('Observability construct', () => {
 
     it('notify the alarm topic on alarm and on recovery', () => {
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as Resource[];
-      // One per function, six for the stack, one per job state machine (the rollup).
-      expect(alarms.length).toBe(FUNCTIONS.length + 6 + 1);
+      // One per function, six for the stack, one per job state machine (the rollup, the day reprice).
+      expect(alarms.length).toBe(FUNCTIONS.length + 6 + 2);
       const [topicId] = Object.keys(
         template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'tokentrail alarms' } }),
       );

@@ -89,6 +89,12 @@ describe('day reprice state machine', () => {
     template.hasOutput('RepriceStateMachineArn', {});
   });
 
+  it('alarms when a run fails or times out', () => {
+    const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
+    const [, alarm] = alarms.find(([logicalId]) => /RepriceExecutionsFailed/.test(logicalId))!;
+    expect(JSON.stringify(alarm.Properties.Metrics)).toContain(id);
+  });
+
   it('follows the day shard count', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [], 'tokentrail:dayIndexShards': '32' } });
     const custom = Template.fromStack(stackFromContext(app, 'Tokentrail-shards', 'test'));
