@@ -54,6 +54,7 @@ const ANOMALY_PUBLISHERS = {
 } satisfies Record<AnomalyKind, string[]>;
 
 const FIVE_MINUTES = Duration.minutes(5);
+const FIVE_MINUTE_SUM = { period: FIVE_MINUTES, statistic: 'Sum' } as const;
 const WIDE = 12;
 const NARROW = 8;
 
@@ -99,6 +100,8 @@ export class Observability extends Construct {
     ) => {
       const { metric, ...alarmOptions } = options;
       const created = metric.createAlarm(this, name, {
+        // Every alarm fires at or above its threshold.
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         // No data means nothing happened (no traffic, empty queue), not an outage.
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         ...alarmOptions,
@@ -118,7 +121,6 @@ export class Observability extends Construct {
         }),
         threshold: 1,
         evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         alarmDescription,
       });
     queueNotEmpty(
@@ -140,51 +142,37 @@ export class Observability extends Construct {
       threshold: this.thresholds.oldestMessageAgeSeconds,
       evaluationPeriods: 5,
       datapointsToAlarm: 3,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       alarmDescription: `The oldest ingest message waited ${this.thresholds.oldestMessageAgeSeconds} s or more: the processor is failing, throttled or too slow.`,
     });
 
     for (const [name, fn] of functions) {
       alarm(`${pascal(name)}ErrorRate`, {
-        metric: new cloudwatch.MathExpression({
-          expression: 'IF(invocations > 0, 100 * errors / invocations, 0)',
-          usingMetrics: {
-            errors: fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
-            invocations: fn.metricInvocations({ period: FIVE_MINUTES, statistic: 'Sum' }),
-          },
-          period: FIVE_MINUTES,
-          label: `${name} error rate (%)`,
-        }),
+        metric: math(
+          'IF(invocations > 0, 100 * errors / invocations, 0)',
+          { errors: fn.metricErrors(FIVE_MINUTE_SUM), invocations: fn.metricInvocations(FIVE_MINUTE_SUM) },
+          `${name} error rate (%)`,
+        ),
         threshold: this.thresholds.functionErrorRatePercent,
         evaluationPeriods: 2,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         alarmDescription: `The ${name} function failed ${this.thresholds.functionErrorRatePercent}% or more of its invocations in two consecutive 5-minute periods.`,
       });
     }
 
     alarm('Api5xxRate', {
-      metric: new cloudwatch.MathExpression({
-        expression: 'IF(requests > 0, 100 * errors / requests, 0)',
-        usingMetrics: {
-          errors: api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }),
-          requests: api.metricCount({ period: FIVE_MINUTES, statistic: 'Sum' }),
-        },
-        period: FIVE_MINUTES,
-        label: 'API 5xx rate (%)',
-      }),
+      metric: math(
+        'IF(requests > 0, 100 * errors / requests, 0)',
+        { errors: api.metricServerError(FIVE_MINUTE_SUM), requests: api.metricCount(FIVE_MINUTE_SUM) },
+        'API 5xx rate (%)',
+      ),
       threshold: this.thresholds.api5xxRatePercent,
       evaluationPeriods: 2,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       alarmDescription: `${this.thresholds.api5xxRatePercent}% or more of API responses were 5xx in two consecutive 5-minute periods.`,
     });
 
     // An alarm's math takes at most 10 metrics: the hot path's functions and both tables.
     const throttleInputs: Record<string, cloudwatch.IMetric> = {};
     for (const name of ['ingest', 'process', 'query'].filter((candidate) => scope.functions[candidate])) {
-      throttleInputs[`${name}Throttles`] = scope.functions[name]!.metricThrottles({
-        period: FIVE_MINUTES,
-        statistic: 'Sum',
-      });
+      throttleInputs[`${name}Throttles`] = scope.functions[name]!.metricThrottles(FIVE_MINUTE_SUM);
     }
     for (const [label, table] of [
       ['ledger', ledgerTable],
@@ -194,15 +182,13 @@ export class Observability extends Construct {
       throttleInputs[`${label}WriteThrottles`] = tableMetric(table.tableName, 'WriteThrottleEvents');
     }
     alarm('Throttles', {
-      metric: new cloudwatch.MathExpression({
-        expression: Object.keys(throttleInputs).join(' + '),
-        usingMetrics: throttleInputs,
-        period: FIVE_MINUTES,
-        label: 'throttled invocations and requests',
-      }),
+      metric: math(
+        Object.keys(throttleInputs).join(' + '),
+        throttleInputs,
+        'throttled invocations and requests',
+      ),
       threshold: this.thresholds.throttlesPer5Minutes,
       evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       alarmDescription: `${this.thresholds.throttlesPer5Minutes} or more throttled Lambda invocations (ingest, process, query) or DynamoDB requests in 5 minutes.`,
     });
 
@@ -225,7 +211,6 @@ export class Observability extends Construct {
       }),
       threshold: 1,
       evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       alarmDescription:
         'The anomaly or reconcile job found a new cost, error or reconciliation anomaly: GET /v1/anomalies?status=open lists it.',
     });
@@ -235,18 +220,16 @@ export class Observability extends Construct {
     const stateMachines = Object.entries(scope.stateMachines);
     for (const [name, machine] of stateMachines) {
       alarm(`${pascal(name)}ExecutionsFailed`, {
-        metric: new cloudwatch.MathExpression({
-          expression: 'failed + timedOut',
-          usingMetrics: {
-            failed: machine.metricFailed({ period: FIVE_MINUTES, statistic: 'Sum' }),
-            timedOut: machine.metricTimedOut({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        metric: math(
+          'failed + timedOut',
+          {
+            failed: machine.metricFailed(FIVE_MINUTE_SUM),
+            timedOut: machine.metricTimedOut(FIVE_MINUTE_SUM),
           },
-          period: FIVE_MINUTES,
-          label: `${name} runs failed or timed out`,
-        }),
+          `${name} runs failed or timed out`,
+        ),
         threshold: 1,
         evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         alarmDescription: `A ${name} state machine run failed or timed out (its retries spent): the execution's history in the Step Functions console names the failed step; the job runs again on its next schedule or with \`tokentrail jobs run ${name}\`.`,
       });
     }
@@ -564,6 +547,15 @@ export class Observability extends Construct {
     }
     return topic;
   }
+}
+
+/** A metric-math expression over five-minute periods. */
+function math(
+  expression: string,
+  usingMetrics: Record<string, cloudwatch.IMetric>,
+  label: string,
+): cloudwatch.MathExpression {
+  return new cloudwatch.MathExpression({ expression, usingMetrics, period: FIVE_MINUTES, label });
 }
 
 function graph(

@@ -8,14 +8,7 @@ import {
 } from '../../../infra/catalog';
 import { Analytics } from '../../../infra/constructs/analytics';
 import { ANALYTICS_ENV, PROVIDER_ACCOUNTS_ENV } from '../../../shared/env-names';
-import { BareFeatureScope } from './scopes';
-
-function variablesOf(template: Template, description: string): Record<string, unknown> {
-  const [fn] = Object.values(
-    template.findResources('AWS::Lambda::Function', { Properties: { Description: description } }),
-  );
-  return (fn?.Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
-}
+import { BareFeatureScope, variablesOf } from './scopes';
 
 describe('Analytics in a bare scope', () => {
   const scope = new BareFeatureScope();

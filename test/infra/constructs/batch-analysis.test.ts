@@ -7,14 +7,7 @@ import {
 } from '../../../infra/catalog';
 import { BatchAnalysis } from '../../../infra/constructs/batch-analysis';
 import { ANALYSIS_ENV, OPENAI_ENV } from '../../../shared/env-names';
-import { BareFeatureScope } from './scopes';
-
-function variablesOf(template: Template, description: string): Record<string, unknown> {
-  const [fn] = Object.values(
-    template.findResources('AWS::Lambda::Function', { Properties: { Description: description } }),
-  );
-  return (fn?.Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
-}
+import { BareFeatureScope, variablesOf } from './scopes';
 
 describe('BatchAnalysis in a bare scope', () => {
   it('adds its three functions through the scope, the jobs with the environment their specs declare', () => {

@@ -4,6 +4,7 @@
  * skipped (`aws:cdk:bundling-stacks` empty), as in the whole-stack tests.
  */
 import { App, Stack } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -80,4 +81,12 @@ export class BareMonitoringScope extends Stack implements MonitoringScope {
       });
     }
   }
+}
+
+/** The environment variables of the function with this description. */
+export function variablesOf(template: Template, description: string): Record<string, unknown> {
+  const [fn] = Object.values(
+    template.findResources('AWS::Lambda::Function', { Properties: { Description: description } }),
+  );
+  return (fn?.Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
 }
