@@ -66,6 +66,7 @@ import {
 } from '../table/keys';
 import { ledgerIndex } from '../table/layout';
 import { COUNTER_SHARDS, PENDING_SHARDS } from '../table/shards';
+import { type Condition, UpdateBuilder, updateInput } from '../table/update';
 import { AnalysisWriteConflictError } from './analysis-errors';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
@@ -270,91 +271,50 @@ export async function applyTransitions(
 }
 
 function transitionUpdate(project: string, transition: RequestTransition, now: string) {
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = { ':from': transition.from.status };
-  const sets: string[] = [];
-  const removes = new Set(transition.remove ?? []);
-  const add: string[] = [];
-  const set = (attribute: string, value: unknown) => {
-    if (value === undefined) return;
-    names[`#${attribute}`] = attribute;
-    values[`:${attribute}`] = value;
-    sets.push(`#${attribute} = :${attribute}`);
-    removes.delete(attribute);
-  };
-  set('status', transition.to);
-  set('updatedAt', now);
+  const sets: Record<string, unknown> = { status: transition.to, updatedAt: now };
   if (transition.from.status !== transition.to) {
-    for (const [attribute, value] of Object.entries(
-      analysisStatusIndexKey(project, transition.to, now, transition.id),
-    ))
-      set(attribute, value);
+    Object.assign(sets, analysisStatusIndexKey(project, transition.to, now, transition.id));
   }
-  for (const [attribute, value] of Object.entries(transition.set ?? {})) set(attribute, value);
+  Object.assign(sets, transition.set);
+  const removes = new Set(transition.remove ?? []);
   const work = transition.queue ? workEntry(transition.id, transition.queue) : undefined;
   if (work === null) {
     removes.add('workPk');
     removes.add('workSk');
   } else if (work) {
-    set('workPk', work.workPk);
-    set('workSk', work.workSk);
+    Object.assign(sets, work);
   }
+  const update = new UpdateBuilder();
+  for (const [attribute, value] of Object.entries(sets)) update.set(attribute, value);
+  // An attribute the transition sets is never also removed.
+  for (const attribute of removes) if (sets[attribute] === undefined) update.remove(attribute);
   if (transition.addCostNanos !== undefined && transition.addCostNanos !== 0) {
-    names['#costNanos'] = 'costNanos';
-    values[':addCost'] = transition.addCostNanos;
-    add.push('#costNanos :addCost');
+    update.add('costNanos', transition.addCostNanos);
   }
-  const conditions = ['#status = :from'];
-  if (transition.from.batchId !== undefined) {
-    names['#batchId'] = 'batchId';
-    values[':fromBatch'] = transition.from.batchId;
-    conditions.push('#batchId = :fromBatch');
-  }
-  if (transition.from.claimBatchId === null) {
-    names['#claimBatchId'] = 'claimBatchId';
-    conditions.push('attribute_not_exists(#claimBatchId)');
-  } else if (transition.from.claimBatchId !== undefined) {
-    names['#claimBatchId'] = 'claimBatchId';
-    values[':fromClaim'] = transition.from.claimBatchId;
-    conditions.push('#claimBatchId = :fromClaim');
-  }
-  const removeNames = [...removes].map((attribute) => {
-    names[`#${attribute}`] = attribute;
-    return `#${attribute}`;
-  });
+  const { batchId, claimBatchId } = transition.from;
+  const condition: Condition = {
+    equals: {
+      status: transition.from.status,
+      ...(batchId !== undefined ? { batchId } : {}),
+      ...(claimBatchId !== undefined && claimBatchId !== null ? { claimBatchId } : {}),
+    },
+    ...(claimBatchId === null ? { absent: ['claimBatchId'] } : {}),
+  };
   return {
     TableName: table(),
     Key: analysisRequestKey(project, transition.id),
-    UpdateExpression: [
-      `SET ${sets.join(', ')}`,
-      removeNames.length > 0 ? `REMOVE ${removeNames.join(', ')}` : '',
-      add.length > 0 ? `ADD ${add.join(', ')}` : '',
-    ]
-      .filter(Boolean)
-      .join(' '),
-    ConditionExpression: conditions.join(' AND '),
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
+    ...updateInput({ update, condition }),
   };
 }
 
 function counterUpdate(project: string, deltas: Partial<Record<AnalysisStatus, number>>) {
-  const entries = Object.entries(deltas).filter(([, delta]) => delta !== 0);
+  const update = new UpdateBuilder().set('entity', 'analysis-counter').set('project', project);
+  for (const [status, delta] of Object.entries(deltas)) if (delta !== 0) update.add(status, delta);
   return {
     Update: {
       TableName: table(),
       Key: analysisCounterKey(project, randomInt(COUNTER_SHARDS)),
-      UpdateExpression: `SET #entity = :entity, #project = :project ADD ${entries.map(([status]) => `#${status} :${status}`).join(', ')}`,
-      ExpressionAttributeNames: {
-        '#entity': 'entity',
-        '#project': 'project',
-        ...Object.fromEntries(entries.map(([status]) => [`#${status}`, status])),
-      },
-      ExpressionAttributeValues: {
-        ':entity': 'analysis-counter',
-        ':project': project,
-        ...Object.fromEntries(entries.map(([status, delta]) => [`:${status}`, delta])),
-      },
+      ...updateInput({ update }),
     },
   };
 }
@@ -517,49 +477,25 @@ export async function updateAnalysisBatch(
   change: BatchChange & { add?: Record<string, number> },
   onlyIf: Record<string, unknown> = {},
 ): Promise<boolean> {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const name = (attribute: string) => {
-    names[`#${attribute}`] = attribute;
-    return `#${attribute}`;
-  };
   // The batch queues are the work index: in flight under one partition, out of it when done.
   const queueSet = change.queue === 'in_flight' ? { workPk: BATCHES_IN_FLIGHT } : {};
   const queueRemove = change.queue === 'none' ? ['workPk', 'workSk'] : [];
-  const sets = Object.entries({ ...change.set, ...queueSet })
-    .filter(([, value]) => value !== undefined)
-    .map(([attribute, value]) => {
-      values[`:s_${attribute}`] = value;
-      return `${name(attribute)} = :s_${attribute}`;
-    });
-  const adds = Object.entries(change.add ?? {}).map(([attribute, value]) => {
-    values[`:a_${attribute}`] = value;
-    return `${name(attribute)} :a_${attribute}`;
-  });
-  const removes = [...(change.remove ?? []), ...queueRemove].map(name);
-  const conditions = ['attribute_exists(pk)'];
-  for (const [attribute, value] of Object.entries(onlyIf)) {
-    if (value === null) conditions.push(`attribute_not_exists(${name(attribute)})`);
-    else {
-      values[`:c_${attribute}`] = value;
-      conditions.push(`${name(attribute)} = :c_${attribute}`);
-    }
-  }
+  const update = new UpdateBuilder();
+  for (const [attribute, value] of Object.entries({ ...change.set, ...queueSet }))
+    update.set(attribute, value);
+  for (const attribute of [...(change.remove ?? []), ...queueRemove]) update.remove(attribute);
+  for (const [attribute, delta] of Object.entries(change.add ?? {})) update.add(attribute, delta);
+  const condition: Condition = {
+    exists: ['pk'],
+    absent: Object.keys(onlyIf).filter((attribute) => onlyIf[attribute] === null),
+    equals: Object.fromEntries(Object.entries(onlyIf).filter(([, value]) => value !== null)),
+  };
   try {
     await dynamo().send(
       new UpdateCommand({
         TableName: table(),
         Key: analysisBatchKey(project, batchId),
-        UpdateExpression: [
-          sets.length > 0 ? `SET ${sets.join(', ')}` : '',
-          removes.length > 0 ? `REMOVE ${removes.join(', ')}` : '',
-          adds.length > 0 ? `ADD ${adds.join(', ')}` : '',
-        ]
-          .filter(Boolean)
-          .join(' '),
-        ConditionExpression: conditions.join(' AND '),
-        ExpressionAttributeNames: names,
-        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+        ...updateInput({ update, condition }),
       }),
     );
     return true;

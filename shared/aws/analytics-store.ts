@@ -60,6 +60,7 @@ import {
 } from '../table/keys';
 import { ledgerIndex } from '../table/layout';
 import { dayIndexShards } from '../table/shards';
+import { UpdateBuilder, updateInput } from '../table/update';
 import { BatchWriteIncompleteError } from './analytics-errors';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
@@ -103,9 +104,9 @@ export async function markProjectActive(project: string, timestamp: string, now 
     new UpdateCommand({
       TableName: table(),
       Key: activeKey(day, project),
-      UpdateExpression: 'SET #entity = :entity, #project = :project, #day = :day',
-      ExpressionAttributeNames: { '#entity': 'entity', '#project': 'project', '#day': 'day' },
-      ExpressionAttributeValues: { ':entity': 'active-project', ':project': project, ':day': day },
+      ...updateInput({
+        update: new UpdateBuilder().set('entity', 'active-project').set('project', project).set('day', day),
+      }),
     }),
   );
   if (marked.size >= 10_000) marked.clear();
@@ -511,24 +512,13 @@ export async function upsertAnomaly(
     details: anomaly.details,
     updatedAt: now,
   };
-  const names: Record<string, string> = { '#status': 'status', '#detectedAt': 'detectedAt' };
-  const values: Record<string, unknown> = { ':open': 'open', ':now': now };
-  const clauses = [
-    '#status = if_not_exists(#status, :open)',
-    '#detectedAt = if_not_exists(#detectedAt, :now)',
-  ];
-  for (const [name, value] of Object.entries(fields)) {
-    names[`#${name}`] = name;
-    values[`:${name}`] = value;
-    clauses.push(`#${name} = :${name}`);
-  }
+  const update = new UpdateBuilder().setIfAbsent('status', 'open').setIfAbsent('detectedAt', now);
+  for (const [name, value] of Object.entries(fields)) update.set(name, value);
   const result = await dynamo().send(
     new UpdateCommand({
       TableName: table(),
       Key: anomalyItemKey(anomaly.project, anomaly.id),
-      UpdateExpression: `SET ${clauses.join(', ')}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
+      ...updateInput({ update }),
       ReturnValues: 'ALL_OLD',
     }),
   );
@@ -543,9 +533,10 @@ async function markNotified(key: { pk: string; sk: string }, now: string): Promi
       new UpdateCommand({
         TableName: table(),
         Key: key,
-        UpdateExpression: 'SET notifiedAt = :now',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(notifiedAt)',
-        ExpressionAttributeValues: { ':now': now },
+        ...updateInput({
+          update: new UpdateBuilder().set('notifiedAt', now),
+          condition: { exists: ['pk'], absent: ['notifiedAt'] },
+        }),
       }),
     );
   } catch (error) {
@@ -588,24 +579,15 @@ export async function setAnomalyStatus(
   note: string | undefined,
   now = new Date().toISOString(),
 ): Promise<StoredAnomaly | undefined> {
-  const clauses = ['#status = :status', 'updatedAt = :now'];
-  const values: Record<string, unknown> = { ':status': status, ':now': now };
-  const removes: string[] = [];
-  if (status === 'resolved') clauses.push('resolvedAt = :now');
-  else removes.push('resolvedAt');
-  if (note !== undefined) {
-    clauses.push('note = :note');
-    values[':note'] = note;
-  }
+  const update = new UpdateBuilder().set('status', status).set('updatedAt', now).set('note', note);
+  if (status === 'resolved') update.set('resolvedAt', now);
+  else update.remove('resolvedAt');
   try {
     const result = await dynamo().send(
       new UpdateCommand({
         TableName: table(),
         Key: anomalyItemKey(project, id),
-        UpdateExpression: `SET ${clauses.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: values,
+        ...updateInput({ update, condition: { exists: ['pk'] } }),
         ReturnValues: 'ALL_NEW',
       }),
     );

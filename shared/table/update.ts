@@ -7,7 +7,8 @@
 type Clause =
   | { kind: 'set'; attribute: string; value: unknown }
   | { kind: 'setIfAbsent'; attribute: string; value: unknown }
-  | { kind: 'remove'; attribute: string };
+  | { kind: 'remove'; attribute: string }
+  | { kind: 'add'; attribute: string; value: number };
 
 /** Names and values of an expression, as DynamoDB's `ExpressionAttributeNames`/`Values` take them. */
 export interface ExpressionParts {
@@ -44,6 +45,12 @@ export class UpdateBuilder {
     return this;
   }
 
+  /** Adds `delta` to a number attribute (absent counts as 0): concurrent adds never lose one. */
+  public add(attribute: string, delta: number): this {
+    this.clauses.push({ kind: 'add', attribute, value: delta });
+    return this;
+  }
+
   /** The `UpdateExpression`: `#name` for every attribute, `:name` for every value. */
   public expression(): string {
     const sets = this.clauses.flatMap((clause) =>
@@ -56,8 +63,16 @@ export class UpdateBuilder {
     const removals = this.clauses.flatMap((clause) =>
       clause.kind === 'remove' ? [`#${clause.attribute}`] : [],
     );
-    const remove = removals.length > 0 ? ` REMOVE ${removals.join(', ')}` : '';
-    return sets.length > 0 ? `SET ${sets.join(', ')}${remove}` : remove.trimStart();
+    const adds = this.clauses.flatMap((clause) =>
+      clause.kind === 'add' ? [`#${clause.attribute} :${clause.attribute}`] : [],
+    );
+    return [
+      sets.length > 0 ? `SET ${sets.join(', ')}` : '',
+      removals.length > 0 ? `REMOVE ${removals.join(', ')}` : '',
+      adds.length > 0 ? `ADD ${adds.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
   }
 
   /** `ExpressionAttributeNames` of {@link expression}. */
@@ -87,6 +102,8 @@ export class UpdateBuilder {
     const next: Record<string, unknown> = { ...item };
     for (const clause of this.clauses) {
       if (clause.kind === 'remove') delete next[clause.attribute];
+      else if (clause.kind === 'add')
+        next[clause.attribute] = Number(item[clause.attribute] ?? 0) + clause.value;
       else if (clause.kind === 'set' || item[clause.attribute] === undefined)
         next[clause.attribute] = clause.value;
     }
@@ -102,13 +119,14 @@ export class UpdateBuilder {
 }
 
 /**
- * A write's precondition, as data: every attribute of `absent` missing and every attribute of
- * `equals` holding exactly that value. Rendered for DynamoDB by {@link conditionExpression} and
+ * A write's precondition, as data: every attribute of `exists` present, every attribute of
+ * `absent` missing and every attribute of `equals` holding exactly that value. Rendered for DynamoDB by {@link conditionExpression} and
  * checked in memory by {@link conditionHolds}.
  */
 export interface Condition {
+  exists?: readonly string[];
   absent?: readonly string[];
-  equals?: Readonly<Record<string, string | number | boolean>>;
+  equals?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -122,6 +140,10 @@ export function conditionExpression(condition: Condition): ExpressionParts {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const terms: string[] = [];
+  for (const attribute of condition.exists ?? []) {
+    names[`#if_${attribute}`] = attribute;
+    terms.push(`attribute_exists(#if_${attribute})`);
+  }
   for (const attribute of condition.absent ?? []) {
     names[`#if_${attribute}`] = attribute;
     terms.push(`attribute_not_exists(#if_${attribute})`);
@@ -140,6 +162,7 @@ export function conditionHolds(
   item: Readonly<Record<string, unknown>> | undefined,
 ): boolean {
   return (
+    (condition.exists ?? []).every((attribute) => item?.[attribute] !== undefined) &&
     (condition.absent ?? []).every((attribute) => item?.[attribute] === undefined) &&
     Object.entries(condition.equals ?? {}).every(([attribute, value]) => item?.[attribute] === value)
   );

@@ -65,3 +65,22 @@ describe('update and condition expressions', () => {
     );
   });
 });
+
+describe('numeric adds and existence conditions', () => {
+  it('renders ADD after SET and REMOVE, and adds to an absent attribute as to 0', () => {
+    const update = new UpdateBuilder().set('status', 'ended').remove('workPk').add('costNanos', 5);
+    expect(update.expression()).toBe('SET #status = :status REMOVE #workPk ADD #costNanos :costNanos');
+    expect(update.applyTo({ workPk: 'x', costNanos: 10 })).toEqual({ status: 'ended', costNanos: 15 });
+    expect(new UpdateBuilder().add('n', 2).applyTo({})).toEqual({ n: 2 });
+  });
+
+  it('checks that attributes exist', () => {
+    const condition = { exists: ['pk'], absent: ['notifiedAt'] };
+    expect(conditionExpression(condition).expression).toBe(
+      'attribute_exists(#if_pk) AND attribute_not_exists(#if_notifiedAt)',
+    );
+    expect(conditionHolds(condition, { pk: 'ANOMALY#acme' })).toBe(true);
+    expect(conditionHolds(condition, undefined)).toBe(false);
+    expect(conditionHolds(condition, { pk: 'ANOMALY#acme', notifiedAt: 'x' })).toBe(false);
+  });
+});
