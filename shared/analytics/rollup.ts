@@ -10,6 +10,7 @@
  */
 import * as z from 'zod';
 import { nanosToUsd } from '../money';
+import { COST_AMOUNT_FIELDS, usdAmounts } from '../pricing';
 import { InvalidRollupRecordError, RollupOverflowError } from './errors';
 import { type RollupDimensions, type RollupTag, rollupKey } from './keys';
 import { parseOrThrow } from './options';
@@ -88,14 +89,6 @@ export const rollupOptionsSchema = z.strictObject({
 export type RollupOptions = z.input<typeof rollupOptionsSchema>;
 
 const TOKEN_FIELDS = ['input', 'output', 'cachedInput', 'cacheWriteInput', 'reasoning'] as const;
-const COST_FIELDS = [
-  'inputNanos',
-  'cachedInputNanos',
-  'cacheWriteNanos',
-  'outputNanos',
-  'reasoningNanos',
-  'totalNanos',
-] as const;
 const STATUS_COUNTERS = {
   success: 'successCount',
   error: 'errorCount',
@@ -167,7 +160,7 @@ function checkRecord(record: RollupSourceRecord): void {
   for (const field of TOKEN_FIELDS) {
     if (record.tokens) checkCount(record.tokens[field], `tokens.${field}`, record);
   }
-  for (const field of COST_FIELDS) checkCount(record.cost[field], `cost.${field}`, record);
+  for (const field of COST_AMOUNT_FIELDS) checkCount(record.cost[field], `cost.${field}`, record);
   const { latencyMs } = record;
   if (latencyMs !== undefined && !(Number.isFinite(latencyMs) && latencyMs >= 0)) {
     throw new InvalidRollupRecordError('latencyMs', latencyMs, record);
@@ -188,7 +181,7 @@ function checkPartial(group: RollupPartialGroup): void {
   const where = { project: group.project, model: group.model } as RollupSourceRecord;
   for (const field of COUNT_FIELDS) checkCount(group[field], field, where);
   for (const field of TOKEN_FIELDS) checkCount(group.tokens?.[field], `tokens.${field}`, where);
-  for (const field of COST_FIELDS) checkCount(group.cost?.[field], `cost.${field}`, where);
+  for (const field of COST_AMOUNT_FIELDS) checkCount(group.cost?.[field], `cost.${field}`, where);
   for (const entry of group.latencies) {
     const [latency, count] = entry;
     if (!(Number.isFinite(latency) && latency >= 0))
@@ -312,7 +305,7 @@ export class RollupAccumulator {
       for (const field of TOKEN_FIELDS) {
         rollup.tokens[field] = addExactly(rollup.tokens[field], group.tokens[field], `tokens.${field}`, key);
       }
-      for (const field of COST_FIELDS) {
+      for (const field of COST_AMOUNT_FIELDS) {
         rollup.cost[field] = addExactly(rollup.cost[field], group.cost[field], `cost.${field}`, key);
       }
       for (const [latency, count] of group.latencies) {
@@ -358,7 +351,7 @@ export class RollupAccumulator {
         rollup.tokens[field] = addExactly(rollup.tokens[field], record.tokens[field], `tokens.${field}`, key);
       }
     }
-    for (const field of COST_FIELDS) {
+    for (const field of COST_AMOUNT_FIELDS) {
       rollup.cost[field] = addExactly(rollup.cost[field], record.cost[field], `cost.${field}`, key);
     }
     if (record.latencyMs !== undefined) {
@@ -433,12 +426,7 @@ export function toApiRollup(rollup: Rollup): ApiRollup {
     tokens: { ...rollup.tokens },
     cost: {
       currency: 'USD',
-      inputUsd: nanosToUsd(cost.inputNanos),
-      cachedInputUsd: nanosToUsd(cost.cachedInputNanos),
-      cacheWriteUsd: nanosToUsd(cost.cacheWriteNanos),
-      outputUsd: nanosToUsd(cost.outputNanos),
-      reasoningUsd: nanosToUsd(cost.reasoningNanos),
-      totalUsd: nanosToUsd(cost.totalNanos),
+      ...usdAmounts(cost, COST_AMOUNT_FIELDS, nanosToUsd),
       totalNanoUsd: cost.totalNanos,
     },
     latencyMs: { ...rollup.latencyMs },

@@ -47,6 +47,7 @@ import {
 } from '../analytics/jobs';
 import { tokenCountsOf } from '../ledger/record';
 import type { NormalizedUsage } from '../normalize';
+import { COST_AMOUNT_FIELDS } from '../pricing';
 import {
   activeKey,
   activePartition,
@@ -231,12 +232,10 @@ export function toRollupSource(item: Item): RollupSourceRecord {
     cost: {
       priced: cost.priced === true,
       unpricedReason: cost.unpricedReason as string | undefined,
-      inputNanos: count(cost.inputNanos),
-      cachedInputNanos: count(cost.cachedInputNanos),
-      cacheWriteNanos: count(cost.cacheWriteNanos),
-      outputNanos: count(cost.outputNanos),
-      reasoningNanos: count(cost.reasoningNanos),
-      totalNanos: count(cost.totalNanos),
+      ...(Object.fromEntries(COST_AMOUNT_FIELDS.map((field) => [field, count(cost[field])])) as Record<
+        (typeof COST_AMOUNT_FIELDS)[number],
+        number
+      >),
     },
     latencyMs: typeof item.latencyMs === 'number' ? item.latencyMs : undefined,
     tags: item.tags as Record<string, string> | undefined,

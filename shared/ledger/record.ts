@@ -5,7 +5,7 @@
 import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from 'node:zlib';
 import { nanosToUsd } from '../money';
 import type { NormalizedUsage } from '../normalize';
-import type { CostBreakdown } from '../pricing';
+import { ALL_COST_AMOUNT_FIELDS, type CostBreakdown, usdAmounts } from '../pricing';
 import type { RedactionCounts } from '../redaction';
 
 /** Serialized redacted payloads above this size go to the payload bucket. */
@@ -307,17 +307,11 @@ export function toApiInteraction(
  * toApiCost({ priced: false, unpricedReason: 'unknown_model', ... }).totalUsd; // null
  */
 export function toApiCost(cost: CostBreakdown): Record<string, unknown> {
-  const usd = (nanos: number | undefined) => (cost.priced ? nanosToUsd(nanos ?? 0) : null);
+  const usd = (nanos: number) => (cost.priced ? nanosToUsd(nanos) : null);
   return {
     priced: cost.priced,
     currency: cost.currency,
-    inputUsd: usd(cost.inputNanos),
-    cachedInputUsd: usd(cost.cachedInputNanos),
-    cacheWriteUsd: usd(cost.cacheWriteNanos),
-    outputUsd: usd(cost.outputNanos),
-    reasoningUsd: usd(cost.reasoningNanos),
-    toolCallsUsd: usd(cost.toolCallNanos),
-    totalUsd: usd(cost.totalNanos),
+    ...usdAmounts(cost, ALL_COST_AMOUNT_FIELDS, usd),
     totalNanoUsd: cost.priced ? cost.totalNanos : null,
     ruleId: cost.ruleId ?? null,
     ruleVersion: cost.ruleVersion ?? null,

@@ -41,4 +41,10 @@ export type {
   PricingRule,
   UnpricedReason,
 } from './types';
-export { isCatalogMiss } from './types';
+export {
+  ALL_COST_AMOUNT_FIELDS,
+  COST_AMOUNT_FIELDS,
+  type CostAmountField,
+  isCatalogMiss,
+  usdAmounts,
+} from './types';

@@ -1,4 +1,4 @@
-import type { CostBreakdown } from './types';
+import { ALL_COST_AMOUNT_FIELDS, type CostBreakdown } from './types';
 
 /** How one interaction's cost changed between two pricings. */
 export interface RepriceResult {
@@ -13,16 +13,6 @@ export interface RepriceResult {
   newlyUnpriced: boolean;
 }
 
-const AMOUNT_FIELDS = [
-  'inputNanos',
-  'cachedInputNanos',
-  'cacheWriteNanos',
-  'outputNanos',
-  'reasoningNanos',
-  'toolCallNanos',
-  'totalNanos',
-] as const;
-
 /**
  * Compares a stored cost with a fresh pricing of the same usage. Pure, for the reprice job.
  *
@@ -36,7 +26,7 @@ export function repriceCost(previous: CostBreakdown, next: CostBreakdown): Repri
     (previous.ruleVersion ?? null) !== (next.ruleVersion ?? null) ||
     (previous.baseRuleId ?? null) !== (next.baseRuleId ?? null) ||
     (previous.baseRuleVersion ?? null) !== (next.baseRuleVersion ?? null);
-  const amountsChanged = AMOUNT_FIELDS.some((field) => previous[field] !== next[field]);
+  const amountsChanged = ALL_COST_AMOUNT_FIELDS.some((field) => previous[field] !== next[field]);
   const changed =
     ruleChanged ||
     amountsChanged ||

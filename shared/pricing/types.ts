@@ -143,3 +143,58 @@ export interface CostBreakdown {
   /** Why an interaction is unpriced. */
   unpricedReason?: UnpricedReason;
 }
+
+/** The amounts every cost has, in the order answers show them; rollups sum these. */
+export const COST_AMOUNT_FIELDS = [
+  'inputNanos',
+  'cachedInputNanos',
+  'cacheWriteNanos',
+  'outputNanos',
+  'reasoningNanos',
+  'totalNanos',
+] as const satisfies readonly (keyof CostBreakdown)[];
+
+/** Every amount of a cost, the optional per-call fees included (in answer order). */
+export const ALL_COST_AMOUNT_FIELDS = [
+  'inputNanos',
+  'cachedInputNanos',
+  'cacheWriteNanos',
+  'outputNanos',
+  'reasoningNanos',
+  'toolCallNanos',
+  'totalNanos',
+] as const satisfies readonly (keyof CostBreakdown)[];
+
+export type CostAmountField = (typeof ALL_COST_AMOUNT_FIELDS)[number];
+
+/** The name each amount has in decimal-USD answers. */
+const USD_NAMES = {
+  inputNanos: 'inputUsd',
+  cachedInputNanos: 'cachedInputUsd',
+  cacheWriteNanos: 'cacheWriteUsd',
+  outputNanos: 'outputUsd',
+  reasoningNanos: 'reasoningUsd',
+  toolCallNanos: 'toolCallsUsd',
+  totalNanos: 'totalUsd',
+} as const satisfies Record<CostAmountField, string>;
+
+/** The decimal-USD view of the amounts `F`, each a `T`. */
+export type UsdAmounts<F extends CostAmountField, T> = { [K in F as (typeof USD_NAMES)[K]]: T };
+
+/**
+ * The amounts `fields` of a cost as an answer shows them (`inputNanos` → `inputUsd`, …), each
+ * through `toUsd` (absent amounts count as 0), in the order of `fields`.
+ *
+ * @example
+ * usdAmounts(cost, COST_AMOUNT_FIELDS, nanosToUsd); // { inputUsd: 0.0025, …, totalUsd: 0.0035 }
+ */
+export function usdAmounts<F extends CostAmountField, T>(
+  cost: Partial<Record<CostAmountField, number>>,
+  fields: readonly F[],
+  toUsd: (nanos: number) => T,
+): UsdAmounts<F, T> {
+  return Object.fromEntries(fields.map((field) => [USD_NAMES[field], toUsd(cost[field] ?? 0)])) as UsdAmounts<
+    F,
+    T
+  >;
+}
