@@ -14,6 +14,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { PAGE_SIZE, SLICE_WRITE_CONCURRENCY } from '../../shared/pricing/reprice-job';
+import { REPRICE_FUNCTION } from '../catalog';
 import { readContext } from '../context';
 import { TokentrailStack } from '../stack';
 import { measureInteractionItem, SAMPLE_TEXT_FILE } from './interaction-item';
@@ -22,6 +24,7 @@ import {
   type CostReport,
   costPerMillion,
   DEFAULT_ASSUMPTIONS,
+  dayRepriceCost,
   fixedMonthlyCosts,
 } from './model';
 import { PRICES, PRICES_CHECKED_ON, PRICES_REGION } from './prices';
@@ -161,6 +164,25 @@ function main(argv: string[]): number {
   out.push('Fixed per month (independent of volume):');
   for (const line of fixed.lines)
     out.push(`${line.component.padEnd(width)}  ${usd(line.usd).padStart(9)}  ${line.detail}`);
+  const reprice = dayRepriceCost({
+    item,
+    prices: PRICES,
+    shape: {
+      slices: facts.dayIndexShards * 24,
+      pageSize: PAGE_SIZE,
+      sliceWriteConcurrency: SLICE_WRITE_CONCURRENCY,
+      memoryMb: REPRICE_FUNCTION.memoryMb,
+    },
+  });
+  out.push(
+    '',
+    'On demand: reprice --date (the day reprice state machine), per million interactions rewritten:',
+  );
+  for (const line of reprice.lines)
+    out.push(`${line.component.padEnd(width)}  ${usd(line.usd).padStart(9)}  ${line.detail}`);
+  out.push(
+    `${'Step Functions'.padEnd(width)}  ${usd(reprice.perRunUsd).padStart(9)}  per run: ${facts.dayIndexShards * 24} standard map children (one per slice) of ~4 transitions`,
+  );
   out.push('', 'Levers (total per million):');
   for (const entry of levers) out.push(`  ${usd(entry.totalUsd).padStart(9)}  ${entry.label}`);
   process.stdout.write(`${out.join('\n')}\n`);

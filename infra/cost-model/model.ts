@@ -292,3 +292,63 @@ function fmt(n: number): string {
 function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
+
+/** What one day reprice run (`reprice --date`, the state machine) does, from the code and the template. */
+export interface DayRepriceShape {
+  /** Slices of a run (shards × hours, for one project). */
+  slices: number;
+  /** Index entries a slice reads per page. */
+  pageSize: number;
+  /** Conditional updates a slice keeps in flight. */
+  sliceWriteConcurrency: number;
+  /** Memory of the reprice function. */
+  memoryMb: number;
+}
+
+/**
+ * USD of `reprice --date` per million interactions rewritten (every call's cost changed: the
+ * worst case; unchanged records are read, not written), plus the state machine's transitions
+ * per run. Each rewrite writes the whole item and the `byDay` entry that projects `cost`;
+ * `bySession` projects keys only and is not rewritten. Lambda time: a page's two reads and its
+ * writes at `writeMs` each, `sliceWriteConcurrency` at once.
+ *
+ * @example
+ * dayRepriceCost({ item, prices: PRICES, shape: { slices: 384, pageSize: 500, sliceWriteConcurrency: 3, memoryMb: 1024 } });
+ */
+export function dayRepriceCost(args: {
+  item: InteractionItemMeasurement;
+  prices: PriceList;
+  shape: DayRepriceShape;
+  queryMs?: number;
+  writeMs?: number;
+}): { lines: CostLine[]; perRunUsd: number } {
+  const { item, prices, shape } = args;
+  const queryMs = args.queryMs ?? 60;
+  const writeMs = args.writeMs ?? 8;
+  const dayEntry = item.indexEntryBytes.byDay ?? 0;
+  const writes = writeUnits(item.itemBytes) + (dayEntry > 0 ? writeUnits(dayEntry) : 0);
+  // BatchGetItem rounds each item up to 4 KB, eventually consistent (half a unit); the Query sums its page.
+  const reads = Math.ceil(item.itemBytes / 4096) * 0.5 + dayEntry / EVENTUALLY_CONSISTENT_READ_BYTES;
+  const secondsPerRecord = ((2 * queryMs) / shape.pageSize + writeMs / shape.sliceWriteConcurrency) / 1000;
+  const gbSeconds = MILLION * secondsPerRecord * (shape.memoryMb / 1024);
+  // A standard child per slice: start, the slice task (again per hand-over), the choice, succeed; the run's own ~6.
+  const perRunUsd = (shape.slices * 4 + 6) * prices.stepFunctionsTransition.usd;
+  const lines: CostLine[] = [
+    {
+      component: 'DynamoDB writes',
+      detail: `item ${item.itemBytes} B and byDay entry ${dayEntry} B rewritten: ${writes} WU per interaction`,
+      usd: MILLION * writes * prices.dynamoWriteRequestUnit.usd,
+    },
+    {
+      component: 'DynamoDB reads',
+      detail: `byDay entry (Query) and item (BatchGetItem), eventually consistent: ${reads.toFixed(3)} RU per interaction`,
+      usd: MILLION * reads * prices.dynamoReadRequestUnit.usd,
+    },
+    {
+      component: 'Lambda reprice',
+      detail: `${Math.round(gbSeconds).toLocaleString('en-US')} GB-s (${(secondsPerRecord * 1000).toFixed(2)} ms a record, ${shape.memoryMb} MB arm64)`,
+      usd: gbSeconds * prices.lambdaArmGbSecond.usd,
+    },
+  ];
+  return { lines, perRunUsd };
+}

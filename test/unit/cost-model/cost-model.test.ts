@@ -5,7 +5,12 @@ import {
   measureInteractionItem,
   SAMPLE_TEXT_FILE,
 } from '../../../infra/cost-model/interaction-item';
-import { costPerMillion, DEFAULT_ASSUMPTIONS, fixedMonthlyCosts } from '../../../infra/cost-model/model';
+import {
+  costPerMillion,
+  DEFAULT_ASSUMPTIONS,
+  dayRepriceCost,
+  fixedMonthlyCosts,
+} from '../../../infra/cost-model/model';
 import { PRICES } from '../../../infra/cost-model/prices';
 import { type TemplateJson, templateFacts } from '../../../infra/cost-model/template-facts';
 import { LEDGER_TABLE } from '../../../shared/table/layout';
@@ -267,5 +272,22 @@ describe('measureInteractionItem', () => {
     expect(
       measureInteractionItem({ payloadBytes: 200 * 1024, text, indexes, withSession: false }).offloaded,
     ).toBe(true);
+  });
+});
+
+describe('day reprice cost (on demand)', () => {
+  const shape = { slices: 384, pageSize: 500, sliceWriteConcurrency: 3, memoryMb: 1024 };
+  it('rewrites the item and the byDay entry, never the keys-only session entry', () => {
+    const { lines } = dayRepriceCost({ item, prices: PRICES, shape });
+    const writes = lines.find((line) => line.component === 'DynamoDB writes')!;
+    const expected = writeUnits(item.itemBytes) + writeUnits(item.indexEntryBytes.byDay!);
+    expect(writes.usd).toBeCloseTo(1_000_000 * expected * PRICES.dynamoWriteRequestUnit.usd, 9);
+    expect(writes.detail).toContain(`${expected} WU`);
+  });
+
+  it('prices the state machine per run, by its slices', () => {
+    const perRun = (slices: number) =>
+      dayRepriceCost({ item, prices: PRICES, shape: { ...shape, slices } }).perRunUsd;
+    expect(perRun(768) - perRun(384)).toBeCloseTo(384 * 4 * PRICES.stepFunctionsTransition.usd, 12);
   });
 });
