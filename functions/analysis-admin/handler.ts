@@ -9,13 +9,14 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
 import { ANALYSIS_STATUSES, parseAnalysisSettings, storedAnalysisSettings } from '../../shared/analysis';
-import { type AnalysisBatchItem, requeueFailedRequests } from '../../shared/analysis/jobs';
+import type { AnalysisBatchItem } from '../../shared/analysis/jobs/records';
+import { requeueFailedRequests } from '../../shared/analysis/jobs/requeue-failed-requests';
 import {
   analysisRequestStore,
   analysisSummary,
-  analyzedInteractions,
   listAnalysisBatches,
   listAnalysisRequests,
+  surfaceAnalysis,
 } from '../../shared/aws/analysis-store';
 import { getProjectSettings, putProjectSettingsSection } from '../../shared/aws/project-settings';
 import { authenticate } from '../../shared/http/auth';
@@ -90,7 +91,7 @@ async function requeue(event: HttpEvent): Promise<HttpResult> {
   const parsed = requeueSchema.safeParse(parseJsonBody(event, 256 * 1024).value);
   if (!parsed.success) throw new BadRequestError('invalid requeue request', toInputIssues(parsed.error));
   const outcome = await requeueFailedRequests(
-    { requests: analysisRequestStore, interactions: analyzedInteractions },
+    { requests: analysisRequestStore, interactions: { showAnalysis: surfaceAnalysis } },
     project,
     parsed.data.requestIds,
   );

@@ -7,13 +7,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import {
-  analysisJobSettings,
-  type BatchCreatorResult,
-  createAnalysisBatches,
-  type JobLog,
-} from '../../shared/analysis/jobs';
-import { analysisJobPorts } from '../../shared/aws/analysis-batches';
+import { type BatchCreatorResult, createAnalysisBatches } from '../../shared/analysis/jobs/create-batches';
+import type { JobLog } from '../../shared/analysis/jobs/ports';
+import { analysisJobSettings } from '../../shared/analysis/jobs/settings';
+import { batchCreatorPorts } from '../../shared/aws/analysis-batches';
 import { METRIC } from '../../shared/metric-names';
 import { createObservability } from '../../shared/observability';
 
@@ -33,7 +30,7 @@ export const jobLog: JobLog = {
  */
 export async function runBatchCreator(event: unknown): Promise<BatchCreatorResult> {
   const result = await createAnalysisBatches(
-    { ...analysisJobPorts(), log: jobLog },
+    { ...batchCreatorPorts(), log: jobLog },
     analysisJobSettings(event, process.env),
   );
   metrics.addMetric(METRIC.analysisBatchesCreated, MetricUnit.Count, result.batchIds.length);

@@ -7,13 +7,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import {
-  analysisJobSettings,
-  type BatchPollerResult,
-  type JobLog,
-  pollAnalysisBatches,
-} from '../../shared/analysis/jobs';
-import { analysisJobPorts } from '../../shared/aws/analysis-batches';
+import { type BatchPollerResult, pollAnalysisBatches } from '../../shared/analysis/jobs/poll-batches';
+import type { JobLog } from '../../shared/analysis/jobs/ports';
+import { analysisJobSettings } from '../../shared/analysis/jobs/settings';
+import { batchPollerPorts } from '../../shared/aws/analysis-batches';
 import { METRIC } from '../../shared/metric-names';
 import { createObservability } from '../../shared/observability';
 
@@ -32,7 +29,7 @@ const jobLog: JobLog = {
  */
 export async function runBatchPoller(event: unknown): Promise<BatchPollerResult> {
   const { maxAttempts } = analysisJobSettings(event, process.env);
-  const result = await pollAnalysisBatches({ ...analysisJobPorts(), log: jobLog }, { maxAttempts });
+  const result = await pollAnalysisBatches({ ...batchPollerPorts(), log: jobLog }, { maxAttempts });
   metrics.addMetric(METRIC.analysisBatchesProcessed, MetricUnit.Count, result.processed);
   metrics.addMetric(METRIC.analysisRequestsCompleted, MetricUnit.Count, result.requestsCompleted);
   metrics.addMetric(METRIC.analysisRequestsFailed, MetricUnit.Count, result.requestsFailed);

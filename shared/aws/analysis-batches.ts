@@ -5,19 +5,31 @@
  * adapters in, for the handlers and for the integration test that drives the creator directly.
  */
 import { OpenAiBatchError } from '../adapters/openai';
+// Modules, not the jobs' index: each handler bundles only the jobs it runs.
 import {
-  type AnalysisJobPorts,
-  type BatchApiFailure,
   type BatchCreatorDeps,
   type BatchCreatorOptions,
   type BatchCreatorResult,
   createAnalysisBatches,
-  type OpenAiBatches,
-} from '../analysis/jobs';
-import { analysisBatchStore, analysisRequestStore, analyzedInteractions } from './analysis-store';
+} from '../analysis/jobs/create-batches';
+import type { BatchPollerDeps } from '../analysis/jobs/poll-batches';
+import type {
+  AnalysisJobPorts,
+  AnalyzedInteractions,
+  BatchApiFailure,
+  OpenAiBatches,
+} from '../analysis/jobs/ports';
+import { analysisBatchStore, analysisRequestStore, surfaceAnalysis } from './analysis-store';
+import { getInteraction } from './ledger-store';
 import { openAiClientFor } from './openai-key';
 
-export type { CrashPoint } from '../analysis/jobs';
+export type { CrashPoint } from '../analysis/jobs/create-batches';
+
+/** The interactions the analyses read (through the ledger store, payloads from S3 included) and are shown on. */
+export const analyzedInteractions: AnalyzedInteractions = {
+  payload: async (project, interactionId) => (await getInteraction(project, interactionId))?.payload,
+  showAnalysis: surfaceAnalysis,
+};
 
 /**
  * What a failed call of the OpenAI batch client means to the jobs.
@@ -41,16 +53,31 @@ export function openAiFailure(error: unknown): BatchApiFailure | undefined {
 export const openAiBatches: OpenAiBatches = { clientFor: openAiClientFor, failureOf: openAiFailure };
 
 /**
- * The ports of the batch creator and poller on AWS.
+ * The batch creator's ports on AWS.
  *
  * @example
- * await createAnalysisBatches({ ...analysisJobPorts(), log }, settings);
+ * await createAnalysisBatches({ ...batchCreatorPorts(), log }, settings);
  */
-export function analysisJobPorts(): AnalysisJobPorts {
+export function batchCreatorPorts(): AnalysisJobPorts {
   return {
     requests: analysisRequestStore,
     batches: analysisBatchStore,
     interactions: analyzedInteractions,
+    openAi: openAiBatches,
+  };
+}
+
+/**
+ * The batch poller's ports on AWS (no payload reads, so its bundle leaves the S3 client out).
+ *
+ * @example
+ * await pollAnalysisBatches({ ...batchPollerPorts(), log }, { maxAttempts: 3 });
+ */
+export function batchPollerPorts(): Omit<BatchPollerDeps, 'now' | 'log'> {
+  return {
+    requests: analysisRequestStore,
+    batches: analysisBatchStore,
+    interactions: { showAnalysis: surfaceAnalysis },
     openAi: openAiBatches,
   };
 }
@@ -67,7 +94,7 @@ export function createBatches(
 ): Promise<BatchCreatorResult> {
   const { now, log, ...settings } = options;
   return createAnalysisBatches(
-    { ...analysisJobPorts(), ...(now ? { now } : {}), ...(log ? { log } : {}) },
+    { ...batchCreatorPorts(), ...(now ? { now } : {}), ...(log ? { log } : {}) },
     settings,
   );
 }

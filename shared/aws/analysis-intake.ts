@@ -3,7 +3,10 @@
  * `shared/analysis/jobs` with the DynamoDB request store and the cached project settings.
  */
 
-import { type AnalysisIntakeDeps, requestAnalysisIfSelected as requestAnalysis } from '../analysis/jobs';
+import {
+  type AnalysisIntakeDeps,
+  requestAnalysisIfSelected as requestAnalysis,
+} from '../analysis/jobs/request-analysis';
 import type { PreparedInteraction } from '../pipeline/prepare';
 import { analysisRequestStore } from './analysis-store';
 import { getProjectSettings } from './project-settings';

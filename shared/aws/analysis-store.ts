@@ -39,7 +39,6 @@ import type {
   AnalysisFailure,
   AnalysisRequestItem,
   AnalysisRequestStore,
-  AnalyzedInteractions,
   BatchChange,
   NewAnalysisRequest,
   RequestQueue,
@@ -70,7 +69,6 @@ import { type Condition, UpdateBuilder, updateInput } from '../table/update';
 import { AnalysisWriteConflictError } from './analysis-errors';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';
-import { getInteraction } from './ledger-store';
 
 const table = () => requireEnv(ENV.ledgerTable);
 const WORK_INDEX = ledgerIndex('byWork').indexName;
@@ -640,10 +638,4 @@ export const analysisBatchStore: AnalysisBatchStore = {
   updateBatch: updateAnalysisBatch,
   acquireBatchLease,
   openBatches: queryOpenBatches,
-};
-
-/** The interactions the analyses read and are shown on. */
-export const analyzedInteractions: AnalyzedInteractions = {
-  payload: async (project, interactionId) => (await getInteraction(project, interactionId))?.payload,
-  showAnalysis: surfaceAnalysis,
 };

@@ -26,7 +26,15 @@ import {
   TERMINAL_BATCH_STATUSES,
   transitionAnalysis,
 } from '..';
-import type { AnalysisJobPorts, BatchApi, Clock, JobLog, ProviderBatch, RequestTransition } from './ports';
+import type {
+  AnalysisJobPorts,
+  AnalyzedInteractions,
+  BatchApi,
+  Clock,
+  JobLog,
+  ProviderBatch,
+  RequestTransition,
+} from './ports';
 import { silentLog } from './ports';
 import { deleteQuietly, describeError } from './provider-calls';
 import { type AnalysisBatchItem, type AnalysisRequestItem, analysisView } from './records';
@@ -37,8 +45,9 @@ export interface BatchPollerOptions {
   chunkSize?: number;
 }
 
-/** The poller's dependencies: its stores and the Batch API, a clock and a log. */
-export interface BatchPollerDeps extends AnalysisJobPorts {
+/** The poller's dependencies: its stores and the Batch API, a clock and a log (it never reads payloads). */
+export interface BatchPollerDeps extends Omit<AnalysisJobPorts, 'interactions'> {
+  interactions: Pick<AnalyzedInteractions, 'showAnalysis'>;
   now?: Clock;
   log?: JobLog;
 }
