@@ -9,7 +9,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ENV, RETENTION_ENV, SHARD_ENV, type SharedEnvName } from '../shared/env-names';
-import { PAYLOAD_PREFIX, STAGING_PREFIX } from '../shared/ledger/keys';
+import { PAYLOAD_PREFIX, STAGING_PREFIX } from '../shared/ledger/objects';
 import { LEDGER_TABLE } from '../shared/table/layout';
 import {
   ADMIN_FUNCTION,

@@ -17,7 +17,7 @@ import {
   DEFAULT_PROVIDER_ADMIN_SECRET_NAME,
   PROVIDER_ACCOUNTS_ENV,
 } from '../../shared/aws/provider-accounts';
-import { ROLLUP_RUN_PREFIX } from '../../shared/ledger/keys';
+import { ROLLUP_RUN_PREFIX } from '../../shared/ledger/objects';
 import { ledgerIndex } from '../../shared/table/layout';
 import { ANOMALY_FUNCTION, INSIGHTS_FUNCTION, RECONCILE_FUNCTION, ROLLUP_FUNCTION } from '../catalog';
 import { DEFAULT_SCALE_SETTINGS } from '../scale-settings';

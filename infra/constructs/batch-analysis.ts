@@ -5,7 +5,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ANALYSIS_DEFAULTS, ANALYSIS_ENV } from '../../shared/analysis/jobs/settings';
 import { DEFAULT_OPENAI_SECRET_NAME, OPENAI_ENV } from '../../shared/aws/openai-key';
-import { PAYLOAD_PREFIX } from '../../shared/ledger/keys';
+import { PAYLOAD_PREFIX } from '../../shared/ledger/objects';
 import { type LedgerIndexName, ledgerIndex } from '../../shared/table/layout';
 import { ANALYSIS_ADMIN_FUNCTION, BATCH_CREATOR_FUNCTION, BATCH_POLLER_FUNCTION } from '../catalog';
 import { acknowledge } from './acknowledge';

@@ -6,7 +6,7 @@
  * into load on the stores.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { PAYLOAD_PREFIX } from '../ledger/keys';
+import { PAYLOAD_PREFIX } from '../ledger/objects';
 import { apiKeyItemKey, interactionKey } from '../table/keys';
 import { dynamo } from './clients';
 import { ENV, requireEnv } from './config';

@@ -6,7 +6,7 @@ import {
   encodeEnvelope,
   type InlineEnvelope,
 } from '../ingest/envelope';
-import { STAGING_PREFIX } from '../ledger/keys';
+import { STAGING_PREFIX } from '../ledger/objects';
 import { ENV, requireEnv } from './config';
 import { putStagingObject } from './payload-store';
 import { sqs } from './sqs-client';

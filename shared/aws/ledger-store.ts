@@ -1,7 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { payloadObjectKey } from '../ledger/keys';
 import {
   abandonWrite,
   type EventParts,
@@ -11,6 +10,7 @@ import {
   type SaveOutcome,
   settleMerge,
 } from '../ledger/merge';
+import { payloadObjectKey } from '../ledger/objects';
 import {
   compressForBucket,
   decompressPayload,

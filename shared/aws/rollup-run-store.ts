@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { DayRollupPartial } from '../analytics';
 import type { RollupRunStore, RollupSlice } from '../analytics/jobs';
-import { ROLLUP_RUN_PREFIX } from '../ledger/keys';
+import { ROLLUP_RUN_PREFIX } from '../ledger/objects';
 import { ENV, requireEnv } from './config';
 import { getPayloadObject, putPayloadObject } from './payload-store';
 import { s3 } from './s3-client';

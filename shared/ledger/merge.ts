@@ -210,14 +210,7 @@ export function interactionUpdate(prepared: PreparedInteraction, parts: EventPar
   const dayKeys = dayIndexKey(record.project, record.timestamp, record.id);
   const sessionKeys = record.sessionId ? sessionIndexKey(record.project, record.sessionId) : undefined;
 
-  const update = new UpdateBuilder()
-    .setIfAbsent('entity', record.entity)
-    .setIfAbsent('id', record.id)
-    .setIfAbsent('project', record.project)
-    .setIfAbsent('receivedAt', record.receivedAt)
-    // Retention (TTL) is fixed by the first event stored; undefined (keep forever) sets nothing.
-    .setIfAbsent('expiresAt', prepared.expiresAt)
-    .set('processedAt', record.processedAt);
+  const update = identityUpdate(prepared).set('processedAt', record.processedAt);
   // The start event is the authority on when and what was asked; a completion fills gaps only.
   const startAuthority = phase === 'started' && prepared.explicitStart;
   const onStart = (builder: UpdateBuilder, attribute: string, value: unknown) =>
@@ -274,6 +267,20 @@ export function interactionUpdate(prepared: PreparedInteraction, parts: EventPar
   return update;
 }
 
+/** What every event writes for the record to exist; the first event stored sets it. */
+function identityUpdate(prepared: PreparedInteraction): UpdateBuilder {
+  const { record } = prepared;
+  return (
+    new UpdateBuilder()
+      .setIfAbsent('entity', record.entity)
+      .setIfAbsent('id', record.id)
+      .setIfAbsent('project', record.project)
+      .setIfAbsent('receivedAt', record.receivedAt)
+      // Retention (TTL) is fixed by the first event stored; undefined (keep forever) sets nothing.
+      .setIfAbsent('expiresAt', prepared.expiresAt)
+  );
+}
+
 /**
  * The update of a `content` event (messages observed apart from the call, e.g. OTLP log events):
  * it replaces the content part and fills nothing else but what a record needs to exist (never
@@ -283,12 +290,7 @@ export function interactionUpdate(prepared: PreparedInteraction, parts: EventPar
 function contentUpdate(prepared: PreparedInteraction, contentPart: PayloadPart | undefined): UpdateBuilder {
   const { record } = prepared;
   const counts = storedCounts(sumCounts(record.requestRedactions, record.responseRedactions));
-  return new UpdateBuilder()
-    .setIfAbsent('entity', record.entity)
-    .setIfAbsent('id', record.id)
-    .setIfAbsent('project', record.project)
-    .setIfAbsent('receivedAt', record.receivedAt)
-    .setIfAbsent('expiresAt', prepared.expiresAt)
+  return identityUpdate(prepared)
     .setIfAbsent('provider', record.provider)
     .setIfAbsent('traceId', record.traceId)
     .setIfAbsent('status', IN_PROGRESS)

@@ -6,7 +6,7 @@ import { putStagingObject } from '../../../shared/aws/payload-store';
 import { run as dlq } from '../../../shared/cli/commands/dlq';
 import type { CliIo } from '../../../shared/cli/io';
 import { ENVELOPE_VERSION } from '../../../shared/ingest/envelope';
-import { STAGING_PREFIX } from '../../../shared/ledger/keys';
+import { STAGING_PREFIX } from '../../../shared/ledger/objects';
 import { api, openAiChat, startCliTestStack } from '../../support/stack';
 
 /** Unredacted content that must never be printed by the DLQ tools. */
