@@ -7,28 +7,28 @@ import { DEFAULT_SHARDS } from '../shared/table/shards';
 
 export interface ScaleSettings {
   /** `tokentrail:dayIndexShards`: shards of a project's day in `byDay` (raise only, never lower). */
-  dayIndexShards: number;
+  readonly dayIndexShards: number;
   /** `tokentrail:workIndexShards`: shards of the unpriced and in-progress work queues (raise only). */
-  workIndexShards: number;
+  readonly workIndexShards: number;
   /** `tokentrail:processMaxConcurrency`: `MaximumConcurrency` of the ingest queue's event source (2–1000). */
-  processMaxConcurrency: number;
+  readonly processMaxConcurrency: number;
   /**
    * `tokentrail:reservedConcurrency` (`ingest=50,query=10`): reserved concurrency per function, off
    * by default, since an account with a concurrency quota of 10 fails any reservation.
    */
-  reservedConcurrency: Record<string, number>;
+  readonly reservedConcurrency: Record<string, number>;
   /**
    * `tokentrail:rollupMapConcurrency`: slices the rollup map sums at once; default 1.5 per day
    * shard, which keeps each `byDay` partition and the table's read quota under two thirds used
    * at 100M a day (npm run scale-model).
    */
-  mapConcurrency: number;
+  readonly mapConcurrency: number;
   /** `tokentrail:minReadCapacity`, `tokentrail:minWriteCapacity`: provisioned floors per table and index. */
-  minReadCapacity: number;
-  minWriteCapacity: number;
+  readonly minReadCapacity: number;
+  readonly minWriteCapacity: number;
   /** `tokentrail:maxReadCapacity`, `tokentrail:maxWriteCapacity`: provisioned ceilings per table and index. */
-  maxReadCapacity: number;
-  maxWriteCapacity: number;
+  readonly maxReadCapacity: number;
+  readonly maxWriteCapacity: number;
 }
 
 /** The default map concurrency for a day shard count: 1.5 slices per shard. */
