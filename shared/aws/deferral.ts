@@ -4,11 +4,10 @@
  * counts receives per message, so a new copy starts from zero, and only records that are bad in
  * themselves ever reach the DLQ. The processor's conditional writes make the copy idempotent.
  */
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { TUNING_ENV } from '../env-names';
 import { ENV, requireEnv } from './config';
-import { sqs } from './sqs-client';
+import { sqs, sqsSdk } from './sqs-client';
 
 /** Message attribute counting how often a record was deferred (for the backoff, and for logs). */
 export const DEFERRALS_ATTRIBUTE = 'tokentrail-deferrals';
@@ -49,7 +48,7 @@ export async function deferRecord(record: SQSRecord): Promise<{ delaySeconds: nu
   const deferrals = deferralsOf(record) + 1;
   const delaySeconds = deferralDelaySeconds(deferrals - 1);
   await sqs().send(
-    new SendMessageCommand({
+    new (sqsSdk().SendMessageCommand)({
       QueueUrl: requireEnv(ENV.ingestQueueUrl),
       MessageBody: record.body,
       DelaySeconds: delaySeconds,

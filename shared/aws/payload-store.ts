@@ -1,7 +1,6 @@
 import { gunzipSync } from 'node:zlib';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { ENV, requireEnv } from './config';
-import { s3 } from './s3-client';
+import { s3, s3Sdk } from './s3-client';
 
 const bucket = () => requireEnv(ENV.payloadBucket);
 
@@ -11,7 +10,7 @@ const bucket = () => requireEnv(ENV.payloadBucket);
  */
 export async function putStagingObject(key: string, body: string): Promise<void> {
   await s3().send(
-    new PutObjectCommand({
+    new (s3Sdk().PutObjectCommand)({
       Bucket: bucket(),
       Key: key,
       Body: body,
@@ -21,18 +20,18 @@ export async function putStagingObject(key: string, body: string): Promise<void>
 }
 
 export async function getStagingObject(key: string): Promise<string> {
-  const result = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
+  const result = await s3().send(new (s3Sdk().GetObjectCommand)({ Bucket: bucket(), Key: key }));
   return (await result.Body!.transformToString('utf8')) as string;
 }
 
 export async function deleteObject(key: string): Promise<void> {
-  await s3().send(new DeleteObjectCommand({ Bucket: bucket(), Key: key }));
+  await s3().send(new (s3Sdk().DeleteObjectCommand)({ Bucket: bucket(), Key: key }));
 }
 
 /** Writes a redacted payload, gzip-compressed. */
 export async function putPayloadObject(key: string, gzipped: Uint8Array): Promise<void> {
   await s3().send(
-    new PutObjectCommand({
+    new (s3Sdk().PutObjectCommand)({
       Bucket: bucket(),
       Key: key,
       Body: gzipped,
@@ -44,7 +43,7 @@ export async function putPayloadObject(key: string, gzipped: Uint8Array): Promis
 
 /** Reads a payload object back as its JSON text. */
 export async function getPayloadObject(key: string): Promise<string> {
-  const result = await s3().send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
+  const result = await s3().send(new (s3Sdk().GetObjectCommand)({ Bucket: bucket(), Key: key }));
   const bytes = await result.Body!.transformToByteArray();
   return gunzipSync(bytes).toString('utf8');
 }
