@@ -10,7 +10,7 @@ import {
   OPENAI_ENV,
   PROVIDER_ACCOUNTS_ENV,
   TUNING_ENV,
-} from '../shared/env-names';
+} from '../shared/domain/env-names';
 
 export interface RouteSpec {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -95,7 +95,7 @@ export function readContext(node: Node): AppContext {
     },
     batchAnalysis: {
       openAiSecretName: text('openAiSecretName'),
-      // The ranges the jobs accept (shared/aws/analysis-config.ts).
+      // The ranges the jobs accept (shared/adapters/aws/analysis-config.ts).
       minBatchSize: optionalInteger(raw('analysisMinBatchSize'), 'analysisMinBatchSize', 1, 50_000),
       maxWaitSeconds: optionalInteger(raw('analysisMaxWaitSeconds'), 'analysisMaxWaitSeconds', 0, 7 * 86_400),
       maxAttempts: optionalInteger(raw('analysisMaxAttempts'), 'analysisMaxAttempts', 1, 20),

@@ -3,7 +3,7 @@
  * million interactions a day for one project (see `npm run scale-model`). Plain data: infra/context.ts
  * reads them from CDK context (`-c key=value` or cdk.json), the stack passes them on.
  */
-import { DEFAULT_SHARDS } from '../shared/table/shards';
+import { DEFAULT_SHARDS } from '../shared/domain/table/shards';
 
 export interface ScaleSettings {
   /** `tokentrail:dayIndexShards`: shards of a project's day in `byDay` (raise only, never lower). */

@@ -8,9 +8,9 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { ENV, RETENTION_ENV, SHARD_ENV, type SharedEnvName } from '../shared/env-names';
-import { PAYLOAD_PREFIX, STAGING_PREFIX } from '../shared/ledger/objects';
-import { LEDGER_TABLE } from '../shared/table/layout';
+import { ENV, RETENTION_ENV, SHARD_ENV, type SharedEnvName } from '../shared/domain/env-names';
+import { PAYLOAD_PREFIX, STAGING_PREFIX } from '../shared/domain/ledger/objects';
+import { LEDGER_TABLE } from '../shared/domain/table/layout';
 import {
   ADMIN_FUNCTION,
   type FunctionSpec,
@@ -166,7 +166,7 @@ export class TokentrailStack extends Stack implements FeatureScope, MonitoringSc
     allow(processor, ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'], [ledgerTable.tableArn]);
     allowObjects(processor, ['s3:GetObject', 's3:DeleteObject'], STAGING_PREFIX, stagingReason);
     allowObjects(processor, ['s3:PutObject', 's3:DeleteObject'], PAYLOAD_PREFIX, payloadReason);
-    // A record met by a dependency outage is sent back with a delay (shared/aws/deferral.ts).
+    // A record met by a dependency outage is sent back with a delay (shared/adapters/aws/deferral.ts).
     queue.grantSendMessages(processor);
     processor.addEventSource(
       new SqsEventSource(queue, {

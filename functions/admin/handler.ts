@@ -7,30 +7,34 @@
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { getCatalogLayer, putCatalogLayer } from '../../shared/aws/catalog-store';
-import { getProjectSettings, putProjectSettingsSection } from '../../shared/aws/project-settings';
+import { getCatalogLayer, putCatalogLayer } from '../../shared/adapters/aws/catalog-store';
+import { getProjectSettings, putProjectSettingsSection } from '../../shared/adapters/aws/project-settings';
 import {
   dynamoCostStore,
   dynamoProjectDirectory,
   listProjects,
   unpricedInteractionKeys,
-} from '../../shared/aws/reprice-store';
-import { authenticate } from '../../shared/http/auth';
-import { BadRequestError } from '../../shared/http/errors';
-import { type HttpEvent, type HttpResult, json, parseJsonBody } from '../../shared/http/response';
-import { httpRouter } from '../../shared/http/router';
-import { toInputIssues } from '../../shared/interaction/schema';
-import { defaultRetentionDays, effectiveRetentionDays, retentionSchema } from '../../shared/ledger/retention';
-import { createObservability } from '../../shared/observability';
+} from '../../shared/adapters/aws/reprice-store';
+import { createObservability } from '../../shared/adapters/observability';
+import { toInputIssues } from '../../shared/domain/interaction/schema';
+import {
+  defaultRetentionDays,
+  effectiveRetentionDays,
+  retentionSchema,
+} from '../../shared/domain/ledger/retention';
 import {
   parseModelMap,
   parsePricingRules,
   type RepriceResult,
   shippedCatalog,
   summarizeReprice,
-} from '../../shared/pricing';
-import { repriceInteractions } from '../../shared/pricing/reprice-job';
-import { parseRedactionConfig } from '../../shared/redaction';
+} from '../../shared/domain/pricing';
+import { repriceInteractions } from '../../shared/domain/pricing/reprice-job';
+import { parseRedactionConfig } from '../../shared/domain/redaction';
+import { authenticate } from '../../shared/http/auth';
+import { BadRequestError } from '../../shared/http/errors';
+import { type HttpEvent, type HttpResult, json, parseJsonBody } from '../../shared/http/response';
+import { httpRouter } from '../../shared/http/router';
 
 const { logger } = createObservability('admin');
 

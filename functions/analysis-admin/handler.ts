@@ -8,24 +8,28 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
-import { ANALYSIS_STATUSES, parseAnalysisSettings, storedAnalysisSettings } from '../../shared/analysis';
-import type { AnalysisBatchItem } from '../../shared/analysis/jobs/records';
-import { requeueFailedRequests } from '../../shared/analysis/jobs/requeue-failed-requests';
 import {
   analysisRequestStore,
   analysisSummary,
   listAnalysisBatches,
   listAnalysisRequests,
   surfaceAnalysis,
-} from '../../shared/aws/analysis-store';
-import { getProjectSettings, putProjectSettingsSection } from '../../shared/aws/project-settings';
+} from '../../shared/adapters/aws/analysis-store';
+import { getProjectSettings, putProjectSettingsSection } from '../../shared/adapters/aws/project-settings';
+import { createObservability } from '../../shared/adapters/observability';
+import {
+  ANALYSIS_STATUSES,
+  parseAnalysisSettings,
+  storedAnalysisSettings,
+} from '../../shared/domain/batch-analysis';
+import type { AnalysisBatchItem } from '../../shared/domain/batch-analysis/jobs/records';
+import { requeueFailedRequests } from '../../shared/domain/batch-analysis/jobs/requeue-failed-requests';
+import { toInputIssues } from '../../shared/domain/interaction/schema';
+import { nanosToUsd } from '../../shared/domain/money';
 import { authenticate } from '../../shared/http/auth';
 import { BadRequestError } from '../../shared/http/errors';
 import { type HttpEvent, type HttpResult, json, parseJsonBody } from '../../shared/http/response';
 import { httpRouter } from '../../shared/http/router';
-import { toInputIssues } from '../../shared/interaction/schema';
-import { nanosToUsd } from '../../shared/money';
-import { createObservability } from '../../shared/observability';
 
 const { logger } = createObservability('analysis-admin');
 

@@ -6,9 +6,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { type AnomalyJobSummary, runAnomalyJob } from '../../shared/analytics/jobs';
-import { analyticsJobDependencies } from '../../shared/aws/analytics-jobs';
-import { createObservability } from '../../shared/observability';
+import { analyticsJobDependencies } from '../../shared/adapters/aws/analytics-jobs';
+import { createObservability } from '../../shared/adapters/observability';
+import { type AnomalyJobSummary, runAnomalyJob } from '../../shared/domain/analytics/jobs';
 
 const { logger, metrics } = createObservability('anomaly');
 

@@ -7,12 +7,15 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { type BatchCreatorResult, createAnalysisBatches } from '../../shared/analysis/jobs/create-batches';
-import type { JobLog } from '../../shared/analysis/jobs/ports';
-import { analysisJobSettings } from '../../shared/analysis/jobs/settings';
-import { batchCreatorPorts } from '../../shared/aws/analysis-batches';
-import { METRIC } from '../../shared/metric-names';
-import { createObservability } from '../../shared/observability';
+import { batchCreatorPorts } from '../../shared/adapters/aws/analysis-batches';
+import { createObservability } from '../../shared/adapters/observability';
+import {
+  type BatchCreatorResult,
+  createAnalysisBatches,
+} from '../../shared/domain/batch-analysis/jobs/create-batches';
+import type { JobLog } from '../../shared/domain/batch-analysis/jobs/ports';
+import { analysisJobSettings } from '../../shared/domain/batch-analysis/jobs/settings';
+import { METRIC } from '../../shared/domain/metric-names';
 
 const { logger, metrics } = createObservability('batch-creator');
 

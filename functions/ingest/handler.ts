@@ -12,23 +12,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { Principal } from '../../shared/auth/api-keys';
-import { enqueueEnvelopes } from '../../shared/aws/ingest-queue';
-import { authenticate } from '../../shared/http/auth';
-import { BadRequestError, HttpError, ServiceUnavailableError } from '../../shared/http/errors';
-import {
-  type HttpEvent,
-  type HttpResult,
-  header,
-  json,
-  parseJsonBody,
-  readBody,
-} from '../../shared/http/response';
-import { httpRouter } from '../../shared/http/router';
-import { acceptInteractions, type ItemResult } from '../../shared/ingest/accept';
-import { MAX_INTERACTIONS_PER_REQUEST } from '../../shared/interaction/schema';
-import { METRIC } from '../../shared/metric-names';
-import { createObservability } from '../../shared/observability';
+import { enqueueEnvelopes } from '../../shared/adapters/aws/ingest-queue';
+import { createObservability } from '../../shared/adapters/observability';
+import type { Principal } from '../../shared/domain/auth/api-keys';
+import { acceptInteractions, type ItemResult } from '../../shared/domain/ingest/accept';
+import { MAX_INTERACTIONS_PER_REQUEST } from '../../shared/domain/interaction/schema';
+import { METRIC } from '../../shared/domain/metric-names';
 import {
   decodeOtlpProtobufLogs,
   decodeOtlpProtobufTraces,
@@ -40,7 +29,18 @@ import {
   type OtlpEncoding,
   otlpEncodingOf,
   otlpPartialSuccess,
-} from '../../shared/otel';
+} from '../../shared/domain/otel';
+import { authenticate } from '../../shared/http/auth';
+import { BadRequestError, HttpError, ServiceUnavailableError } from '../../shared/http/errors';
+import {
+  type HttpEvent,
+  type HttpResult,
+  header,
+  json,
+  parseJsonBody,
+  readBody,
+} from '../../shared/http/response';
+import { httpRouter } from '../../shared/http/router';
 
 const { logger, metrics } = createObservability('ingest');
 

@@ -8,21 +8,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
 import {
-  ANOMALY_KINDS,
-  type AnomalyKind,
-  addDays,
-  assertDate,
-  assertMonth,
-  toApiRollup,
-} from '../../shared/analytics';
-import {
-  budgetRequestSchema,
-  storedBudgetSchema,
-  toApiBudget,
-  toStoredBudget,
-} from '../../shared/analytics/budget-settings';
-import { monthSpendNanos, toApiAnomaly, toApiBudgetEvent } from '../../shared/analytics/jobs';
-import {
   dynamoRollups,
   getAnomaly,
   listAnomalies,
@@ -30,9 +15,29 @@ import {
   queryRollups,
   type RollupLevel,
   setAnomalyStatus,
-} from '../../shared/aws/analytics-store';
-import { getProjectSettings, putProjectSettingsSection } from '../../shared/aws/project-settings';
-import { queryReconciliation } from '../../shared/aws/reconciliation-store';
+} from '../../shared/adapters/aws/analytics-store';
+import { getProjectSettings, putProjectSettingsSection } from '../../shared/adapters/aws/project-settings';
+import { queryReconciliation } from '../../shared/adapters/aws/reconciliation-store';
+import { createObservability } from '../../shared/adapters/observability';
+import {
+  ANOMALY_KINDS,
+  type AnomalyKind,
+  addDays,
+  assertDate,
+  assertMonth,
+  toApiRollup,
+} from '../../shared/domain/analytics';
+import {
+  budgetRequestSchema,
+  storedBudgetSchema,
+  toApiBudget,
+  toStoredBudget,
+} from '../../shared/domain/analytics/budget-settings';
+import { monthSpendNanos, toApiAnomaly, toApiBudgetEvent } from '../../shared/domain/analytics/jobs';
+import { toInputIssues } from '../../shared/domain/interaction/schema';
+import { nanosToUsd } from '../../shared/domain/money';
+import { modelKey, toApiReconciliation } from '../../shared/domain/reconcile';
+import { afterCursor, decodeCursor, encodeCursor } from '../../shared/domain/table/cursor';
 import { authenticate } from '../../shared/http/auth';
 import { BadRequestError, NotFoundError } from '../../shared/http/errors';
 import {
@@ -43,11 +48,6 @@ import {
   pathParameter,
 } from '../../shared/http/response';
 import { httpRouter } from '../../shared/http/router';
-import { toInputIssues } from '../../shared/interaction/schema';
-import { nanosToUsd } from '../../shared/money';
-import { createObservability } from '../../shared/observability';
-import { modelKey, toApiReconciliation } from '../../shared/reconcile';
-import { afterCursor, decodeCursor, encodeCursor } from '../../shared/table/cursor';
 
 const { logger } = createObservability('insights');
 

@@ -5,21 +5,21 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import * as z from 'zod';
-import { checkDependencies } from '../../shared/aws/health';
-import { getInteraction, listInteractions } from '../../shared/aws/ledger-store';
-import { authenticate } from '../../shared/http/auth';
-import { BadRequestError, NotFoundError } from '../../shared/http/errors';
-import { type HttpEvent, type HttpResult, json, pathParameter } from '../../shared/http/response';
-import { httpRouter } from '../../shared/http/router';
+import { checkDependencies } from '../../shared/adapters/aws/health';
+import { getInteraction, listInteractions } from '../../shared/adapters/aws/ledger-store';
+import { createObservability } from '../../shared/adapters/observability';
 import {
   identifierSchema,
   isoTimestamp,
   listLimitSchema,
   modelIdSchema,
   toInputIssues,
-} from '../../shared/interaction/schema';
-import { toApiInteraction } from '../../shared/ledger/record';
-import { createObservability } from '../../shared/observability';
+} from '../../shared/domain/interaction/schema';
+import { toApiInteraction } from '../../shared/domain/ledger/record';
+import { authenticate } from '../../shared/http/auth';
+import { BadRequestError, NotFoundError } from '../../shared/http/errors';
+import { type HttpEvent, type HttpResult, json, pathParameter } from '../../shared/http/response';
+import { httpRouter } from '../../shared/http/router';
 
 const { logger } = createObservability('query');
 

@@ -6,9 +6,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { reconcileJobDependencies } from '../../shared/aws/reconcile-job';
-import { createObservability } from '../../shared/observability';
-import { type ReconcileJobSummary, runReconcileJob } from '../../shared/reconcile/job';
+import { reconcileJobDependencies } from '../../shared/adapters/aws/reconcile-job';
+import { createObservability } from '../../shared/adapters/observability';
+import { type ReconcileJobSummary, runReconcileJob } from '../../shared/domain/reconcile/job';
 
 const { logger, metrics } = createObservability('reconcile');
 

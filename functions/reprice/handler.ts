@@ -1,5 +1,5 @@
 /**
- * Reprice job: recomputes stored costs with the current rules (shared/pricing/reprice-job.ts).
+ * Reprice job: recomputes stored costs with the current rules (shared/domain/pricing/reprice-job.ts).
  * Scheduled hourly for unpriced interactions (so a model added to the catalog or a project
  * override prices them): every shard of every project from persisted cursors, stopping short of
  * the function's timeout; the next run continues where this one stopped.
@@ -16,11 +16,11 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { dynamoRepriceDependencies } from '../../shared/aws/reprice-store';
-import { METRIC } from '../../shared/metric-names';
-import { nanosToUsd } from '../../shared/money';
-import { createObservability } from '../../shared/observability';
-import type { RepriceSummary } from '../../shared/pricing';
+import { dynamoRepriceDependencies } from '../../shared/adapters/aws/reprice-store';
+import { createObservability } from '../../shared/adapters/observability';
+import { METRIC } from '../../shared/domain/metric-names';
+import { nanosToUsd } from '../../shared/domain/money';
+import type { RepriceSummary } from '../../shared/domain/pricing';
 import {
   type DayRepricePlan,
   finishDayReprice,
@@ -29,7 +29,7 @@ import {
   repriceUnpriced,
   runDayReprice,
   SLICE_STOP_MARGIN_MS,
-} from '../../shared/pricing/reprice-job';
+} from '../../shared/domain/pricing/reprice-job';
 
 const { logger, metrics } = createObservability('reprice');
 const deps = dynamoRepriceDependencies(logger);

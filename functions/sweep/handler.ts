@@ -2,18 +2,18 @@
  * Sweep job (scheduled every 15 minutes; on demand: `jobs run sweep`): interactions that
  * started but did not complete within the timeout become `abandoned`. Event:
  * `{now?, timeoutMinutes?, days?}`; answers `{examined, abandoned}`. The use case is
- * shared/ledger/sweep.ts; this wires it to the ledger table.
+ * shared/domain/ledger/sweep.ts; this wires it to the ledger table.
  */
 
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { clockOf, powertoolsJobMetrics } from '../../shared/aws/analytics-jobs';
-import { activeProjects } from '../../shared/aws/analytics-store';
-import { markAbandoned, openBefore } from '../../shared/aws/ledger-store';
-import { TUNING_ENV } from '../../shared/env-names';
-import { sweepAbandoned, sweepInputSchema } from '../../shared/ledger/sweep';
-import { createObservability } from '../../shared/observability';
+import { clockOf, powertoolsJobMetrics } from '../../shared/adapters/aws/analytics-jobs';
+import { activeProjects } from '../../shared/adapters/aws/analytics-store';
+import { markAbandoned, openBefore } from '../../shared/adapters/aws/ledger-store';
+import { createObservability } from '../../shared/adapters/observability';
+import { TUNING_ENV } from '../../shared/domain/env-names';
+import { sweepAbandoned, sweepInputSchema } from '../../shared/domain/ledger/sweep';
 
 const { logger, metrics } = createObservability('sweep');
 

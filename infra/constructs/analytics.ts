@@ -11,14 +11,14 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { ANALYTICS_ENV } from '../../shared/aws/analytics-jobs';
-import { NOTIFY_ENV } from '../../shared/aws/notifications';
+import { ANALYTICS_ENV } from '../../shared/adapters/aws/analytics-jobs';
+import { NOTIFY_ENV } from '../../shared/adapters/aws/notifications';
 import {
   DEFAULT_PROVIDER_ADMIN_SECRET_NAME,
   PROVIDER_ACCOUNTS_ENV,
-} from '../../shared/aws/provider-accounts';
-import { ROLLUP_RUN_PREFIX } from '../../shared/ledger/objects';
-import { ledgerIndex } from '../../shared/table/layout';
+} from '../../shared/adapters/aws/provider-accounts';
+import { ROLLUP_RUN_PREFIX } from '../../shared/domain/ledger/objects';
+import { ledgerIndex } from '../../shared/domain/table/layout';
 import { ANOMALY_FUNCTION, INSIGHTS_FUNCTION, RECONCILE_FUNCTION, ROLLUP_FUNCTION } from '../catalog';
 import { DEFAULT_SCALE_SETTINGS } from '../scale-settings';
 import { acknowledge } from './acknowledge';

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE } from '../../shared/observability';
+import { METRICS_NAMESPACE } from '../../shared/adapters/observability';
 import { bundleOptionsFor } from '../bundling';
 import type { FunctionSpec } from '../catalog';
 

@@ -8,8 +8,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { AnomalyKind } from '../../shared/analytics/keys';
-import { METRIC, METRICS_NAMESPACE, type MetricName } from '../../shared/metric-names';
+import type { AnomalyKind } from '../../shared/domain/analytics/keys';
+import { METRIC, METRICS_NAMESPACE, type MetricName } from '../../shared/domain/metric-names';
 import type { MonitoringScope } from './scope';
 
 /** Alarm thresholds; each has a context key so an operator can tune it at deploy time. */

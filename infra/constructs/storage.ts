@@ -2,8 +2,12 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { ROLLUP_RUN_EXPIRY_DAYS, ROLLUP_RUN_PREFIX, STAGING_PREFIX } from '../../shared/ledger/objects';
-import { KEYS_TABLE, LEDGER_TABLE, type TableDefinition } from '../../shared/table/layout';
+import {
+  ROLLUP_RUN_EXPIRY_DAYS,
+  ROLLUP_RUN_PREFIX,
+  STAGING_PREFIX,
+} from '../../shared/domain/ledger/objects';
+import { KEYS_TABLE, LEDGER_TABLE, type TableDefinition } from '../../shared/domain/table/layout';
 import { STAGING_EXPIRY_DAYS } from '../catalog';
 import { DEFAULT_SCALE_SETTINGS, type ScaleSettings } from '../scale-settings';
 import type { StorageResources } from './scope';

@@ -7,12 +7,12 @@
  */
 
 import { join } from 'node:path';
-import { ENVELOPE_VERSION, type InlineEnvelope } from '../../shared/ingest/envelope';
-import { interactionUpdate } from '../../shared/ledger/merge';
-import { INLINE_PAYLOAD_LIMIT_BYTES, inlinePart } from '../../shared/ledger/record';
-import { prepareInteraction } from '../../shared/pipeline/prepare';
-import { createRedactor } from '../../shared/redaction';
-import { interactionKey } from '../../shared/table/keys';
+import { ENVELOPE_VERSION, type InlineEnvelope } from '../../shared/domain/ingest/envelope';
+import { interactionUpdate } from '../../shared/domain/ledger/merge';
+import { INLINE_PAYLOAD_LIMIT_BYTES, inlinePart } from '../../shared/domain/ledger/record';
+import { prepareInteraction } from '../../shared/domain/pipeline/prepare';
+import { createRedactor } from '../../shared/domain/redaction';
+import { interactionKey } from '../../shared/domain/table/keys';
 import { itemBytes } from './dynamo-size';
 
 /** Prose the representative interaction's text is cut from: a fixed file, so README edits do not move the figures. */

@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { PAGE_SIZE, SLICE_WRITE_CONCURRENCY } from '../../shared/pricing/reprice-job';
+import { PAGE_SIZE, SLICE_WRITE_CONCURRENCY } from '../../shared/domain/pricing/reprice-job';
 import { REPRICE_FUNCTION } from '../catalog';
 import { readContext } from '../context';
 import { TokentrailStack } from '../stack';

@@ -1,6 +1,6 @@
 /**
  * Creates the local twin's tables, queues and bucket from the same definitions the CDK stack
- * uses (shared/table/layout.ts, infra/catalog.ts): no second source of truth.
+ * uses (shared/domain/table/layout.ts, infra/catalog.ts): no second source of truth.
  */
 import {
   CreateTableCommand,
@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { TABLES, type TableDefinition } from '../../shared/table/layout';
+import { TABLES, type TableDefinition } from '../../shared/domain/table/layout';
 import { INGEST_QUEUE } from '../catalog';
 
 export interface LocalResourceNames {

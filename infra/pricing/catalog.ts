@@ -2,7 +2,7 @@
  * Builds our catalog from the price database plus our corrections and batch discounts. Shared by
  * `npm run catalog:build` (which writes the rule files) and `npm run pricing:compare`.
  */
-import type { PriceListRule } from '../../shared/pricing/types';
+import type { PriceListRule } from '../../shared/domain/pricing/types';
 import { BATCH_DISCOUNTS, CORRECTIONS, type Correction } from './corrections';
 import {
   type ConvertedModel,

@@ -8,9 +8,9 @@
  * Exits 1 when coverage of the providers traffic sends falls below 95% or a disagreement is unexplained.
  */
 import { calcPrice } from '@pydantic/genai-prices';
-import { usdToNanos } from '../../shared/money';
-import type { NormalizedUsage } from '../../shared/normalize';
-import { findRule, priceUsage, shippedCatalog } from '../../shared/pricing';
+import { usdToNanos } from '../../shared/domain/money';
+import type { NormalizedUsage } from '../../shared/domain/normalize';
+import { findRule, priceUsage, shippedCatalog } from '../../shared/domain/pricing';
 import { buildCatalog, type ModelOutcome } from './catalog';
 import { type DbProvider, databaseVersion, loadDatabase, type MatchLogic } from './genai-prices';
 

@@ -5,8 +5,8 @@
  * audio prices), and what we exclude on purpose. `npm run pricing:compare` lists every one as an
  * intended disagreement, with its reason.
  */
-import { nanosToUsdString, usdToNanos } from '../../shared/money';
-import type { PriceListRule, PricePerMillion } from '../../shared/pricing/types';
+import { nanosToUsdString, usdToNanos } from '../../shared/domain/money';
+import type { PriceListRule, PricePerMillion } from '../../shared/domain/pricing/types';
 
 export interface Correction {
   /** Our provider name. */

@@ -15,7 +15,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { waitForUpdate } from '@pydantic/genai-prices';
-import type { PriceListRule, PricePerMillion, PriceTier } from '../../shared/pricing/types';
+import type { PriceListRule, PricePerMillion, PriceTier } from '../../shared/domain/pricing/types';
 
 export type MatchLogic =
   | { and: MatchLogic[] }
@@ -48,7 +48,7 @@ export interface DbProvider {
   models: DbModel[];
 }
 
-/** Database provider id → our provider name (see `shared/normalize/provider.ts`). */
+/** Database provider id → our provider name (see `shared/domain/normalize/provider.ts`). */
 export const PROVIDER_NAMES: Record<string, string> = { aws: 'bedrock', 'x-ai': 'xai' };
 
 /** Database providers not carried: not an API that applications call per token with our ids. */

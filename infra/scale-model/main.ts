@@ -9,7 +9,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { PAGE_SIZE, SLICE_STOP_MARGIN_MS, SLICE_WRITE_CONCURRENCY } from '../../shared/pricing/reprice-job';
+import {
+  PAGE_SIZE,
+  SLICE_STOP_MARGIN_MS,
+  SLICE_WRITE_CONCURRENCY,
+} from '../../shared/domain/pricing/reprice-job';
 import { measureInteractionItem, SAMPLE_TEXT_FILE } from '../cost-model/interaction-item';
 import { synthesizedTemplate } from '../cost-model/main';
 import { type TemplateJson, templateFacts } from '../cost-model/template-facts';

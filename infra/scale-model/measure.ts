@@ -5,10 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { DayRollup } from '../../shared/analytics';
-import { toRollupSource } from '../../shared/aws/analytics-store';
-import type { NormalizedUsage } from '../../shared/normalize';
-import { priceUsage } from '../../shared/pricing';
+import { toRollupSource } from '../../shared/adapters/aws/analytics-store';
+import { DayRollup } from '../../shared/domain/analytics';
+import type { NormalizedUsage } from '../../shared/domain/normalize';
+import { priceUsage } from '../../shared/domain/pricing';
 import { representativeItem, SAMPLE_TEXT_FILE } from '../cost-model/interaction-item';
 import { sampleInteractionItem, seededRandom } from './sample-day';
 

@@ -4,7 +4,7 @@
  * table with it (BatchWriteItem of these ready-made items). Keys come from the ledger's own key
  * builders; costs are exact integer nano-USD.
  */
-import { dayIndexKey, interactionKey } from '../../shared/table/keys';
+import { dayIndexKey, interactionKey } from '../../shared/domain/table/keys';
 
 const MODELS = [
   ['openai', 'gpt-4o'],

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { ENV } from '../aws/config';
+import { ENV } from '../adapters/aws/config';
 
 /** What `tokentrail local` writes for other commands to find it. */
 export interface LocalTarget {

@@ -4,7 +4,7 @@
  * lost answer never stores twice), and every drop or give-up is counted and reported.
  */
 import type * as z from 'zod';
-import { interactionInputSchema, toInputIssues } from '../interaction/schema';
+import { interactionInputSchema, toInputIssues } from '../domain/interaction/schema';
 import {
   BufferOverflowError,
   ClientClosedError,

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { MAX_INTERACTIONS_PER_REQUEST, toInputIssues } from '../interaction/schema';
+import { MAX_INTERACTIONS_PER_REQUEST, toInputIssues } from '../domain/interaction/schema';
 import { InvalidClientOptionsError, type TokentrailClientError } from './errors';
 
 /** Timer functions; injectable so tests drive time themselves. */

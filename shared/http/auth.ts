@@ -1,5 +1,5 @@
-import { bearerToken, hashApiKey, type Principal, type Scope } from '../auth/api-keys';
-import { findPrincipal } from '../aws/api-key-store';
+import { findPrincipal } from '../adapters/aws/api-key-store';
+import { bearerToken, hashApiKey, type Principal, type Scope } from '../domain/auth/api-keys';
 import { ForbiddenError, UnauthorizedError } from './errors';
 import { type HttpEvent, header } from './response';
 

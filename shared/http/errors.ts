@@ -8,9 +8,13 @@
  * Messages of the answers are written here, never copied from payloads, so they are safe to return
  * and to log; anything unregistered becomes a bare 500 whose message is not passed on.
  */
+
+import {
+  isTransientDependencyError,
+  MalformedMessageError,
+  MissingConfigurationError,
+} from '../adapters/aws/errors';
 import { CircuitOpenError, InvalidOpenAiConfigError, OpenAiBatchError } from '../adapters/openai/errors';
-import { AnalysisError, InvalidAnalysisInputError } from '../analysis/errors';
-import { AnalysisJobError, SimulatedCrashError } from '../analysis/jobs/errors';
 import {
   AnalyticsError,
   InvalidAnalyticsInputError,
@@ -19,19 +23,20 @@ import {
   InvalidRollupRecordError,
   InvalidTimestampError,
   RollupOverflowError,
-} from '../analytics/errors';
-import { isTransientDependencyError, MalformedMessageError, MissingConfigurationError } from '../aws/errors';
-import { type InputIssue, InvalidInteractionError } from '../interaction/errors';
-import { InconsistentUsageError, NormalizeError } from '../normalize/errors';
-import { InvalidOtlpRequestError, OtelMappingError } from '../otel/errors';
+} from '../domain/analytics/errors';
+import { AnalysisError, InvalidAnalysisInputError } from '../domain/batch-analysis/errors';
+import { AnalysisJobError, SimulatedCrashError } from '../domain/batch-analysis/jobs/errors';
+import { type InputIssue, InvalidInteractionError } from '../domain/interaction/errors';
+import { InconsistentUsageError, NormalizeError } from '../domain/normalize/errors';
+import { InvalidOtlpRequestError, OtelMappingError } from '../domain/otel/errors';
 import {
   CatalogLayerTooLargeError,
   InvalidPricingRuleError,
   InvalidPricingRulesError,
   PricingError,
-} from '../pricing/errors';
-import { InvalidRedactionConfigError, RedactionBudgetExceededError } from '../redaction/errors';
-import { InvalidCursorError } from '../table/cursor';
+} from '../domain/pricing/errors';
+import { InvalidRedactionConfigError, RedactionBudgetExceededError } from '../domain/redaction/errors';
+import { InvalidCursorError } from '../domain/table/cursor';
 
 /**
  * An error that answers an HTTP request with its status and a JSON body

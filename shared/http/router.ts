@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { errorClassOf } from '../observability';
+import { errorClassOf } from '../adapters/observability';
 import { NotFoundError } from './errors';
 import { errorResult, type HttpEvent, type HttpResult } from './response';
 

@@ -29,7 +29,7 @@ exports.clients = [DynamoDBDocumentClient.from(new DynamoDBClient({})), new SQSC
 /** The processor's bundle, then its first price: loading the catalog on first use is timed too. */
 const FIRST_PRICE_SOURCE = `
 export { handler } from './functions/process/handler';
-import { priceUsage } from './shared/pricing';
+import { priceUsage } from './shared/domain/pricing';
 export function firstCall() {
   const usage = { inputTokens: 1000, outputTokens: 100, cachedInputTokens: 0, cacheWriteInputTokens: 0, reasoningTokens: 0 };
   if (!priceUsage({ provider: 'openai', model: 'gpt-4o-mini', at: '2025-06-01T00:00:00Z', usage }).priced)

@@ -4,8 +4,8 @@
  * next to a naive baseline measured in the same run: a linear scan over every catalog rule, with a
  * RegExp compiled from each pattern and every price string parsed on every call.
  */
-import { usdToNanos } from '../../shared/money';
-import { type NormalizedUsage, normalizeUsage } from '../../shared/normalize';
+import { usdToNanos } from '../../shared/domain/money';
+import { type NormalizedUsage, normalizeUsage } from '../../shared/domain/normalize';
 import {
   type CostBreakdown,
   costNanos,
@@ -15,7 +15,7 @@ import {
   priceUsage,
   providerSearchKeys,
   shippedCatalog,
-} from '../../shared/pricing';
+} from '../../shared/domain/pricing';
 import * as raw from '../unit/normalize/fixtures';
 import { measure, table } from './measure';
 

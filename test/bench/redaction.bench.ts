@@ -12,7 +12,7 @@
  *   input) and its rate is per MB of that prefix; ours is timed on the full 1 MB.
  */
 import { Worker } from 'node:worker_threads';
-import { createRedactor } from '../../shared/redaction';
+import { createRedactor } from '../../shared/domain/redaction';
 import { FAMILIES } from '../unit/redaction/corpus/global';
 import {
   creditCard,

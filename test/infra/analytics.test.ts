@@ -7,8 +7,8 @@ import {
   RECONCILE_FUNCTION,
   ROLLUP_FUNCTION,
 } from '../../infra/catalog';
-import { NOTIFY_ENV } from '../../shared/aws/notifications';
-import { PROVIDER_ACCOUNTS_ENV } from '../../shared/aws/provider-accounts';
+import { NOTIFY_ENV } from '../../shared/adapters/aws/notifications';
+import { PROVIDER_ACCOUNTS_ENV } from '../../shared/adapters/aws/provider-accounts';
 import { isStackGrant, stackFromContext, synthStack } from './support';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };

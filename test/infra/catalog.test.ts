@@ -4,7 +4,7 @@
  * declare (read from the source files esbuild bundles for it).
  */
 import { FUNCTIONS, type FunctionSpec } from '../../infra/catalog';
-import { type EnvName, LOCAL_ONLY_ENVIRONMENT, SHARED_ENVIRONMENT } from '../../shared/env-names';
+import { type EnvName, LOCAL_ONLY_ENVIRONMENT, SHARED_ENVIRONMENT } from '../../shared/domain/env-names';
 import { functionFacts } from './function-sources';
 import { synthStack } from './support';
 
@@ -50,7 +50,7 @@ describe('function environments', () => {
     (_, spec) => {
       const facts = functionFacts(spec);
       expect(facts.files.length).toBeGreaterThan(1);
-      // Every variable name lives in shared/env-names.ts: no literal process.env reads.
+      // Every variable name lives in shared/domain/env-names.ts: no literal process.env reads.
       expect(facts.literalEnvReads).toEqual([]);
       const allowed = readable(spec);
       expect([...facts.envNames].filter((name) => !allowed.includes(name)).sort()).toEqual([]);

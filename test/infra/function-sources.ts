@@ -12,13 +12,17 @@ import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import ts from 'typescript';
 import type { FunctionSpec } from '../../infra/catalog';
-import { ENV_GROUPS, RETENTION_ENV } from '../../shared/env-names';
-import { METRIC } from '../../shared/metric-names';
+import { ENV_GROUPS, RETENTION_ENV } from '../../shared/domain/env-names';
+import { METRIC } from '../../shared/domain/metric-names';
 
 const ROOT = join(__dirname, '..', '..');
 
 /** Where names are declared rather than read: the name modules and the catalog's declarations. */
-const DECLARATIONS = new Set(['shared/env-names.ts', 'shared/metric-names.ts', 'infra/catalog.ts']);
+const DECLARATIONS = new Set([
+  'shared/domain/env-names.ts',
+  'shared/domain/metric-names.ts',
+  'infra/catalog.ts',
+]);
 
 export interface FunctionFacts {
   /** Source files with code in the bundle. */

@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { INGEST_FUNCTION, PROCESS_FUNCTION, QUERY_FUNCTION, ROLLUP_FUNCTION } from '../../infra/catalog';
 import { DEFAULT_SCALE_SETTINGS, parseReservedConcurrency } from '../../infra/scale-settings';
-import { SHARD_ENV } from '../../shared/table/shards';
+import { SHARD_ENV } from '../../shared/domain/table/shards';
 import { stackFromContext } from './support';
 
 function synth(context: Record<string, string> = {}): Template {

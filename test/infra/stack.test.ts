@@ -3,7 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { FUNCTIONS, INGEST_QUEUE, PROCESS_FUNCTION } from '../../infra/catalog';
-import { LEDGER_TABLE } from '../../shared/table/layout';
+import { LEDGER_TABLE } from '../../shared/domain/table/layout';
 import { synthStack } from './support';
 
 describe('TokentrailStack', () => {

@@ -2,7 +2,7 @@
  * Helpers for tests that look for planted values in everything the stack wrote: table items with their
  * compressed payloads opened, and what the handlers printed (logs and EMF metrics) while the test ran.
  */
-import { decompressPayload } from '../../shared/ledger/record';
+import { decompressPayload } from '../../shared/domain/ledger/record';
 
 /** A table item with every compressed payload attribute turned back into its JSON text. */
 export function readable(value: unknown): unknown {

@@ -4,9 +4,9 @@
  * large days, where posting every interaction through the API would test the processor instead.
  */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../../shared/aws/clients';
-import { ENV } from '../../shared/aws/config';
-import { mapLimit } from '../../shared/concurrency';
+import { dynamo } from '../../shared/adapters/aws/clients';
+import { ENV } from '../../shared/adapters/aws/config';
+import { mapLimit } from '../../shared/domain/concurrency';
 
 export async function seedItems(items: Record<string, unknown>[], concurrency = 32): Promise<void> {
   const batches = Array.from({ length: Math.ceil(items.length / 25) }, (_, index) =>

@@ -7,14 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../infra/local/twin';
-import { ENV } from '../../shared/aws/config';
+import { ENV } from '../../shared/adapters/aws/config';
 import { writeLocalTarget } from '../../shared/cli/target';
 
 export async function startTestStack(options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
   // Quiet by default; a test that inspects logs or metrics sets these before starting its stack.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  // A record deferred by a slow or busy emulator (shared/aws/deferral.ts) comes back within a
+  // A record deferred by a slow or busy emulator (shared/adapters/aws/deferral.ts) comes back within a
   // second here, so drain() does not wait out a backoff meant for AWS outages.
   process.env.PROCESS_DEFER_MAX_SECONDS ??= '1';
   const dynamodbEndpoint = process.env.TOKENTRAIL_TEST_DYNAMODB_ENDPOINT;

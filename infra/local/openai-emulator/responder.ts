@@ -6,7 +6,7 @@
  * Test hooks inside the user text: `[[emulator:invalid-json]]` makes the analysis answer
  * malformed JSON, `[[emulator:refusal]]` makes the model refuse.
  */
-import { type AnalysisKind, analysisKindsFromPrompt } from '../../../shared/analysis';
+import { type AnalysisKind, analysisKindsFromPrompt } from '../../../shared/domain/batch-analysis';
 
 export interface ChatMessage {
   role: string;

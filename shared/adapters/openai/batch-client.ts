@@ -19,8 +19,8 @@ import OpenAI, {
   APIUserAbortError,
   toFile,
 } from 'openai';
-import { sanitizeProviderCode, sanitizeProviderMessage } from '../../analysis/sanitize';
-import type { ProviderBatchStatus } from '../../analysis/status';
+import { sanitizeProviderCode, sanitizeProviderMessage } from '../../domain/batch-analysis/sanitize';
+import type { ProviderBatchStatus } from '../../domain/batch-analysis/status';
 import { CircuitBreakerRegistry } from './circuit-breaker';
 import { CircuitOpenError, InvalidOpenAiConfigError, OpenAiBatchError } from './errors';
 

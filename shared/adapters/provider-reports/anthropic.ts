@@ -5,13 +5,13 @@
  * `retry-after` seconds (or a growing backoff), up to `maxAttempts`. Errors carry the status and
  * Anthropic's error type only, never a message or the key.
  */
-import { addDays } from '../../analytics/period';
+import { addDays } from '../../domain/analytics/period';
 import {
   ProviderReportError,
   type ProviderReportPort,
   type ProviderReportRequest,
-} from '../../reconcile/port';
-import { anthropicCosts, anthropicUsage } from '../../reconcile/reports';
+} from '../../domain/reconcile/port';
+import { anthropicCosts, anthropicUsage } from '../../domain/reconcile/reports';
 
 export interface AnthropicReportOptions {
   adminKey: string;

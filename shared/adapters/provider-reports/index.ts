@@ -2,8 +2,8 @@
  * Provider-report adapters: one per provider whose admin API reports usage and cost. Bedrock and
  * Gemini (billed through the cloud account) would add a Cost Explorer / CUR adapter here.
  */
-import type { ProviderAccount } from '../../reconcile/accounts';
-import type { ProviderReportPort } from '../../reconcile/port';
+import type { ProviderAccount } from '../../domain/reconcile/accounts';
+import type { ProviderReportPort } from '../../domain/reconcile/port';
 import { createAnthropicReport } from './anthropic';
 import { createOpenAiReport } from './openai';
 

@@ -5,13 +5,13 @@
  * with status and code only: OpenAI's messages may quote part of the key.
  */
 import OpenAI from 'openai';
-import { addDays } from '../../analytics/period';
+import { addDays } from '../../domain/analytics/period';
 import {
   ProviderReportError,
   type ProviderReportPort,
   type ProviderReportRequest,
-} from '../../reconcile/port';
-import { openAiCosts, openAiUsage } from '../../reconcile/reports';
+} from '../../domain/reconcile/port';
+import { openAiCosts, openAiUsage } from '../../domain/reconcile/reports';
 
 export interface OpenAiReportOptions {
   adminKey: string;

@@ -9,8 +9,8 @@
  * npm run -s tokentrail -- dlq redrive --stack Tokentrail-prod
  */
 import { parseArgs } from 'node:util';
-import { ENV, requireEnv } from '../../aws/config';
-import { listDeadLetters, redriveDeadLetters } from '../../aws/dlq';
+import { ENV, requireEnv } from '../../adapters/aws/config';
+import { listDeadLetters, redriveDeadLetters } from '../../adapters/aws/dlq';
 import type { CliIo } from '../io';
 import { resolveTarget } from '../target';
 

@@ -6,8 +6,8 @@
  * npm run -s tokentrail -- keys create --project default --scopes ingest,read --name ci
  */
 import { parseArgs } from 'node:util';
-import { generateApiKey, SCOPES, type Scope } from '../../auth/api-keys';
-import { listApiKeys, revokeApiKey, saveApiKey } from '../../aws/api-key-store';
+import { listApiKeys, revokeApiKey, saveApiKey } from '../../adapters/aws/api-key-store';
+import { generateApiKey, SCOPES, type Scope } from '../../domain/auth/api-keys';
 import type { CliIo } from '../io';
 import { resolveTarget } from '../target';
 

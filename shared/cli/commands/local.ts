@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startLocalStack } from '../../../infra/local/twin';
-import { ENV } from '../../aws/config';
+import { ENV } from '../../adapters/aws/config';
 import type { CliIo } from '../io';
 import { writeLocalTarget } from '../target';
 

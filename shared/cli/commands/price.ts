@@ -8,10 +8,10 @@
  *   --usage '{"inputTokens":250000,"outputTokens":2000,"cachedInputTokens":200000}'
  */
 import { parseArgs } from 'node:util';
-import { explicitUsageSchema } from '../../interaction/schema';
-import { nanosToUsdString } from '../../money';
-import { type NormalizedUsage, normalizeUsage } from '../../normalize';
-import { type CostBreakdown, findRule, priceUsage } from '../../pricing';
+import { explicitUsageSchema } from '../../domain/interaction/schema';
+import { nanosToUsdString } from '../../domain/money';
+import { type NormalizedUsage, normalizeUsage } from '../../domain/normalize';
+import { type CostBreakdown, findRule, priceUsage } from '../../domain/pricing';
 import type { CliIo } from '../io';
 
 const HELP = `usage: tokentrail price --provider P --model M --usage '<json>' [--at ISO] [--batch] [--request '<json>'] [--json]

@@ -3,17 +3,17 @@
  * layer of the local or a deployed stack (`PUT /admin/catalog`), priced after each project's
  * overrides and before the shipped catalog, then reprices unpriced interactions. No deployment
  * needed. `tokentrail pricing show` prints the current layer. Files are our rule format: a
- * generated catalog file (`shared/pricing/catalog/generated/*.json`), `{"rules": [...]}` or a bare
+ * generated catalog file (`shared/domain/pricing/catalog/generated/*.json`), `{"rules": [...]}` or a bare
  * array; several files are imported together as one layer (the layer replaces the previous one).
  *
  * @example
- * npm run -s tokentrail -- pricing import shared/pricing/catalog/generated/*.rules.ts --label "genai-prices 0.1.9"
+ * npm run -s tokentrail -- pricing import shared/domain/pricing/catalog/generated/*.rules.ts --label "genai-prices 0.1.9"
  * npm run -s tokentrail -- pricing import my-new-models.json
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { rulesOfCatalogFile } from '../../pricing/catalog-file';
+import { rulesOfCatalogFile } from '../../domain/pricing/catalog-file';
 import { resolveLocalAdminKey } from '../api-key';
 import { type ApiErrorBody, describeError, fetchJson } from '../http';
 import { type CliIo, parseCommandOptions } from '../io';

@@ -14,7 +14,7 @@ import {
   parseRedactionConfig,
   type RedactionConfig,
   type RedactionCounts,
-} from '../../redaction';
+} from '../../domain/redaction';
 import type { CliIo } from '../io';
 
 const USAGE =

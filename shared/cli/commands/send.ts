@@ -12,8 +12,8 @@
 import { statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { MAX_INTERACTIONS_PER_REQUEST } from '../../domain/interaction/schema';
 import { MAX_BODY_BYTES } from '../../http/response';
-import { MAX_INTERACTIONS_PER_REQUEST } from '../../interaction/schema';
 import { resolveApiKey } from '../api-key';
 import { type ApiErrorBody, describeError, fetchJson, RetriesExhaustedError, retryDelayMs } from '../http';
 import { type CliIo, parseCommandOptions } from '../io';

@@ -7,7 +7,7 @@ import {
   ROLLUP_FUNCTION,
 } from '../../../infra/catalog';
 import { Analytics } from '../../../infra/constructs/analytics';
-import { ANALYTICS_ENV, PROVIDER_ACCOUNTS_ENV } from '../../../shared/env-names';
+import { ANALYTICS_ENV, PROVIDER_ACCOUNTS_ENV } from '../../../shared/domain/env-names';
 import { BareFeatureScope, variablesOf } from './scopes';
 
 describe('Analytics in a bare scope', () => {

@@ -6,7 +6,7 @@ import {
   BATCH_POLLER_FUNCTION,
 } from '../../../infra/catalog';
 import { BatchAnalysis } from '../../../infra/constructs/batch-analysis';
-import { ANALYSIS_ENV, OPENAI_ENV } from '../../../shared/env-names';
+import { ANALYSIS_ENV, OPENAI_ENV } from '../../../shared/domain/env-names';
 import { BareFeatureScope, variablesOf } from './scopes';
 
 describe('BatchAnalysis in a bare scope', () => {

@@ -6,7 +6,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { FUNCTIONS } from '../../../infra/catalog';
 import { DEFAULT_ALARM_THRESHOLDS, Observability } from '../../../infra/constructs/observability';
-import { METRICS_NAMESPACE } from '../../../shared/metric-names';
+import { METRICS_NAMESPACE } from '../../../shared/domain/metric-names';
 import { functionFacts } from '../function-sources';
 import { BareMonitoringScope } from './scopes';
 

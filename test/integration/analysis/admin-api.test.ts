@@ -3,9 +3,9 @@
  * list with cursors, requeue semantics and the batch list.
  */
 
-import { analysisRequestId } from '../../../shared/analysis';
-import { generateApiKey } from '../../../shared/auth/api-keys';
-import { saveApiKey } from '../../../shared/aws/api-key-store';
+import { saveApiKey } from '../../../shared/adapters/aws/api-key-store';
+import { generateApiKey } from '../../../shared/domain/auth/api-keys';
+import { analysisRequestId } from '../../../shared/domain/batch-analysis';
 import { api } from '../../support/stack';
 import {
   type AnalysisHarness,
@@ -90,7 +90,7 @@ describe('offline analysis: admin API', () => {
     expect(saved.body).toMatchObject({ settings: { sampleRate: 1, analyses: ['topic', 'sentiment'] } });
 
     // Settings are cached for a minute in the processor; the twin shares the process, so clear it.
-    const { clearProjectSettingsCache } = await import('../../../shared/aws/project-settings');
+    const { clearProjectSettingsCache } = await import('../../../shared/adapters/aws/project-settings');
     clearProjectSettingsCache();
     const before = await summary(stack);
     await postInteractions(stack, [

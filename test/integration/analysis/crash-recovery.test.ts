@@ -3,9 +3,9 @@
  * started and finishes or reuses it. Nothing is orphaned, no request is batched twice, and no
  * second OpenAI batch or input file is made.
  */
-import { type CrashPoint, createBatches } from '../../../shared/aws/analysis-batches';
-import { SimulatedCrashError } from '../../../shared/aws/analysis-errors';
-import { getAnalysisRequest } from '../../../shared/aws/analysis-store';
+import { type CrashPoint, createBatches } from '../../../shared/adapters/aws/analysis-batches';
+import { SimulatedCrashError } from '../../../shared/adapters/aws/analysis-errors';
+import { getAnalysisRequest } from '../../../shared/adapters/aws/analysis-store';
 import {
   type AnalysisHarness,
   pollUntilIdle,

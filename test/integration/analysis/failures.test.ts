@@ -2,7 +2,7 @@
  * Offline analysis when things go wrong at OpenAI: error-file lines (permanent and retryable),
  * an expired batch with partial results, and a failed batch requeued until the attempt limit.
  */
-import { getAnalysisRequest } from '../../../shared/aws/analysis-store';
+import { getAnalysisRequest } from '../../../shared/adapters/aws/analysis-store';
 import {
   type AnalysisHarness,
   interaction,

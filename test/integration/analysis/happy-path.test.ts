@@ -3,8 +3,8 @@
  * batch (emulator) → results matched by custom_id (the emulator shuffles output lines) →
  * requests complete, interactions show their analysis, costs at batch rates counted once.
  */
-import { getAnalysisRequest } from '../../../shared/aws/analysis-store';
-import { priceUsage } from '../../../shared/pricing';
+import { getAnalysisRequest } from '../../../shared/adapters/aws/analysis-store';
+import { priceUsage } from '../../../shared/domain/pricing';
 import { api } from '../../support/stack';
 import {
   type AnalysisHarness,

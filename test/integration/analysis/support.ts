@@ -4,7 +4,7 @@
  */
 import { type OpenAiEmulator, startOpenAiEmulator } from '../../../infra/local/openai-emulator';
 import type { LocalStack } from '../../../infra/local/twin';
-import { analysisRequestId } from '../../../shared/analysis';
+import { analysisRequestId } from '../../../shared/domain/batch-analysis';
 import { api, openAiChat, startTestStack } from '../../support/stack';
 
 export const OPENAI_TEST_KEY = 'sk-test-analysis-0123456789';

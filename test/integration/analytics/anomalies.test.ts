@@ -1,7 +1,7 @@
 import type { LocalStack } from '../../../infra/local/twin';
-import { addDays, detectAnomalies } from '../../../shared/analytics';
-import { upsertAnomaly } from '../../../shared/aws/analytics-store';
-import { listLocalNotifications } from '../../../shared/aws/notifications';
+import { upsertAnomaly } from '../../../shared/adapters/aws/analytics-store';
+import { listLocalNotifications } from '../../../shared/adapters/aws/notifications';
+import { addDays, detectAnomalies } from '../../../shared/domain/analytics';
 import { api, startTestStack } from '../../support/stack';
 import { type Call, expectedSums, getRollups, listDay, postCalls, rollupSums, sumBy } from './support';
 

@@ -1,5 +1,5 @@
 import type { LocalStack } from '../../../infra/local/twin';
-import { listLocalNotifications } from '../../../shared/aws/notifications';
+import { listLocalNotifications } from '../../../shared/adapters/aws/notifications';
 import { api, startTestStack } from '../../support/stack';
 import { postCalls } from './support';
 

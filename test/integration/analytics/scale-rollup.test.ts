@@ -11,19 +11,19 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { LocalStack } from '../../../infra/local/twin';
 import { sampleInteractionItem, seededRandom } from '../../../infra/scale-model/sample-day';
-import { ALL, RollupAccumulator, rollupKey } from '../../../shared/analytics';
 import {
   ANALYTICS_ENV,
   type RollupJobSummary,
   recomputeDayRollups,
-} from '../../../shared/aws/analytics-jobs';
+} from '../../../shared/adapters/aws/analytics-jobs';
 import {
   changedDays,
   markProjectActive,
   readDayRollups,
   type StoredRollup,
   toRollupSource,
-} from '../../../shared/aws/analytics-store';
+} from '../../../shared/adapters/aws/analytics-store';
+import { ALL, RollupAccumulator, rollupKey } from '../../../shared/domain/analytics';
 import { seedItems } from '../../support/seed-items';
 import { startTestStack } from '../../support/stack';
 import { postCalls } from './support';

@@ -3,7 +3,7 @@
  * times, read them back through the API, and sum them the obvious way to compare with rollups.
  */
 import type { LocalStack } from '../../../infra/local/twin';
-import { usdToNanos } from '../../../shared/money';
+import { usdToNanos } from '../../../shared/domain/money';
 import { api } from '../../support/stack';
 
 export interface Call {

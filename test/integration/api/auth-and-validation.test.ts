@@ -1,6 +1,6 @@
 import type { LocalStack } from '../../../infra/local/twin';
-import { generateApiKey } from '../../../shared/auth/api-keys';
-import { revokeApiKey, saveApiKey } from '../../../shared/aws/api-key-store';
+import { revokeApiKey, saveApiKey } from '../../../shared/adapters/aws/api-key-store';
+import { generateApiKey } from '../../../shared/domain/auth/api-keys';
 import { api, openAiChat, startTestStack } from '../../support/stack';
 
 describe('HTTP API: authentication and validation', () => {

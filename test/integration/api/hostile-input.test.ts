@@ -4,8 +4,12 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { LocalStack } from '../../../infra/local/twin';
-import { generateApiKey } from '../../../shared/auth/api-keys';
-import { KEY_CACHE_MAX_ENTRIES, principalCacheSize, saveApiKey } from '../../../shared/aws/api-key-store';
+import {
+  KEY_CACHE_MAX_ENTRIES,
+  principalCacheSize,
+  saveApiKey,
+} from '../../../shared/adapters/aws/api-key-store';
+import { generateApiKey } from '../../../shared/domain/auth/api-keys';
 import { api, openAiChat, startTestStack } from '../../support/stack';
 
 type ErrorBody = { error: { code: string; issues: { path: string; message: string }[] } };

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalStack } from '../../../infra/local/twin';
-import { ENV } from '../../../shared/aws/config';
+import { ENV } from '../../../shared/adapters/aws/config';
 import { run as exportCommand } from '../../../shared/cli/commands/export';
 import { run as keys } from '../../../shared/cli/commands/keys';
 import { run as send } from '../../../shared/cli/commands/send';

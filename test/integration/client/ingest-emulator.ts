@@ -5,8 +5,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InvalidInteractionError } from '../../../shared/interaction/errors';
-import { parseInteraction } from '../../../shared/interaction/schema';
+import { InvalidInteractionError } from '../../../shared/domain/interaction/errors';
+import { parseInteraction } from '../../../shared/domain/interaction/schema';
 
 export type Misbehaviour = 'none' | 'error-503' | 'lose-answer' | 'partial-failed' | 'retry-after';
 

@@ -9,8 +9,8 @@ import { gunzipSync } from 'node:zlib';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { parseInteraction } from '../../../shared/interaction/schema';
-import { mapOtlpTraces, otelInteractionId, otlpPartialSuccess } from '../../../shared/otel';
+import { parseInteraction } from '../../../shared/domain/interaction/schema';
+import { mapOtlpTraces, otelInteractionId, otlpPartialSuccess } from '../../../shared/domain/otel';
 
 interface Captured {
   contentType: string | undefined;

@@ -14,7 +14,11 @@ import {
   type OpenAiBatchClientConfig,
   OpenAiBatchError,
 } from '../../../shared/adapters/openai';
-import { buildAnalysisRequestLine, parseBatchResults, pollEventFor } from '../../../shared/analysis';
+import {
+  buildAnalysisRequestLine,
+  parseBatchResults,
+  pollEventFor,
+} from '../../../shared/domain/batch-analysis';
 
 const API_KEY = 'sk-test-0123456789abcdefSECRET';
 const TERMINAL = ['completed', 'failed', 'expired', 'cancelled'];

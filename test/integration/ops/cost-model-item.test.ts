@@ -8,8 +8,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { itemBytes, writeUnits } from '../../../infra/cost-model/dynamo-size';
 import { representativeItem, SAMPLE_TEXT_FILE } from '../../../infra/cost-model/interaction-item';
 import type { LocalStack } from '../../../infra/local/twin';
-import { dynamo } from '../../../shared/aws/clients';
-import { ENV, requireEnv } from '../../../shared/aws/config';
+import { dynamo } from '../../../shared/adapters/aws/clients';
+import { ENV, requireEnv } from '../../../shared/adapters/aws/config';
 import { sqsRecord } from '../../support/sqs';
 import { api, startTestStack } from '../../support/stack';
 

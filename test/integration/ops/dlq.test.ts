@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalStack } from '../../../infra/local/twin';
-import type { DeadLetterSummary } from '../../../shared/aws/dlq';
-import { putStagingObject } from '../../../shared/aws/payload-store';
+import type { DeadLetterSummary } from '../../../shared/adapters/aws/dlq';
+import { putStagingObject } from '../../../shared/adapters/aws/payload-store';
 import { run as dlq } from '../../../shared/cli/commands/dlq';
 import type { CliIo } from '../../../shared/cli/io';
-import { ENVELOPE_VERSION } from '../../../shared/ingest/envelope';
-import { STAGING_PREFIX } from '../../../shared/ledger/objects';
+import { ENVELOPE_VERSION } from '../../../shared/domain/ingest/envelope';
+import { STAGING_PREFIX } from '../../../shared/domain/ledger/objects';
 import { api, openAiChat, startCliTestStack } from '../../support/stack';
 
 /** Unredacted content that must never be printed by the DLQ tools. */

@@ -1,8 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../../infra/local/twin';
-import { dynamo } from '../../../shared/aws/clients';
-import { ENV } from '../../../shared/aws/config';
-import { interactionKey } from '../../../shared/table/keys';
+import { dynamo } from '../../../shared/adapters/aws/clients';
+import { ENV } from '../../../shared/adapters/aws/config';
+import { interactionKey } from '../../../shared/domain/table/keys';
 import { api, openAiChat, startTestStack } from '../../support/stack';
 
 describe('retention', () => {

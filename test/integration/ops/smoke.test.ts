@@ -4,8 +4,8 @@
  */
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { FUNCTIONS } from '../../../infra/catalog';
-import { dynamo } from '../../../shared/aws/clients';
-import { ENV } from '../../../shared/aws/config';
+import { dynamo } from '../../../shared/adapters/aws/clients';
+import { ENV } from '../../../shared/adapters/aws/config';
 import { run as smoke } from '../../../shared/cli/commands/smoke';
 import type { CliIo } from '../../../shared/cli/io';
 import { startCliTestStack } from '../../support/stack';

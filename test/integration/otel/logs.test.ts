@@ -11,7 +11,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { LocalStack } from '../../../infra/local/twin';
-import { otelInteractionId } from '../../../shared/otel';
+import { otelInteractionId } from '../../../shared/domain/otel';
 import { api, startTestStack } from '../../support/stack';
 
 const SECRET_MAIL = 'jane.doe@example.com';

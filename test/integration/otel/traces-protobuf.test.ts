@@ -10,7 +10,7 @@ import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { LocalStack } from '../../../infra/local/twin';
-import { OTLP_TRACE_TYPES, otelInteractionId } from '../../../shared/otel';
+import { OTLP_TRACE_TYPES, otelInteractionId } from '../../../shared/domain/otel';
 import { api, startTestStack } from '../../support/stack';
 import { emitGenAiSpans } from './genai-spans';
 

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { LocalStack } from '../../../infra/local/twin';
-import { otelInteractionId } from '../../../shared/otel';
+import { otelInteractionId } from '../../../shared/domain/otel';
 import { api, startTestStack } from '../../support/stack';
 import { emitGenAiSpans } from './genai-spans';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { LocalStack } from '../../../infra/local/twin';
-import { ENVELOPE_VERSION } from '../../../shared/ingest/envelope';
+import { ENVELOPE_VERSION } from '../../../shared/domain/ingest/envelope';
 import { sqsRecord } from '../../support/sqs';
 import { api, startTestStack } from '../../support/stack';
 

@@ -2,7 +2,7 @@ import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/c
 import type { SQSEvent } from 'aws-lambda';
 import { lambdaContext } from '../../../infra/local/api-gateway';
 import type { LocalStack } from '../../../infra/local/twin';
-import { ENVELOPE_VERSION } from '../../../shared/ingest/envelope';
+import { ENVELOPE_VERSION } from '../../../shared/domain/ingest/envelope';
 import { sqsRecord } from '../../support/sqs';
 import { api, openAiChat, startTestStack } from '../../support/stack';
 

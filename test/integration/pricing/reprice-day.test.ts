@@ -10,21 +10,21 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { LocalStack } from '../../../infra/local/twin';
 import { sampleInteractionItem, seededRandom } from '../../../infra/scale-model/sample-day';
-import { changedDays } from '../../../shared/aws/analytics-store';
+import { changedDays } from '../../../shared/adapters/aws/analytics-store';
 import {
   dynamoCostStore,
   dynamoProjectDirectory,
   dynamoRepriceDependencies,
-} from '../../../shared/aws/reprice-store';
-import { priceUsage } from '../../../shared/pricing';
+} from '../../../shared/adapters/aws/reprice-store';
+import { priceUsage } from '../../../shared/domain/pricing';
 import {
   type DayRepricePlan,
   type DaySliceEvent,
   finishDayReprice,
   type RepriceCandidate,
   repriceDaySlice,
-} from '../../../shared/pricing/reprice-job';
-import { dayShard } from '../../../shared/table/keys';
+} from '../../../shared/domain/pricing/reprice-job';
+import { dayShard } from '../../../shared/domain/table/keys';
 import { seedItems } from '../../support/seed-items';
 import { api, startTestStack } from '../../support/stack';
 

@@ -5,9 +5,9 @@
  * `GET /v1/reconciliation`, anomalies through `GET /v1/anomalies`.
  */
 import type { LocalStack } from '../../../infra/local/twin';
-import { listLocalNotifications } from '../../../shared/aws/notifications';
-import { PROVIDER_ACCOUNTS_ENV } from '../../../shared/aws/provider-accounts';
-import { nanosToUsdString } from '../../../shared/money';
+import { listLocalNotifications } from '../../../shared/adapters/aws/notifications';
+import { PROVIDER_ACCOUNTS_ENV } from '../../../shared/adapters/aws/provider-accounts';
+import { nanosToUsdString } from '../../../shared/domain/money';
 import { api, startTestStack } from '../../support/stack';
 import { postCalls } from '../analytics/support';
 

@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../../infra/local/twin';
-import { dynamo } from '../../../shared/aws/clients';
+import { dynamo } from '../../../shared/adapters/aws/clients';
 import { captureStdout, readable } from '../../support/at-rest';
 import { api, startTestStack } from '../../support/stack';
 

@@ -4,7 +4,7 @@ import {
   InvalidAnalysisInputError,
   type PendingAnalysisRequest,
   planBatches,
-} from '../../../shared/analysis';
+} from '../../../shared/domain/batch-analysis';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const minutes = (n: number) => n * 60_000;

@@ -6,7 +6,7 @@ import {
   buildAnalysisSystemPrompt,
   InvalidAnalysisInputError,
   lineByteLength,
-} from '../../../shared/analysis';
+} from '../../../shared/domain/batch-analysis';
 
 const base = { requestId: 'req-1', model: 'gpt-4o-mini', interactionText: 'User: hi\nAssistant: hello' };
 

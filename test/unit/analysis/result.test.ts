@@ -1,4 +1,4 @@
-import { AnalysisResultSchema, parseBatchResults } from '../../../shared/analysis';
+import { AnalysisResultSchema, parseBatchResults } from '../../../shared/domain/batch-analysis';
 
 const analysis = {
   summary: 'User asked about an invoice.',

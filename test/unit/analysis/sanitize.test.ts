@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { sanitizeProviderCode, sanitizeProviderMessage } from '../../../shared/analysis';
+import { sanitizeProviderCode, sanitizeProviderMessage } from '../../../shared/domain/batch-analysis';
 
 describe('sanitizeProviderMessage', () => {
   it.each([

@@ -4,7 +4,7 @@ import {
   type AnalysisRequestState,
   pollEventFor,
   transitionAnalysis,
-} from '../../../shared/analysis';
+} from '../../../shared/domain/batch-analysis';
 
 const options = { maxAttempts: 3 };
 const pending: AnalysisRequestState = { status: 'pending_batching', attempts: 0 };

@@ -9,7 +9,7 @@ import {
   type RollupSourceRecord,
   toDailyObservation,
   weekdayOf,
-} from '../../../shared/analytics';
+} from '../../../shared/domain/analytics';
 import { binomial, buildSeries, isWeekend, noise, START, SUBJECT, scan, seededRandom, USD } from './series';
 
 const kinds = (anomalies: { kind: string; period: string }[]) =>

@@ -1,4 +1,4 @@
-import { addDays, fitWeeklyBaseline, weekdayOf } from '../../../shared/analytics';
+import { addDays, fitWeeklyBaseline, weekdayOf } from '../../../shared/domain/analytics';
 import { isWeekend, noise, START, seededRandom } from './series';
 
 const points = (days: number, value: (index: number) => number) =>

@@ -4,7 +4,7 @@ import {
   budgetEventId,
   evaluateBudget,
   InvalidAnalyticsInputError,
-} from '../../../shared/analytics';
+} from '../../../shared/domain/analytics';
 
 const USD = 1_000_000_000;
 const BUDGET = 100 * USD;

@@ -8,7 +8,7 @@ import {
   RollupAccumulator,
   type RollupSourceRecord,
   rollupKey,
-} from '../../../shared/analytics';
+} from '../../../shared/domain/analytics';
 import { recordArb } from './records';
 
 const DATE = '2026-11-21';

@@ -8,7 +8,7 @@ import {
   periodOf,
   trailingDays,
   weekdayOf,
-} from '../../../shared/analytics';
+} from '../../../shared/domain/analytics';
 
 describe('periodOf', () => {
   it.each([

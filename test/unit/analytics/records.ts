@@ -3,7 +3,7 @@
  * offsets that move records near midnight into the neighbouring UTC day, exact nano costs.
  */
 import fc from 'fast-check';
-import type { RollupSourceRecord } from '../../../shared/analytics';
+import type { RollupSourceRecord } from '../../../shared/domain/analytics';
 
 export const DAY_MS = 86_400_000;
 export const START = Date.parse('2026-11-20T00:00:00Z');

@@ -11,9 +11,9 @@ import {
   type RollupSourceRecord,
   rollupKey,
   toApiRollup,
-} from '../../../shared/analytics';
-import type { StoredInteraction } from '../../../shared/ledger/record';
-import { rollupItemKey } from '../../../shared/table/keys';
+} from '../../../shared/domain/analytics';
+import type { StoredInteraction } from '../../../shared/domain/ledger/record';
+import { rollupItemKey } from '../../../shared/domain/table/keys';
 import { recordArb } from './records';
 
 // Compile-time contract: a stored ledger record can be rolled up as it is.

@@ -1,5 +1,10 @@
 /** Synthetic daily series for anomaly tests: deterministic, seeded, no wall clock. */
-import { type Anomaly, addDays, type DailyObservation, detectAnomalies } from '../../../shared/analytics';
+import {
+  type Anomaly,
+  addDays,
+  type DailyObservation,
+  detectAnomalies,
+} from '../../../shared/domain/analytics';
 
 export const USD = 1_000_000_000;
 /** A Monday. */

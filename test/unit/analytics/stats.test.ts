@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { median, medianAbsoluteDeviation, nearestRankPercentiles } from '../../../shared/analytics';
+import { median, medianAbsoluteDeviation, nearestRankPercentiles } from '../../../shared/domain/analytics';
 
 const histogramOf = (values: number[]) => {
   const histogram = new Map<number, number>();

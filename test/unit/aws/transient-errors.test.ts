@@ -1,6 +1,10 @@
 import type { SQSRecord } from 'aws-lambda';
-import { DEFERRALS_ATTRIBUTE, deferralDelaySeconds, deferralsOf } from '../../../shared/aws/deferral';
-import { isTransientDependencyError, MalformedMessageError } from '../../../shared/aws/errors';
+import {
+  DEFERRALS_ATTRIBUTE,
+  deferralDelaySeconds,
+  deferralsOf,
+} from '../../../shared/adapters/aws/deferral';
+import { isTransientDependencyError, MalformedMessageError } from '../../../shared/adapters/aws/errors';
 
 const named = (name: string, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error('x'), { name, ...extra });

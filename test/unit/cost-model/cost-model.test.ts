@@ -13,7 +13,7 @@ import {
 } from '../../../infra/cost-model/model';
 import { PRICES } from '../../../infra/cost-model/prices';
 import { type TemplateJson, templateFacts } from '../../../infra/cost-model/template-facts';
-import { LEDGER_TABLE } from '../../../shared/table/layout';
+import { LEDGER_TABLE } from '../../../shared/domain/table/layout';
 
 const fakeTemplate: TemplateJson = {
   Resources: {

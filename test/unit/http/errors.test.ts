@@ -1,13 +1,23 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { MissingConfigurationError } from '../../../shared/adapters/aws/errors';
 import { CircuitOpenError, OpenAiBatchError } from '../../../shared/adapters/openai/errors';
-import { InvalidAnalysisInputError } from '../../../shared/analysis/errors';
 import {
   InvalidAnalyticsInputError,
   InvalidDateError,
   RollupOverflowError,
-} from '../../../shared/analytics/errors';
-import { MissingConfigurationError } from '../../../shared/aws/errors';
+} from '../../../shared/domain/analytics/errors';
+import { InvalidAnalysisInputError } from '../../../shared/domain/batch-analysis/errors';
+import { InvalidInteractionError } from '../../../shared/domain/interaction/errors';
+import { InconsistentUsageError } from '../../../shared/domain/normalize/errors';
+import { InvalidOtlpRequestError, OtelMappingError } from '../../../shared/domain/otel/errors';
+import {
+  CatalogLayerTooLargeError,
+  InvalidPricingRulesError,
+  PricingError,
+} from '../../../shared/domain/pricing/errors';
+import { InvalidRedactionConfigError } from '../../../shared/domain/redaction/errors';
+import { InvalidCursorError } from '../../../shared/domain/table/cursor';
 import {
   BadRequestError,
   DOMAIN_ERROR_ANSWERS,
@@ -20,16 +30,6 @@ import {
   UnauthorizedError,
 } from '../../../shared/http/errors';
 import { errorResult } from '../../../shared/http/response';
-import { InvalidInteractionError } from '../../../shared/interaction/errors';
-import { InconsistentUsageError } from '../../../shared/normalize/errors';
-import { InvalidOtlpRequestError, OtelMappingError } from '../../../shared/otel/errors';
-import {
-  CatalogLayerTooLargeError,
-  InvalidPricingRulesError,
-  PricingError,
-} from '../../../shared/pricing/errors';
-import { InvalidRedactionConfigError } from '../../../shared/redaction/errors';
-import { InvalidCursorError } from '../../../shared/table/cursor';
 
 const SHARED = resolve(__dirname, '../../../shared');
 /**

@@ -1,4 +1,4 @@
-import { acceptInteractions } from '../../../shared/ingest/accept';
+import { acceptInteractions } from '../../../shared/domain/ingest/accept';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const usage = { inputTokens: 10, outputTokens: 2 };

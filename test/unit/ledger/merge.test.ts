@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ENVELOPE_VERSION } from '../../../shared/ingest/envelope';
+import { ENVELOPE_VERSION } from '../../../shared/domain/ingest/envelope';
 import {
   abandonWrite,
   type EventParts,
@@ -9,11 +9,11 @@ import {
   planMerge,
   type SaveOutcome,
   settleMerge,
-} from '../../../shared/ledger/merge';
-import { inlinePart, type PayloadPart } from '../../../shared/ledger/record';
-import { type PreparedInteraction, prepareInteraction } from '../../../shared/pipeline/prepare';
-import { createRedactor } from '../../../shared/redaction';
-import { conditionHolds, type PlannedWrite } from '../../../shared/table/update';
+} from '../../../shared/domain/ledger/merge';
+import { inlinePart, type PayloadPart } from '../../../shared/domain/ledger/record';
+import { type PreparedInteraction, prepareInteraction } from '../../../shared/domain/pipeline/prepare';
+import { createRedactor } from '../../../shared/domain/redaction';
+import { conditionHolds, type PlannedWrite } from '../../../shared/domain/table/update';
 
 /**
  * The lifecycle merge plan, executed against one in-memory item with DynamoDB's semantics for a

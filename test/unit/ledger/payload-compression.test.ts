@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { representativeItem, SAMPLE_TEXT_FILE } from '../../../infra/cost-model/interaction-item';
-import { compressForBucket, compressInline, decompressPayload } from '../../../shared/ledger/record';
+import { compressForBucket, compressInline, decompressPayload } from '../../../shared/domain/ledger/record';
 
 describe('payload part compression', () => {
   it('round-trips any JSON text, inline (brotli) and for the bucket (gzip)', () => {

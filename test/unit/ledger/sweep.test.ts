@@ -2,7 +2,11 @@
  * The sweep job over in-memory stores: the cutoff, the days it looks back for active projects,
  * the conditional mark (a call completed meanwhile stays completed), its metric and log line.
  */
-import { type OpenInteractions, type SweepDependencies, sweepAbandoned } from '../../../shared/ledger/sweep';
+import {
+  type OpenInteractions,
+  type SweepDependencies,
+  sweepAbandoned,
+} from '../../../shared/domain/ledger/sweep';
 import { MemoryActivity, MemoryLogger, MemoryMetrics } from '../analytics/jobs/memory';
 
 /** Calls by project: start time and whether they are still open. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { nanosToUsd, nanosToUsdString, usdToNanos } from '../../../shared/money';
+import { nanosToUsd, nanosToUsdString, usdToNanos } from '../../../shared/domain/money';
 
 describe('money', () => {
   it.each([

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { type NormalizedUsage, normalizeUsage, usageProblems } from '../../../shared/normalize';
+import { type NormalizedUsage, normalizeUsage, usageProblems } from '../../../shared/domain/normalize';
 import * as raw from './fixtures';
 
 const base = { cachedInputTokens: 0, cacheWriteInputTokens: 0, reasoningTokens: 0 };

@@ -4,8 +4,8 @@
  * LangSmith Python (`langsmith/_internal/otel/_otel_exporter.py`), OpenLLMetry Python's
  * association properties, OpenInference embeddings, and AI SDK spans of each major.
  */
-import { parseInteraction } from '../../../shared/interaction/schema';
-import { mapOtlpTraces, toTokentrailProvider } from '../../../shared/otel';
+import { parseInteraction } from '../../../shared/domain/interaction/schema';
+import { mapOtlpTraces, toTokentrailProvider } from '../../../shared/domain/otel';
 import { exportRequest, type Plain, span } from './spans';
 
 function mapAll(spans: Record<string, Plain>[]) {

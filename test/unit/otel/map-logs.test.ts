@@ -1,5 +1,5 @@
-import { parseInteraction } from '../../../shared/interaction/schema';
-import { InvalidOtlpRequestError, mapOtlpLogs, otelInteractionId } from '../../../shared/otel';
+import { parseInteraction } from '../../../shared/domain/interaction/schema';
+import { InvalidOtlpRequestError, mapOtlpLogs, otelInteractionId } from '../../../shared/domain/otel';
 import { anyValue, attributes, type Plain, SPAN_ID, TRACE_ID } from './spans';
 
 function logRecord(

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseInteraction } from '../../../shared/interaction/schema';
+import { parseInteraction } from '../../../shared/domain/interaction/schema';
 import {
   InvalidOtlpRequestError,
   MAX_SPANS_PER_EXPORT,
@@ -7,7 +7,7 @@ import {
   otelInteractionId,
   otlpPartialSuccess,
   toTokentrailProvider,
-} from '../../../shared/otel';
+} from '../../../shared/domain/otel';
 import { exportRequest, PARENT_SPAN_ID, SPAN_ID, span, TRACE_ID } from './spans';
 
 function mapOne(spanJson: Record<string, unknown>, resource?: Parameters<typeof exportRequest>[1]) {

@@ -7,7 +7,7 @@ import {
   OTLP_TRACE_TYPES,
   otlpEncodingOf,
   otlpPartialSuccess,
-} from '../../../shared/otel';
+} from '../../../shared/domain/otel';
 import { exportRequest, PARENT_SPAN_ID, SPAN_ID, span, TRACE_ID } from './spans';
 
 /** Encodes a request given in protobufjs' object form (ids as bytes, 64-bit values as decimal strings). */

@@ -8,8 +8,8 @@ import {
   priceUsage,
   shippedCatalog,
   shippedRulesFor,
-} from '../../../shared/pricing';
-import { rulesOfCatalogFile } from '../../../shared/pricing/catalog-file';
+} from '../../../shared/domain/pricing';
+import { rulesOfCatalogFile } from '../../../shared/domain/pricing/catalog-file';
 
 const CATALOG = shippedCatalog();
 const USAGE = {
@@ -129,7 +129,10 @@ describe('loading the shipped catalog by provider', () => {
 
   it('reads back from the generated files what it loads, backticks in notes included', () => {
     const bedrock = rulesOfCatalogFile(
-      readFileSync(join(__dirname, '../../../shared/pricing/catalog/generated/bedrock.rules.ts'), 'utf8'),
+      readFileSync(
+        join(__dirname, '../../../shared/domain/pricing/catalog/generated/bedrock.rules.ts'),
+        'utf8',
+      ),
     );
     expect(bedrock).toEqual(catalogRules('bedrock'));
     expect(bedrock.some((rule) => rule.note?.includes('`'))).toBe(true);

@@ -3,7 +3,7 @@ import {
   type PricingRuleIssue,
   parsePricingRules,
   priceUsage,
-} from '../../../shared/pricing';
+} from '../../../shared/domain/pricing';
 
 const usage = (inputTokens: number, outputTokens: number) => ({
   inputTokens,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { type NormalizedUsage, normalizeUsage } from '../../../shared/normalize';
-import { type CostBreakdown, costNanos, type PricingRule, priceUsage } from '../../../shared/pricing';
+import { type NormalizedUsage, normalizeUsage } from '../../../shared/domain/normalize';
+import { type CostBreakdown, costNanos, type PricingRule, priceUsage } from '../../../shared/domain/pricing';
 import * as raw from '../normalize/fixtures';
 
 /**

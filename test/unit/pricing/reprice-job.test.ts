@@ -11,7 +11,7 @@ import {
   type PricingRule,
   parsePricingRules,
   priceUsage,
-} from '../../../shared/pricing';
+} from '../../../shared/domain/pricing';
 import {
   type CostStore,
   DayRepriceIncompleteError,
@@ -27,8 +27,8 @@ import {
   runDayReprice,
   type SliceProgress,
   type UnpricedQueue,
-} from '../../../shared/pricing/reprice-job';
-import { dayShard } from '../../../shared/table/keys';
+} from '../../../shared/domain/pricing/reprice-job';
+import { dayShard } from '../../../shared/domain/table/keys';
 
 const DAY = '2026-11-20';
 const PROJECT = 'acme';

@@ -1,4 +1,4 @@
-import { priceUsage, repriceCost, summarizeReprice } from '../../../shared/pricing';
+import { priceUsage, repriceCost, summarizeReprice } from '../../../shared/domain/pricing';
 
 const usage = {
   inputTokens: 1000,

@@ -9,9 +9,9 @@ import {
   normalizeUsage,
   responseModelOf,
   serviceTierOf,
-} from '../../../shared/normalize';
-import { modelLookupKeys, type PricingRule, priceUsage, pricingModel } from '../../../shared/pricing';
-import { rulesOfCatalogFile } from '../../../shared/pricing/catalog-file';
+} from '../../../shared/domain/normalize';
+import { modelLookupKeys, type PricingRule, priceUsage, pricingModel } from '../../../shared/domain/pricing';
+import { rulesOfCatalogFile } from '../../../shared/domain/pricing/catalog-file';
 
 const usage = (input: number, output: number, extra: Partial<NormalizedUsage> = {}): NormalizedUsage => ({
   inputTokens: input,
@@ -270,7 +270,7 @@ describe('which model is priced', () => {
 describe('catalog files for import', () => {
   it('reads a generated module, a {"rules"} object and a bare array', () => {
     const generated = rulesOfCatalogFile(
-      readFileSync('shared/pricing/catalog/generated/xai.rules.ts', 'utf8'),
+      readFileSync('shared/domain/pricing/catalog/generated/xai.rules.ts', 'utf8'),
     );
     expect(generated.every((rule) => rule.provider === 'xai')).toBe(true);
     expect(generated.length).toBeGreaterThan(10);

@@ -4,7 +4,7 @@
  * variants, upper case and padding. Each must resolve to the rule named (or stay unpriced); a catalog
  * change that prices one as another model fails here.
  */
-import { findRule } from '../../../shared/pricing';
+import { findRule } from '../../../shared/domain/pricing';
 
 const AT = '2026-12-01T12:00:00Z';
 

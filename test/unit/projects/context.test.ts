@@ -3,10 +3,10 @@
  * layer version, rebuilt when either changes, and refused (never weakened) when stored settings
  * no longer validate.
  */
-import type { PricingRule } from '../../../shared/pricing';
-import { projectContextLoader } from '../../../shared/projects/context';
-import type { ProjectSettings } from '../../../shared/projects/settings';
-import { InvalidRedactionConfigError } from '../../../shared/redaction';
+import type { PricingRule } from '../../../shared/domain/pricing';
+import { projectContextLoader } from '../../../shared/domain/projects/context';
+import type { ProjectSettings } from '../../../shared/domain/projects/settings';
+import { InvalidRedactionConfigError } from '../../../shared/domain/redaction';
 
 function setup() {
   const settings = new Map<string, ProjectSettings>();

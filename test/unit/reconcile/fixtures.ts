@@ -1,5 +1,5 @@
 /** One day of gpt-4o, ledger and provider side alike, for the reconciliation unit tests. */
-import type { LedgerUsage, ProviderUsage } from '../../../shared/reconcile';
+import type { LedgerUsage, ProviderUsage } from '../../../shared/domain/reconcile';
 
 export const DAY = '2026-11-21';
 

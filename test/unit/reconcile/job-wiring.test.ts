@@ -4,7 +4,7 @@
  * recorder (stored once, notified once), metrics per provider, also when a provider fails.
  * The behaviours test/integration/reconcile proves end to end, without the emulators.
  */
-import { recordAnomaly, runRollupJob } from '../../../shared/analytics/jobs';
+import { recordAnomaly, runRollupJob } from '../../../shared/domain/analytics/jobs';
 import {
   ledgerUsageOf,
   ProviderReportError,
@@ -13,7 +13,7 @@ import {
   type ReconcileJobDependencies,
   type ReconciliationItem,
   runReconcileJob,
-} from '../../../shared/reconcile';
+} from '../../../shared/domain/reconcile';
 import { call, memoryWorld } from '../analytics/jobs/memory';
 
 const DAY = '2026-11-10';

@@ -1,4 +1,4 @@
-import type { Anomaly } from '../../../shared/analytics/anomaly';
+import type { Anomaly } from '../../../shared/domain/analytics/anomaly';
 import {
   type ProviderAccount,
   ProviderReportError,
@@ -7,7 +7,7 @@ import {
   ReconcileFailedError,
   type ReconciliationItem,
   runReconcile,
-} from '../../../shared/reconcile';
+} from '../../../shared/domain/reconcile';
 import { DAY, ledgerDay, providerDay } from './fixtures';
 
 /** Fakes of every dependency; a provider mapped to `null` has no report adapter. */

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { decimalToNanos } from '../../../shared/money';
+import { decimalToNanos } from '../../../shared/domain/money';
 import {
   accountsOf,
   anthropicCosts,
@@ -16,7 +16,7 @@ import {
   reconcileDays,
   reconciliationAnomalies,
   UnsupportedCurrencyError,
-} from '../../../shared/reconcile';
+} from '../../../shared/domain/reconcile';
 import { DAY, ledgerDay, providerDay } from './fixtures';
 
 const DAY_SECONDS = Date.parse(`${DAY}T00:00:00Z`) / 1000;

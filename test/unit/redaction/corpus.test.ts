@@ -1,4 +1,4 @@
-import { createRedactor } from '../../../shared/redaction';
+import { createRedactor } from '../../../shared/domain/redaction';
 import { buildCorpus } from './corpus';
 
 /**

@@ -5,7 +5,7 @@ import {
   parseRedactionConfig,
   RedactionBudgetExceededError,
   sanitizeErrorMessage,
-} from '../../../shared/redaction';
+} from '../../../shared/domain/redaction';
 
 const SECRET = 'project-hash-secret-0001';
 

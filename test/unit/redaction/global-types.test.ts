@@ -18,7 +18,7 @@ import {
   spanishIdValid,
   ukNinoValid,
   verhoeffValid,
-} from '../../../shared/redaction';
+} from '../../../shared/domain/redaction';
 import { FAMILIES, FORMS } from './corpus/global';
 import { IDENTIFIERS } from './corpus/identifiers';
 import { seededRandom } from './corpus/values';

@@ -1,4 +1,4 @@
-import { createRedactor, parseRedactionConfig } from '../../../shared/redaction';
+import { createRedactor, parseRedactionConfig } from '../../../shared/domain/redaction';
 
 describe('redaction of object keys (issue 18, class 5)', () => {
   const redactor = createRedactor();

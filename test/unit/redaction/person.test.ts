@@ -1,4 +1,4 @@
-import { createRedactor, parseRedactionConfig } from '../../../shared/redaction';
+import { createRedactor, parseRedactionConfig } from '../../../shared/domain/redaction';
 import { int, pick, seededRandom } from './corpus/values';
 
 const GIVEN = [

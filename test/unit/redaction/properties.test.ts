@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { createRedactor, isSecretKeyName } from '../../../shared/redaction';
+import { createRedactor, isSecretKeyName } from '../../../shared/domain/redaction';
 
 /** Fragments that exercise every detector, their boundaries and our own placeholders. */
 const FRAGMENTS = [

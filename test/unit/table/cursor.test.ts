@@ -1,5 +1,4 @@
 import fc from 'fast-check';
-import { toHttpError } from '../../../shared/http/errors';
 import {
   afterCursor,
   decodeCursor,
@@ -7,7 +6,8 @@ import {
   InvalidCursorError,
   isKeyOf,
   pageCursor,
-} from '../../../shared/table/cursor';
+} from '../../../shared/domain/table/cursor';
+import { toHttpError } from '../../../shared/http/errors';
 
 const SORT_KEY = afterCursor(/^\d{4}-\d{2}-\d{2}T[^#]*#./);
 

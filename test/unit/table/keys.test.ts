@@ -26,9 +26,9 @@ import {
   sessionIndexKey,
   storedRollupKey,
   unpricedIndexKey,
-} from '../../../shared/table/keys';
-import { LEDGER_TABLE, ledgerIndex } from '../../../shared/table/layout';
-import { PENDING_SHARDS, shardOf } from '../../../shared/table/shards';
+} from '../../../shared/domain/table/keys';
+import { LEDGER_TABLE, ledgerIndex } from '../../../shared/domain/table/layout';
+import { PENDING_SHARDS, shardOf } from '../../../shared/domain/table/shards';
 
 describe('table keys: the formats deployed tables hold', () => {
   it('keeps every item key format', () => {

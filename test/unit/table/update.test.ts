@@ -3,7 +3,7 @@ import {
   conditionHolds,
   UpdateBuilder,
   updateInput,
-} from '../../../shared/table/update';
+} from '../../../shared/domain/table/update';
 
 describe('update and condition expressions', () => {
   it('renders SET, if_not_exists and REMOVE clauses with one placeholder per attribute, skipping undefined', () => {

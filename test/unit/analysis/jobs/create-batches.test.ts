@@ -4,7 +4,7 @@
  * (interactions gone, lines too large, steps failing until the attempt limit).
  */
 import { OpenAiApiError } from '../../../../infra/local/openai-emulator/errors';
-import { type CrashPoint, SimulatedCrashError } from '../../../../shared/analysis/jobs';
+import { type CrashPoint, SimulatedCrashError } from '../../../../shared/domain/batch-analysis/jobs';
 import { CircuitOpenTestError } from './support/emulated-batch-api';
 import { AnalysisWorld, PROJECT } from './support/harness';
 

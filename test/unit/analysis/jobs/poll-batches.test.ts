@@ -4,8 +4,11 @@
  * before cleanup), each converging on the next run with every cost counted once.
  */
 import { OpenAiApiError } from '../../../../infra/local/openai-emulator/errors';
-import { type AnalysisRequestStore, pollAnalysisBatches } from '../../../../shared/analysis/jobs';
-import { priceUsage } from '../../../../shared/pricing';
+import {
+  type AnalysisRequestStore,
+  pollAnalysisBatches,
+} from '../../../../shared/domain/batch-analysis/jobs';
+import { priceUsage } from '../../../../shared/domain/pricing';
 import { AnalysisWorld, PROJECT } from './support/harness';
 
 const TEXTS = {

@@ -1,6 +1,6 @@
 /** The processor's analysis step: which completed interactions get an analysis request. */
-import { analysisRequestId } from '../../../../shared/analysis';
-import { requestAnalysisIfSelected } from '../../../../shared/analysis/jobs';
+import { analysisRequestId } from '../../../../shared/domain/batch-analysis';
+import { requestAnalysisIfSelected } from '../../../../shared/domain/batch-analysis/jobs';
 import { InMemoryAnalysisStore } from './support/in-memory-stores';
 
 describe('requestAnalysisIfSelected', () => {

@@ -3,8 +3,8 @@
  * test/integration/analysis/admin-api.test.ts drives it: only failed requests go back, once.
  */
 import { OpenAiApiError } from '../../../../infra/local/openai-emulator/errors';
-import { analysisRequestId } from '../../../../shared/analysis';
-import { requeueFailedRequests } from '../../../../shared/analysis/jobs';
+import { analysisRequestId } from '../../../../shared/domain/batch-analysis';
+import { requeueFailedRequests } from '../../../../shared/domain/batch-analysis/jobs';
 import { AnalysisWorld, PROJECT } from './support/harness';
 
 describe('requeueFailedRequests', () => {

@@ -3,13 +3,13 @@
  * test/integration/analytics/anomalies.test.ts's 15-day scenario, re-runs, a resolved anomaly,
  * and the crash between storing an anomaly and notifying.
  */
-import { type Anomaly, addDays } from '../../../../shared/analytics';
+import { type Anomaly, addDays } from '../../../../shared/domain/analytics';
 import {
   InvalidJobInputError,
   recordAnomaly,
   runAnomalyJob,
   runRollupJob,
-} from '../../../../shared/analytics/jobs';
+} from '../../../../shared/domain/analytics/jobs';
 import { call, memoryWorld } from './memory';
 
 /** A fixed "today": nothing here reads the wall clock. */

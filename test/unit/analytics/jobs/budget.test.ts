@@ -3,9 +3,13 @@
  * budgets.test.ts's months, re-runs, both thresholds at once, and the crash between raising
  * an event and notifying.
  */
-import { budgetEventId } from '../../../../shared/analytics';
-import { toStoredBudget } from '../../../../shared/analytics/budget-settings';
-import { evaluateProjectBudget, monthSpendNanos, runRollupJob } from '../../../../shared/analytics/jobs';
+import { budgetEventId } from '../../../../shared/domain/analytics';
+import { toStoredBudget } from '../../../../shared/domain/analytics/budget-settings';
+import {
+  evaluateProjectBudget,
+  monthSpendNanos,
+  runRollupJob,
+} from '../../../../shared/domain/analytics/jobs';
 import { call, memoryWorld } from './memory';
 
 const PROJECT = 'acme';

@@ -13,7 +13,7 @@ import {
   type LeveledRollup,
   type RollupSourceRecord,
   rollupKey,
-} from '../../../../shared/analytics';
+} from '../../../../shared/domain/analytics';
 import {
   type ActivityStore,
   type AnomalyStore,
@@ -32,7 +32,7 @@ import {
   type RollupStore,
   type StoredAnomaly,
   type StoredBudgetEvent,
-} from '../../../../shared/analytics/jobs';
+} from '../../../../shared/domain/analytics/jobs';
 
 /** A stored interaction as the `byDay` index holds it. */
 interface IndexedRecord {

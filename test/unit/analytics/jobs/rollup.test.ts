@@ -2,7 +2,7 @@
  * The rollup job driven with in-memory stores: the behaviours test/integration/analytics
  * (rollups, scale-rollup) prove on the emulators, and every crash point of the map and reduce.
  */
-import type { LeveledRollup } from '../../../../shared/analytics';
+import type { LeveledRollup } from '../../../../shared/domain/analytics';
 import {
   CHANGED_CLEAR_MARGIN_MS,
   InvalidJobInputError,
@@ -13,7 +13,7 @@ import {
   runRollupJob,
   runRollupStep,
   slicesOf,
-} from '../../../../shared/analytics/jobs';
+} from '../../../../shared/domain/analytics/jobs';
 import { call, memoryWorld } from './memory';
 
 const DAYS = ['2026-03-02', '2026-03-03', '2026-03-04'];

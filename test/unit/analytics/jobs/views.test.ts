@@ -1,6 +1,6 @@
 /** The API views of stored anomalies and budget events: decimal USD beside exact nano-USD. */
-import type { Anomaly } from '../../../../shared/analytics';
-import { type StoredAnomaly, toApiAnomaly, toApiBudgetEvent } from '../../../../shared/analytics/jobs';
+import type { Anomaly } from '../../../../shared/domain/analytics';
+import { type StoredAnomaly, toApiAnomaly, toApiBudgetEvent } from '../../../../shared/domain/analytics/jobs';
 
 const stored = (kind: Anomaly['kind'], value: number, baseline: number): StoredAnomaly => ({
   id: `2026-11-21-${kind}-abc`,

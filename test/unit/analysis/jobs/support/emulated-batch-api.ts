@@ -17,7 +17,7 @@ import type {
   BatchApiFailure,
   OpenAiBatches,
   ProviderBatch,
-} from '../../../../../shared/analysis/jobs';
+} from '../../../../../shared/domain/batch-analysis/jobs';
 
 type Operation = keyof BatchApi;
 

@@ -3,7 +3,7 @@
  * emulator, a clock the test moves and a log it can read; plus the steps the integration tests
  * take over HTTP (post interactions, run the creator, poll until idle).
  */
-import { analysisRequestId } from '../../../../../shared/analysis';
+import { analysisRequestId } from '../../../../../shared/domain/batch-analysis';
 import {
   type BatchCreatorDeps,
   type BatchCreatorOptions,
@@ -14,7 +14,7 @@ import {
   type JobLog,
   pollAnalysisBatches,
   requestAnalysisIfSelected,
-} from '../../../../../shared/analysis/jobs';
+} from '../../../../../shared/domain/batch-analysis/jobs';
 import { EmulatedOpenAi } from './emulated-batch-api';
 import { InMemoryAnalysisStore, InMemoryInteractions } from './in-memory-stores';
 

@@ -4,7 +4,11 @@
  * skipped), status counts changed with each transition, work queues ordered by creation time,
  * conditional batch updates and leases. Every read returns a copy, as a database would.
  */
-import { ANALYSIS_STATUSES, type AnalysisStatus, type StoredPayload } from '../../../../../shared/analysis';
+import {
+  ANALYSIS_STATUSES,
+  type AnalysisStatus,
+  type StoredPayload,
+} from '../../../../../shared/domain/batch-analysis';
 import type {
   AnalysisBatchItem,
   AnalysisBatchStore,
@@ -16,7 +20,7 @@ import type {
   NewAnalysisRequest,
   RequestTransition,
   WorkRow,
-} from '../../../../../shared/analysis/jobs';
+} from '../../../../../shared/domain/batch-analysis/jobs';
 
 /** DynamoDB's limit: 99 requests plus one counter item per transaction. */
 const MAX_PER_WRITE = 99;
