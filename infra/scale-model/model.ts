@@ -22,6 +22,8 @@ export const AWS_LIMITS = {
   accountConcurrency: 1000,
   /** Longest a Lambda invocation runs. */
   lambdaMaxSeconds: 900,
+  /** Longest an EXPRESS workflow runs: the rollup map's children are express, so a slice must end by then. */
+  expressWorkflowSeconds: 300,
 } as const;
 
 /** What cannot be measured offline; flags of `npm run scale-model` override them. */
@@ -207,12 +209,13 @@ export function scaleRows(
       job: 'rollup: slice',
       run: `busiest shard-hour, ${Math.round(peakSliceRecords).toLocaleString('en-US')} records`,
       seconds: sliceSeconds,
-      limitSeconds: fn('rollup').timeoutSeconds,
+      // The function may run longer, but the express child workflow that invokes it ends at 5 minutes.
+      limitSeconds: Math.min(fn('rollup').timeoutSeconds, AWS_LIMITS.expressWorkflowSeconds),
       memoryMb: sliceMemoryMb,
       memoryLimitMb: fn('rollup').memoryMb,
       readUnits: units(peakSliceRecords * entryBytes, AWS_LIMITS.eventuallyConsistentReadBytes),
       hottest: {
-        what: `byDay shard reads/s (${Math.round(perShardConcurrent)} slices of a shard at once)`,
+        what: `byDay shard reads/s (${Math.round(perShardConcurrent)} slice${Math.round(perShardConcurrent) === 1 ? '' : 's'} of a shard at once)`,
         load: shardReadLoad,
         limit: AWS_LIMITS.partitionReadUnitsPerSecond,
       },
