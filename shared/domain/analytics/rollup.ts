@@ -10,7 +10,7 @@
  */
 import * as z from 'zod';
 import { nanosToUsd } from '../money';
-import { COST_AMOUNT_FIELDS, usdAmounts } from '../pricing';
+import { COST_AMOUNT_FIELDS, usdAmounts, zeroCostAmounts } from '../pricing';
 import { InvalidRollupRecordError, RollupOverflowError } from './errors';
 import { type RollupDimensions, type RollupTag, rollupKey } from './keys';
 import { parseOrThrow } from './options';
@@ -138,14 +138,7 @@ const zeroTokens = (): RollupTokens => ({
   cacheWriteInput: 0,
   reasoning: 0,
 });
-const zeroCost = (): RollupCost => ({
-  inputNanos: 0,
-  cachedInputNanos: 0,
-  cacheWriteNanos: 0,
-  outputNanos: 0,
-  reasoningNanos: 0,
-  totalNanos: 0,
-});
+const zeroCost = (): RollupCost => zeroCostAmounts();
 
 function checkCount(value: unknown, field: string, record: RollupSourceRecord): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {

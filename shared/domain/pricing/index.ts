@@ -47,4 +47,5 @@ export {
   type CostAmountField,
   isCatalogMiss,
   usdAmounts,
+  zeroCostAmounts,
 } from './types';

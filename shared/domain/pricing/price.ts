@@ -11,7 +11,7 @@ import {
   providerSearchKeys,
 } from './compile';
 import { modelLookupKeys } from './model-id';
-import type { CostBreakdown, PricingRule, UnpricedReason } from './types';
+import { type CostBreakdown, type PricingRule, type UnpricedReason, zeroCostAmounts } from './types';
 
 export interface PriceUsageArgs {
   provider: string;
@@ -41,15 +41,6 @@ export interface ResolvedRule {
   rule: CompiledRule;
   discount?: CompiledRule;
 }
-
-const ZERO = {
-  inputNanos: 0,
-  cachedInputNanos: 0,
-  cacheWriteNanos: 0,
-  outputNanos: 0,
-  reasoningNanos: 0,
-  totalNanos: 0,
-} as const;
 
 /** Service tier names that mean the standard prices. */
 const STANDARD_TIERS = new Set(['default', 'auto', 'standard', 'on_demand', '']);
@@ -249,5 +240,5 @@ function computeCost(
 }
 
 function unpriced(reason: UnpricedReason): CostBreakdown {
-  return { priced: false, currency: 'USD', ...ZERO, unpricedReason: reason };
+  return { priced: false, currency: 'USD', ...zeroCostAmounts(), unpricedReason: reason };
 }

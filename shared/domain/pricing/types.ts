@@ -165,6 +165,14 @@ export const ALL_COST_AMOUNT_FIELDS = [
   'totalNanos',
 ] as const satisfies readonly (keyof CostBreakdown)[];
 
+/** Every amount of {@link COST_AMOUNT_FIELDS} at zero: an unpriced call's amounts, an empty sum's start. */
+export function zeroCostAmounts(): Record<(typeof COST_AMOUNT_FIELDS)[number], number> {
+  return Object.fromEntries(COST_AMOUNT_FIELDS.map((field) => [field, 0])) as Record<
+    (typeof COST_AMOUNT_FIELDS)[number],
+    number
+  >;
+}
+
 export type CostAmountField = (typeof ALL_COST_AMOUNT_FIELDS)[number];
 
 /** The name each amount has in decimal-USD answers. */
