@@ -27,6 +27,8 @@ const FRAGMENTS = [
   '4111111111111112',
   '123-45-6789',
   '(415) 555-2671',
+  '0123-45-6789',
+  '020 7946 0958',
   '+44 20 7946 0958',
   '+1',
   'DE89370400440532013000',
@@ -91,6 +93,16 @@ describe('redaction properties', () => {
       { numRuns: 2000 },
     );
   });
+
+  it.each(['0123-45-6789 192.168.0.1', '192.168.0.1 0123-45-6789', '020 7946 0958 ada@example.com'])(
+    'is idempotent where a trunk-0 number stands next to a redacted value: %s',
+    (text) => {
+      for (const redactor of [placeholder, hashed]) {
+        const once = redactor.redactText(text).text;
+        expect(redactor.redactText(once)).toEqual({ text: once, counts: {} });
+      }
+    },
+  );
 
   it('returns a text unchanged exactly when nothing matched', () => {
     fc.assert(
