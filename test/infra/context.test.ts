@@ -59,7 +59,7 @@ describe('readContext', () => {
       apiRateLimit: 50,
       tracing: 'xray',
       billing: 'provisioned',
-      scale: { dayIndexShards: 32, mapConcurrency: 48, reservedConcurrency: { ingest: 5 } },
+      scale: { dayIndexShards: 32, mapConcurrency: 32, reservedConcurrency: { ingest: 5 } },
       alarmEmail: 'ops@example.com',
       alarmThresholds: { functionErrorRatePercent: 2 },
       analytics: { rollupTagKeys: 'team' },
